@@ -1,0 +1,65 @@
+# deploy2sts - see README.md. `make demo`, `make test`.
+CC ?= cc
+PREFIX ?= /usr/local
+VERSION := 0.1.0
+PKGS := libfyaml
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS += -D_GNU_SOURCE -DD2S_VERSION='"$(VERSION)"'
+ifeq ($(SANITIZE),1)
+CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+BUILD := build/asan
+else
+BUILD := build/release
+endif
+FY_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FY_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfyaml)
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+BIN := $(BUILD)/deploy2sts
+
+.PHONY: all demo test deps clean install lint bench fuzz
+all: deploy2sts
+
+deploy2sts: $(BIN)
+	cp $(BIN) $@
+
+$(BUILD)/%.o: src/%.c src/*.h | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(FY_CFLAGS) -std=c11 -c $< -o $@
+
+$(BIN): $(LIB_OBJ) $(BUILD)/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FY_LIBS)
+
+$(BUILD)/libdeploy2sts.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD):
+	mkdir -p $@
+
+# Build dependencies (Debian package names); installed when run as root.
+BUILD_DEPS := gcc make pkg-config libfyaml-dev
+TEST_DEPS := libyaml-dev libcmocka-dev python3-yaml python3-jsonschema valgrind
+deps:
+	@sh tests/ensure-deps.sh $(BUILD_DEPS)
+
+demo: deps
+	$(MAKE) deploy2sts
+	@echo '$$ ./deploy2sts --pod-management-policy Parallel --volume-claim-template name=data,mountPath=/data,size=1Gi < testdata/demo/visits.yaml'
+	@./deploy2sts --pod-management-policy Parallel \
+	  --volume-claim-template name=data,mountPath=/data,size=1Gi < testdata/demo/visits.yaml
+
+test: deps
+	@sh tests/ensure-deps.sh $(TEST_DEPS)
+	$(MAKE) deploy2sts
+	$(MAKE) $(BUILD)/libdeploy2sts.a
+	sh tests/run.sh $(BUILD)
+
+install: deploy2sts
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 deploy2sts $(DESTDIR)$(PREFIX)/bin/deploy2sts
+	install -m 644 man/deploy2sts.1 $(DESTDIR)$(PREFIX)/share/man/man1/deploy2sts.1
+
+clean:
+	rm -rf build deploy2sts

@@ -1,0 +1,131 @@
+/* diag.c - formats and routes diagnostics (stderr, log file, KRM results). */
+#include "diag.h"
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s)
+{
+	return s ? d2s_check_alloc(strdup(s)) : NULL;
+}
+
+static void format_where(struct d2s_buf *b, const struct d2s_where *w)
+{
+	if (!w)
+		return;
+	if (w->file) {
+		d2s_buf_puts(b, w->file);
+		if (w->line > 0)
+			d2s_buf_printf(b, ":%ld:%ld", w->line, w->col > 0 ? w->col : 1);
+		d2s_buf_puts(b, ": ");
+	}
+	if (w->kind || w->name) {
+		d2s_buf_puts(b, w->kind ? w->kind : "object");
+		d2s_buf_puts(b, " ");
+		if (w->ns && *w->ns)
+			d2s_buf_printf(b, "%s/", w->ns);
+		d2s_buf_puts(b, w->name && *w->name ? w->name : "(unnamed)");
+		d2s_buf_puts(b, ": ");
+	}
+}
+
+static void keep_entry(struct d2s_diag *d, enum d2s_severity sev,
+		       const struct d2s_where *w, const char *msg)
+{
+	if (d->n_entries == d->cap_entries) {
+		d->cap_entries = d->cap_entries ? d->cap_entries * 2 : 16;
+		d->entries = d2s_check_alloc(realloc(d->entries,
+			d->cap_entries * sizeof(*d->entries)));
+	}
+	struct d2s_diag_entry *e = &d->entries[d->n_entries++];
+	memset(e, 0, sizeof(*e));
+	e->severity = sev;
+	e->message = dup_or_null(msg);
+	if (w) {
+		e->file = dup_or_null(w->file);
+		e->api_version = dup_or_null(w->api_version);
+		e->kind = dup_or_null(w->kind);
+		e->ns = dup_or_null(w->ns);
+		e->name = dup_or_null(w->name);
+		e->field = dup_or_null(w->field);
+		e->line = w->line;
+		e->col = w->col;
+	}
+}
+
+void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
+		const struct d2s_where *w, const char *fmt, ...)
+{
+	static const char *const label[] = { "info", "warning", "error" };
+	if (sev == D2S_WARNING && d->strict)
+		sev = D2S_ERROR;
+	if (sev == D2S_ERROR)
+		d->errors++;
+	else if (sev == D2S_WARNING)
+		d->warnings++;
+
+	struct d2s_buf msg = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		char *tmp = d2s_check_alloc(malloc((size_t)n + 1));
+		va_start(ap, fmt);
+		vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		d2s_buf_add(&msg, tmp, (size_t)n);
+		free(tmp);
+	}
+
+	struct d2s_buf line = {0};
+	d2s_buf_printf(&line, "deploy2sts: %s: ", label[sev]);
+	format_where(&line, w);
+	d2s_buf_add(&line, msg.data ? msg.data : "", msg.len);
+	d2s_buf_puts(&line, "\n");
+
+	int show = sev == D2S_ERROR || (!d->quiet && (sev == D2S_WARNING || d->print_infos));
+	if (show && d->err)
+		fputs(line.data, d->err);
+	if (d->log && (sev != D2S_INFO || d->print_infos)) {
+		fputs(line.data, d->log);
+		fflush(d->log);
+	}
+	if (d->keep)
+		keep_entry(d, sev, w, msg.data ? msg.data : "");
+	d2s_buf_free(&line);
+	d2s_buf_free(&msg);
+}
+
+int d2s_diag_open_log(struct d2s_diag *d, const char *path)
+{
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return -1;
+	if (d->log)
+		fclose(d->log);
+	d->log = f;
+	return 0;
+}
+
+void d2s_diag_free(struct d2s_diag *d)
+{
+	for (size_t i = 0; i < d->n_entries; i++) {
+		struct d2s_diag_entry *e = &d->entries[i];
+		free(e->message);
+		free(e->file);
+		free(e->api_version);
+		free(e->kind);
+		free(e->ns);
+		free(e->name);
+		free(e->field);
+	}
+	free(d->entries);
+	d->entries = NULL;
+	d->n_entries = d->cap_entries = 0;
+	if (d->log)
+		fclose(d->log);
+	d->log = NULL;
+}

@@ -1,0 +1,60 @@
+/* diag.h - diagnostics: errors, warnings and infos with their position and
+ * object, written to stderr and the log file and kept for KRM results.
+ *
+ * Message format (DESIGN §4):
+ *   deploy2sts: error: <file>:<line>:<col>: <Kind> <ns>/<name>: <message>
+ */
+#ifndef D2S_DIAG_H
+#define D2S_DIAG_H
+
+#include <stdio.h>
+
+/** Severity of one diagnostic; the names are the KRM `results[].severity`. */
+enum d2s_severity { D2S_INFO, D2S_WARNING, D2S_ERROR };
+
+/** Where a diagnostic points. Every field is optional (NULL / 0 = unknown);
+ *  the strings are borrowed for the duration of the call only. */
+struct d2s_where {
+	const char *file;        /**< input name, "-" or "<stdin>" for stdin */
+	long line, col;          /**< 1-based; 0 = unknown */
+	const char *api_version; /**< object apiVersion */
+	const char *kind;        /**< object kind */
+	const char *ns;          /**< metadata.namespace */
+	const char *name;        /**< metadata.name */
+	const char *field;       /**< field path, e.g. "spec.strategy" */
+};
+
+/** One kept diagnostic (all strings owned by the d2s_diag). */
+struct d2s_diag_entry {
+	enum d2s_severity severity;
+	char *message, *file, *api_version, *kind, *ns, *name, *field;
+	long line, col;
+};
+
+/** The diagnostics sink. Zero-initialise, then set the flags. */
+struct d2s_diag {
+	int quiet;          /**< -q: do not print warnings/infos to stderr */
+	int strict;         /**< --strict: warnings count as errors */
+	int print_infos;    /**< print infos to stderr too (off by default) */
+	int keep;           /**< keep entries (KRM mode needs them as results) */
+	FILE *log;          /**< --log-file / DEPLOY2STS_LOG, owned; may be NULL */
+	FILE *err;          /**< stderr, or NULL to print nothing there */
+	int errors;         /**< errors reported (strict warnings included) */
+	int warnings;       /**< warnings reported (not counting strict ones) */
+	struct d2s_diag_entry *entries; /**< kept entries, owned */
+	size_t n_entries, cap_entries;
+};
+
+/** Report a diagnostic. Under --strict a warning is reported and counted as
+ *  an error. Never fails (allocation failure aborts). */
+void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
+		const struct d2s_where *w, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/** Open the log file `path` for appending; returns 0, or -1 with errno set. */
+int d2s_diag_open_log(struct d2s_diag *d, const char *path);
+
+/** Free kept entries and close the log file. */
+void d2s_diag_free(struct d2s_diag *d);
+
+#endif

@@ -1,0 +1,592 @@
+/* edit.c - convert stage helper: splice edits into a document's text and
+ * render generated YAML in the document's own style (see edit.h). */
+#include "edit.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---------- values ---------- */
+
+static struct d2s_val *v_new(struct d2s_arena *a, enum d2s_val_type t)
+{
+	struct d2s_val *v = d2s_arena_alloc(a, sizeof(*v));
+	v->type = t;
+	return v;
+}
+
+struct d2s_val *d2s_v_map(struct d2s_arena *a) { return v_new(a, D2S_V_MAP); }
+struct d2s_val *d2s_v_seq(struct d2s_arena *a) { return v_new(a, D2S_V_SEQ); }
+
+struct d2s_val *d2s_v_str(struct d2s_arena *a, const char *s)
+{
+	struct d2s_val *v = v_new(a, D2S_V_STR);
+	v->s = d2s_arena_strndup(a, s, strlen(s));
+	return v;
+}
+
+struct d2s_val *d2s_v_raw(struct d2s_arena *a, const char *s)
+{
+	struct d2s_val *v = v_new(a, D2S_V_RAW);
+	v->s = d2s_arena_strndup(a, s, strlen(s));
+	return v;
+}
+
+static void v_grow(struct d2s_arena *a, struct d2s_val *v)
+{
+	if (v->n < v->cap)
+		return;
+	size_t cap = v->cap ? v->cap * 2 : 4;
+	const char **keys = d2s_arena_alloc(a, cap * sizeof(*keys));
+	struct d2s_val **kids = d2s_arena_alloc(a, cap * sizeof(*kids));
+	if (v->n) {
+		memcpy(kids, v->kids, v->n * sizeof(*kids));
+		if (v->keys)
+			memcpy(keys, v->keys, v->n * sizeof(*keys));
+	}
+	v->keys = keys;
+	v->kids = kids;
+	v->cap = cap;
+}
+
+void d2s_v_put(struct d2s_arena *a, struct d2s_val *map, const char *key, struct d2s_val *v)
+{
+	v_grow(a, map);
+	map->keys[map->n] = d2s_arena_strndup(a, key, strlen(key));
+	map->kids[map->n++] = v;
+}
+
+void d2s_v_push(struct d2s_arena *a, struct d2s_val *seq, struct d2s_val *v)
+{
+	v_grow(a, seq);
+	seq->kids[seq->n++] = v;
+}
+
+static struct d2s_val *from_node(struct d2s_arena *a, const struct d2s_node *n, int depth)
+{
+	if (!n || depth > 64 || n->tagged || n->type == D2S_ALIAS)
+		return NULL;
+	if (n->type == D2S_SCALAR) {
+		if (n->style == D2S_PLAIN && !strpbrk(n->value, "\n\r"))
+			return d2s_v_raw(a, n->value[0] ? n->value : "null");
+		return d2s_v_str(a, n->value);
+	}
+	struct d2s_val *v = n->type == D2S_MAP ? d2s_v_map(a) : d2s_v_seq(a);
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->type == D2S_MAP) {
+			const struct d2s_node *k = n->kids[2 * i];
+			if (k->type != D2S_SCALAR)
+				return NULL;
+			struct d2s_val *c = from_node(a, n->kids[2 * i + 1], depth + 1);
+			if (!c)
+				return NULL;
+			d2s_v_put(a, v, k->value, c);
+		} else {
+			struct d2s_val *c = from_node(a, n->kids[i], depth + 1);
+			if (!c)
+				return NULL;
+			d2s_v_push(a, v, c);
+		}
+	}
+	return v;
+}
+
+struct d2s_val *d2s_v_from_node(struct d2s_arena *a, const struct d2s_node *n)
+{
+	return from_node(a, n, 0);
+}
+
+/* ---------- scalar rendering ---------- */
+
+static int number_like(const char *s)
+{
+	if (!strchr("0123456789+-.", s[0]))
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!strchr("0123456789.+-_:eExXoObBabcdefABCDEF", *p))
+			return 0;
+	return 1;
+}
+
+int d2s_plain_safe(const char *s)
+{
+	static const char *const words[] = { "null", "~", "true", "false", "yes", "no", "on",
+					     "off", "y", "n", ".inf", ".nan", "-.inf", "+.inf", NULL };
+	if (!s[0] || s[0] == ' ' || s[strlen(s) - 1] == ' ')
+		return 0;
+	if (!(isalnum((unsigned char)s[0]) || s[0] == '/' || s[0] == '_' || s[0] == '.'))
+		return 0;
+	for (int i = 0; words[i]; i++)
+		if (!strcasecmp(s, words[i]))
+			return 0;
+	if (number_like(s))
+		return 0;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f || strchr(",[]{}#&*!|>'\"%@`\\", c))
+			return 0;
+		if (c == ':' && (p[1] == ' ' || p[1] == '\0'))
+			return 0;
+	}
+	return 1;
+}
+
+static void put_quoted(struct d2s_buf *b, const char *s)
+{
+	d2s_buf_puts(b, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': d2s_buf_puts(b, "\\\""); break;
+		case '\\': d2s_buf_puts(b, "\\\\"); break;
+		case '\n': d2s_buf_puts(b, "\\n"); break;
+		case '\r': d2s_buf_puts(b, "\\r"); break;
+		case '\t': d2s_buf_puts(b, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				d2s_buf_printf(b, "\\x%02x", *p);
+			else
+				d2s_buf_add(b, (const char *)p, 1);
+		}
+	}
+	d2s_buf_puts(b, "\"");
+}
+
+static void put_scalar(struct d2s_buf *b, const struct d2s_val *v)
+{
+	if (v->type == D2S_V_RAW || d2s_plain_safe(v->s))
+		d2s_buf_puts(b, v->s);
+	else
+		put_quoted(b, v->s);
+}
+
+static void put_key(struct d2s_buf *b, const char *k)
+{
+	if (d2s_plain_safe(k))
+		d2s_buf_puts(b, k);
+	else
+		put_quoted(b, k);
+}
+
+static void render_items(struct d2s_buf *b, const struct d2s_val *v, int dash,
+			 const struct d2s_layout *l);
+
+static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
+			    const struct d2s_layout *l, int first_inline)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (!(first_inline && i == 0))
+			d2s_buf_fill(b, ' ', (size_t)col);
+		put_key(b, v->keys[i]);
+		d2s_buf_puts(b, ":");
+		const struct d2s_val *c = v->kids[i];
+		if (c->type == D2S_V_MAP && c->n) {
+			d2s_buf_puts(b, l->nl);
+			render_pairs_at(b, c, col + l->indent, l, 0);
+		} else if (c->type == D2S_V_SEQ && c->n) {
+			d2s_buf_puts(b, l->nl);
+			render_items(b, c, col + l->seq_indent, l);
+		} else {
+			d2s_buf_puts(b, " ");
+			if (c->type == D2S_V_MAP)
+				d2s_buf_puts(b, "{}");
+			else if (c->type == D2S_V_SEQ)
+				d2s_buf_puts(b, "[]");
+			else
+				put_scalar(b, c);
+			d2s_buf_puts(b, l->nl);
+		}
+	}
+}
+
+static void render_items(struct d2s_buf *b, const struct d2s_val *v, int dash,
+			 const struct d2s_layout *l)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct d2s_val *c = v->kids[i];
+		d2s_buf_fill(b, ' ', (size_t)dash);
+		d2s_buf_puts(b, "- ");
+		if (c->type == D2S_V_MAP && c->n) {
+			render_pairs_at(b, c, dash + 2, l, 1);
+		} else if (c->type == D2S_V_SEQ && c->n) {
+			d2s_buf_puts(b, l->nl);
+			render_items(b, c, dash + 2, l);
+		} else {
+			if (c->type == D2S_V_MAP)
+				d2s_buf_puts(b, "{}");
+			else if (c->type == D2S_V_SEQ)
+				d2s_buf_puts(b, "[]");
+			else
+				put_scalar(b, c);
+			d2s_buf_puts(b, l->nl);
+		}
+	}
+}
+
+void d2s_render_pairs(struct d2s_buf *b, const struct d2s_val *v, int col,
+		      const struct d2s_layout *l)
+{
+	render_pairs_at(b, v, col, l, 0);
+}
+
+/* ---------- edits ---------- */
+
+void d2s_edits_init(struct d2s_edits *e, const char *src, size_t len)
+{
+	memset(e, 0, sizeof(*e));
+	e->src = src;
+	e->len = len;
+	e->layout.indent = 2;
+	e->layout.nl = "\n";
+}
+
+void d2s_edits_free(struct d2s_edits *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i].text);
+	free(e->v);
+	e->v = NULL;
+	e->n = e->cap = 0;
+}
+
+void d2s_edit(struct d2s_edits *e, size_t a, size_t b, const char *text, size_t len)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->v = d2s_check_alloc(realloc(e->v, e->cap * sizeof(*e->v)));
+	}
+	struct d2s_edit *x = &e->v[e->n];
+	x->a = a;
+	x->b = b;
+	x->text = d2s_check_alloc(malloc(len + 1));
+	memcpy(x->text, text, len);
+	x->text[len] = '\0';
+	x->len = len;
+	x->seq = e->n++;
+}
+
+static int edit_cmp(const void *pa, const void *pb)
+{
+	const struct d2s_edit *a = pa, *b = pb;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	/* an insertion (empty range) goes before a replacement at the same offset */
+	if ((a->a == a->b) != (b->a == b->b))
+		return a->a == a->b ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+int d2s_edits_apply(const struct d2s_edits *e, struct d2s_buf *out)
+{
+	struct d2s_edit *v = malloc((e->n ? e->n : 1) * sizeof(*v));
+	d2s_check_alloc(v);
+	if (e->n)
+		memcpy(v, e->v, e->n * sizeof(*v));
+	qsort(v, e->n, sizeof(*v), edit_cmp);
+	size_t pos = 0;
+	int rc = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		if (v[i].a < pos || v[i].b < v[i].a || v[i].b > e->len) {
+			rc = -1;
+			break;
+		}
+		d2s_buf_add(out, e->src + pos, v[i].a - pos);
+		d2s_buf_add(out, v[i].text, v[i].len);
+		pos = v[i].b;
+	}
+	if (!rc)
+		d2s_buf_add(out, e->src + pos, e->len - pos);
+	free(v);
+	return rc;
+}
+
+/* ---------- positions ---------- */
+
+static int is_break(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+static size_t line_start(const char *t, size_t off)
+{
+	while (off > 0 && !is_break(t[off - 1]))
+		off--;
+	return off;
+}
+
+/* First byte after the line break at or after `off` (or `off` itself when it
+ * already starts a line); `len` when the text ends without a break. */
+static size_t next_line(const char *t, size_t len, size_t off)
+{
+	if (off > 0 && off <= len && is_break(t[off - 1]) &&
+	    !(t[off - 1] == '\r' && off < len && t[off] == '\n'))
+		return off;
+	while (off < len && !is_break(t[off]))
+		off++;
+	if (off < len && t[off] == '\r' && off + 1 < len && t[off + 1] == '\n')
+		return off + 2;
+	return off < len ? off + 1 : len;
+}
+
+size_t d2s_line_start(const char *text, size_t off)
+{
+	return line_start(text, off);
+}
+
+size_t d2s_next_line(const char *text, size_t len, size_t off)
+{
+	return next_line(text, len, off);
+}
+
+int d2s_column(const char *text, size_t off)
+{
+	return (int)(off - line_start(text, off));
+}
+
+static int only_blanks(const char *t, size_t a, size_t b)
+{
+	for (size_t i = a; i < b; i++)
+		if (t[i] != ' ' && t[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static size_t content_end(const struct d2s_node *n)
+{
+	return n->end;
+}
+
+/* Spans of scalars under `n` that may hold lines starting with '#'. */
+struct spans {
+	size_t (*v)[2];
+	size_t n, cap;
+};
+
+static void collect_scalar_spans(const struct d2s_node *root, struct spans *s)
+{
+	const struct d2s_node **stack = NULL;
+	size_t sp = 0, cap = 0;
+#define PUSH(x) do { if (sp == cap) { cap = cap ? cap * 2 : 32; \
+	stack = d2s_check_alloc(realloc(stack, cap * sizeof(*stack))); } stack[sp++] = (x); } while (0)
+	PUSH(root);
+	while (sp) {
+		const struct d2s_node *n = stack[--sp];
+		if (n->type == D2S_SCALAR && n->style != D2S_PLAIN) {
+			if (s->n == s->cap) {
+				s->cap = s->cap ? s->cap * 2 : 8;
+				s->v = d2s_check_alloc(realloc(s->v, s->cap * sizeof(*s->v)));
+			}
+			s->v[s->n][0] = n->start;
+			s->v[s->n][1] = n->end;
+			s->n++;
+		}
+		size_t k = n->type == D2S_MAP ? 2 * n->n : n->type == D2S_SEQ ? n->n : 0;
+		for (size_t i = 0; i < k; i++)
+			PUSH(n->kids[i]);
+	}
+#undef PUSH
+	free(stack);
+}
+
+/* Cut [a, b) but keep the full-line comments in it that are not scalar text. */
+static void cut_keep_comments(struct d2s_edits *e, size_t a, size_t b, const struct d2s_node *sub)
+{
+	struct spans sp = {0};
+	if (sub)
+		collect_scalar_spans(sub, &sp);
+	struct d2s_buf keep = {0};
+	const char *t = e->src;
+	size_t i = a;
+	while (i < b) {
+		size_t j = i;
+		while (j < b && !is_break(t[j]))
+			j++;
+		if (j < b)
+			j += (t[j] == '\r' && j + 1 < b && t[j + 1] == '\n') ? 2 : 1;
+		size_t k = i;
+		while (k < j && (t[k] == ' ' || t[k] == '\t'))
+			k++;
+		int inside = 0;
+		for (size_t x = 0; x < sp.n; x++)
+			if (k >= sp.v[x][0] && k < sp.v[x][1])
+				inside = 1;
+		if (k < j && t[k] == '#' && !inside && i == line_start(t, i))
+			d2s_buf_add(&keep, t + i, j - i);
+		i = j;
+	}
+	d2s_edit(e, a, b, keep.data ? keep.data : "", keep.len);
+	d2s_buf_free(&keep);
+	free(sp.v);
+}
+
+void d2s_yset_scalar(struct d2s_edits *e, const struct d2s_node *n, const char *value)
+{
+	struct d2s_buf b = {0};
+	if (n->style == D2S_SINGLE || n->style == D2S_DOUBLE) {
+		char q = n->style == D2S_SINGLE ? '\'' : '"';
+		d2s_buf_add(&b, &q, 1);
+		d2s_buf_puts(&b, value);
+		d2s_buf_add(&b, &q, 1);
+	} else if (n->style == D2S_PLAIN) {
+		d2s_buf_puts(&b, value);
+	} else {
+		e->reemit = 1;
+		d2s_buf_free(&b);
+		return;
+	}
+	d2s_edit(e, n->start, n->end, b.data, b.len);
+	d2s_buf_free(&b);
+}
+
+static size_t pair_end(const struct d2s_node *k, const struct d2s_node *v)
+{
+	return v->null_empty ? k->end : content_end(v);
+}
+
+void d2s_yremove_pair(struct d2s_edits *e, const struct d2s_node *map, size_t i)
+{
+	const struct d2s_node *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
+	if (map->flow) {
+		e->reemit = 1;
+		return;
+	}
+	const char *t = e->src;
+	size_t ls = line_start(t, k->start);
+	if (only_blanks(t, ls, k->start)) {
+		cut_keep_comments(e, ls, next_line(t, e->len, pair_end(k, v)), v);
+	} else if (i + 1 < map->n) {
+		/* first pair written after "- ": pull the next key up */
+		cut_keep_comments(e, k->start, map->kids[2 * i + 2]->start, v);
+	} else {
+		e->reemit = 1;
+	}
+}
+
+void d2s_yremove_item(struct d2s_edits *e, const struct d2s_node *seq, size_t i)
+{
+	if (seq->flow) {
+		e->reemit = 1;
+		return;
+	}
+	const struct d2s_node *it = seq->kids[i];
+	const char *t = e->src;
+	size_t ls = line_start(t, it->start);
+	/* the item must be "<blanks>- <item>" on its line */
+	size_t j = ls;
+	while (j < it->start && (t[j] == ' ' || t[j] == '\t'))
+		j++;
+	if (j >= it->start || t[j] != '-' || !only_blanks(t, j + 1, it->start)) {
+		e->reemit = 1;
+		return;
+	}
+	size_t end = it->null_empty ? j + 1 : content_end(it);
+	cut_keep_comments(e, ls, next_line(t, e->len, end), it);
+}
+
+static void insert_text(struct d2s_edits *e, size_t at, struct d2s_buf *txt)
+{
+	if (at == e->len && at > 0 && !is_break(e->src[at - 1])) {
+		struct d2s_buf b = {0};
+		d2s_buf_puts(&b, e->layout.nl);
+		d2s_buf_add(&b, txt->data, txt->len);
+		d2s_edit(e, at, at, b.data, b.len);
+		d2s_buf_free(&b);
+		return;
+	}
+	d2s_edit(e, at, at, txt->data, txt->len);
+}
+
+void d2s_yinsert_pairs(struct d2s_edits *e, const struct d2s_node *map,
+		       const struct d2s_val *v, int first)
+{
+	if (map->flow || map->n == 0 || map->type != D2S_MAP) {
+		e->reemit = 1;
+		return;
+	}
+	const char *t = e->src;
+	const struct d2s_node *k0 = map->kids[0];
+	size_t ls = line_start(t, k0->start);
+	int col = d2s_column(t, k0->start);
+	struct d2s_buf txt = {0};
+	d2s_render_pairs(&txt, v, col, &e->layout);
+	size_t at;
+	if (first && only_blanks(t, ls, k0->start)) {
+		at = ls;
+	} else {
+		size_t last = map->n - 1;
+		at = next_line(t, e->len, pair_end(map->kids[2 * last], map->kids[2 * last + 1]));
+	}
+	insert_text(e, at, &txt);
+	d2s_buf_free(&txt);
+}
+
+void d2s_yappend_items(struct d2s_edits *e, const struct d2s_node *seq, const struct d2s_val *v)
+{
+	if (seq->flow || seq->n == 0 || seq->type != D2S_SEQ) {
+		e->reemit = 1;
+		return;
+	}
+	const char *t = e->src;
+	/* the block sequence starts at its first dash */
+	int dash = d2s_column(t, seq->start);
+	if (t[seq->start] != '-') {
+		e->reemit = 1;
+		return;
+	}
+	struct d2s_buf txt = {0};
+	render_items(&txt, v, dash, &e->layout);
+	const struct d2s_node *last = seq->kids[seq->n - 1];
+	size_t end = last->null_empty ? last->start : content_end(last);
+	insert_text(e, next_line(t, e->len, end), &txt);
+	d2s_buf_free(&txt);
+}
+
+/* ---------- layout ---------- */
+
+void d2s_layout_detect(const struct d2s_doc *doc, struct d2s_layout *l)
+{
+	l->indent = 2;
+	l->seq_indent = 0;
+	l->nl = memmem(doc->text, doc->len, "\r\n", 2) ? "\r\n" : "\n";
+	const struct d2s_node *root = doc->root;
+	if (!root || root->type != D2S_MAP)
+		return;
+	int found_indent = 0, found_seq = 0;
+	const struct d2s_node **stack = NULL;
+	size_t sp = 0, cap = 0;
+	stack = d2s_check_alloc(malloc(64 * sizeof(*stack)));
+	cap = 64;
+	stack[sp++] = root;
+	while (sp && !(found_indent && found_seq)) {
+		const struct d2s_node *m = stack[--sp];
+		if (m->type != D2S_MAP || m->flow)
+			continue;
+		for (size_t i = 0; i < m->n; i++) {
+			const struct d2s_node *k = m->kids[2 * i], *v = m->kids[2 * i + 1];
+			int kc = d2s_column(doc->text, k->start);
+			if (!found_indent && v->type == D2S_MAP && !v->flow && v->n) {
+				int d = d2s_column(doc->text, v->kids[0]->start) - kc;
+				if (d >= 1 && d <= 8) {
+					l->indent = d;
+					found_indent = 1;
+				}
+			}
+			if (!found_seq && v->type == D2S_SEQ && !v->flow && v->n &&
+			    doc->text[v->start] == '-') {
+				int d = d2s_column(doc->text, v->start) - kc;
+				if (d >= 0 && d <= 8) {
+					l->seq_indent = d;
+					found_seq = 1;
+				}
+			}
+			if (v->type == D2S_MAP || v->type == D2S_SEQ) {
+				if (sp == cap) {
+					cap *= 2;
+					stack = d2s_check_alloc(realloc(stack, cap * sizeof(*stack)));
+				}
+				stack[sp++] = v;
+			}
+		}
+	}
+	free(stack);
+}

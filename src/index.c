@@ -1,0 +1,80 @@
+/* index.c - open-addressing string hash map (FNV-1a) for the index. */
+#include "index.h"
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static size_t slot(const struct d2s_map *m, const char *key)
+{
+	size_t i = (size_t)hash(key) & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void grow(struct d2s_map *m)
+{
+	struct d2s_map old = *m;
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->keys = d2s_check_alloc(calloc(m->cap, sizeof(*m->keys)));
+	m->vals = d2s_check_alloc(calloc(m->cap, sizeof(*m->vals)));
+	for (size_t i = 0; i < old.cap; i++) {
+		if (!old.keys[i])
+			continue;
+		size_t s = slot(m, old.keys[i]);
+		m->keys[s] = old.keys[i];
+		m->vals[s] = old.vals[i];
+	}
+	free(old.keys);
+	free(old.vals);
+}
+
+intptr_t d2s_map_get(const struct d2s_map *m, const char *key, intptr_t dflt)
+{
+	if (!m->cap)
+		return dflt;
+	size_t s = slot(m, key);
+	return m->keys[s] ? m->vals[s] : dflt;
+}
+
+int d2s_map_has(const struct d2s_map *m, const char *key)
+{
+	return m->cap && m->keys[slot(m, key)] != NULL;
+}
+
+void d2s_map_set(struct d2s_map *m, const char *key, intptr_t val)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		grow(m);
+	size_t s = slot(m, key);
+	if (!m->keys[s]) {
+		m->keys[s] = d2s_check_alloc(strdup(key));
+		m->n++;
+	}
+	m->vals[s] = val;
+}
+
+void d2s_map_free(struct d2s_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+char *d2s_key(char *buf, size_t n, const char *ns, const char *name)
+{
+	snprintf(buf, n, "%s/%s", ns ? ns : "", name ? name : "");
+	return buf;
+}

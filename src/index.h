@@ -1,0 +1,29 @@
+/* index.h - the small index of facts about documents already read (PVCs,
+ * Services, converted Deployments), so cross-document rules hold whatever the
+ * order of the stream: a string-keyed hash map with integer values. */
+#ifndef D2S_INDEX_H
+#define D2S_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Hash map from strings (copied, owned) to intptr_t values. Zero-init. */
+struct d2s_map {
+	char **keys;
+	intptr_t *vals;
+	size_t cap, n;
+};
+
+/** Value for key, or `dflt` when absent. */
+intptr_t d2s_map_get(const struct d2s_map *m, const char *key, intptr_t dflt);
+/** Set key to value (insert or overwrite). */
+void d2s_map_set(struct d2s_map *m, const char *key, intptr_t val);
+/** True when key is present. */
+int d2s_map_has(const struct d2s_map *m, const char *key);
+/** Free all keys and the table. */
+void d2s_map_free(struct d2s_map *m);
+
+/** Write "ns/name" into buf (size n); returns buf. */
+char *d2s_key(char *buf, size_t n, const char *ns, const char *name);
+
+#endif

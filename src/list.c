@@ -1,0 +1,191 @@
+/* list.c - Deployments inside kind: List (see list.h). */
+#include "list.h"
+#include "edit.h"
+#include "select.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void d2s_item_unindent(const struct d2s_doc *doc, const struct d2s_node *item,
+		       struct d2s_buf *out, int *col)
+{
+	const char *t = doc->text;
+	*col = d2s_column(t, item->start);
+	size_t end = d2s_next_line(t, doc->len, item->end);
+	size_t i = item->start;
+	int first = 1;
+	while (i < end) {
+		size_t j = i;
+		while (j < end && t[j] != '\n' && t[j] != '\r')
+			j++;
+		if (j < end)
+			j += (t[j] == '\r' && j + 1 < end && t[j + 1] == '\n') ? 2 : 1;
+		size_t k = i;
+		if (!first)
+			while (k < j && (int)(k - i) < *col && t[k] == ' ')
+				k++;
+		d2s_buf_add(out, t + k, j - k);
+		first = 0;
+		i = j;
+	}
+}
+
+void d2s_reindent(const char *text, size_t len, int col, struct d2s_buf *out)
+{
+	size_t i = 0;
+	int first = 1;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && text[j] != '\n' && text[j] != '\r')
+			j++;
+		int empty = j == i;
+		if (j < len)
+			j += (text[j] == '\r' && j + 1 < len && text[j + 1] == '\n') ? 2 : 1;
+		if (!first && !empty)
+			d2s_buf_fill(out, ' ', (size_t)col);
+		d2s_buf_add(out, text + i, j - i);
+		first = 0;
+		i = j;
+	}
+}
+
+/* Skip the "---" line and comment lines that start a generated document. */
+static const char *doc_body(const char *s, size_t len, size_t *blen)
+{
+	size_t i = 0;
+	while (i < len && (s[i] == '-' || s[i] == '#')) {
+		while (i < len && s[i] != '\n')
+			i++;
+		i++;
+	}
+	*blen = i < len ? len - i : 0;
+	return s + (i < len ? i : len);
+}
+
+static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, size_t idx,
+			struct d2s_list_ctx *lc, struct d2s_parser *parser, struct d2s_edits *e)
+{
+	const struct d2s_node *item = seq->kids[idx];
+	struct d2s_buf text = {0}, rep = {0};
+	int col;
+	d2s_item_unindent(doc, item, &text, &col);
+	struct d2s_doc sub = {0};
+	int rc = -1;
+	long line, c;
+	d2s_linecol(doc->text, item->start, &line, &c);
+	if (d2s_parse(parser, text.data, text.len, &sub) || !sub.root)
+		goto out;
+	const char *name = d2s_get_str(d2s_get(sub.root, "metadata"), "name");
+	const struct d2s_options *o = d2s_options_for(lc->o, name);
+	struct d2s_convert_in in = {
+		.doc = &sub, .o = o, .diag = lc->diag, .file = lc->file, .line0 = lc->line0 + line - 1,
+		.pvc_template = lc->pvc_template, .service_state = lc->service_state, .ctx = lc->ctx,
+	};
+	struct d2s_convert_out res;
+	int k = d2s_convert(&in, &res);
+	if (k) {
+		if (k == 1) {
+			struct d2s_where w = { .file = lc->file, .line = in.line0, .col = c,
+					       .kind = "Deployment", .name = name };
+			d2s_report(lc->diag, D2S_ERROR, &w, "a Deployment inside a List must be written in "
+				   "block style to be converted");
+		}
+		if (k == 1)
+			d2s_convert_out_free(&res);
+		goto out;
+	}
+	d2s_reindent(res.text.data, res.text.len, col, &rep);
+	if (res.service.len) {
+		size_t blen;
+		const char *body = doc_body(res.service.data, res.service.len, &blen);
+		int dash = col >= 2 ? col - 2 : 0;
+		d2s_buf_fill(&rep, ' ', (size_t)dash);
+		d2s_buf_puts(&rep, "- ");
+		d2s_reindent(body, blen, col, &rep);
+	}
+	d2s_edit(e, item->start, d2s_next_line(doc->text, doc->len, item->end), rep.data, rep.len);
+	lc->converted++;
+	char key[512];
+	snprintf(key, sizeof(key), "%s/%s", res.ns, res.name);
+	lc->names = d2s_check_alloc(realloc(lc->names, (lc->n_names + 1) * sizeof(char *)));
+	lc->names[lc->n_names++] = d2s_check_alloc(strdup(key));
+	d2s_convert_out_free(&res);
+	rc = 0;
+out:
+	d2s_doc_free(&sub);
+	d2s_buf_free(&text);
+	d2s_buf_free(&rep);
+	return rc;
+}
+
+static int is_selected_deployment(const struct d2s_node *it, const struct d2s_options *base)
+{
+	if (!d2s_is(d2s_get(it, "kind"), "Deployment") || !d2s_is(d2s_get(it, "apiVersion"), "apps/v1"))
+		return 0;
+	const struct d2s_node *meta = d2s_get(it, "metadata");
+	const char *name = d2s_get_str(meta, "name");
+	if (!name)
+		return 0;
+	const struct d2s_options *o = d2s_options_for(base, name);
+	struct d2s_kv labels = {0}, ann = {0};
+	const struct d2s_node *l = d2s_get(meta, "labels"), *a = d2s_get(meta, "annotations");
+	const char *lk[64], *lv[64], *ak[64], *av[64];
+	labels.keys = lk;
+	labels.vals = lv;
+	ann.keys = ak;
+	ann.vals = av;
+	for (size_t i = 0; l && l->type == D2S_MAP && i < l->n && labels.n < 64; i++)
+		if (d2s_str(l->kids[2 * i]) && d2s_str(l->kids[2 * i + 1])) {
+			lk[labels.n] = l->kids[2 * i]->value;
+			lv[labels.n++] = l->kids[2 * i + 1]->value;
+		}
+	for (size_t i = 0; a && a->type == D2S_MAP && i < a->n && ann.n < 64; i++)
+		if (d2s_str(a->kids[2 * i]) && d2s_str(a->kids[2 * i + 1])) {
+			ak[ann.n] = a->kids[2 * i]->value;
+			av[ann.n++] = a->kids[2 * i + 1]->value;
+		}
+	const char *why;
+	return d2s_select(o, name, &labels, &ann, &why);
+}
+
+int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out)
+{
+	const struct d2s_node *items = d2s_get(doc->root, "items");
+	if (!items || items->type != D2S_SEQ)
+		return 0;
+	int any = 0;
+	for (size_t i = 0; i < items->n; i++)
+		any |= is_selected_deployment(items->kids[i], lc->o);
+	if (!any)
+		return 0;
+	if (items->flow) {
+		struct d2s_where w = { .file = lc->file, .line = lc->line0, .col = 1, .kind = "List" };
+		d2s_report(lc->diag, D2S_ERROR, &w, "a List holding Deployments must be written in "
+			   "block style to be converted");
+		return -1;
+	}
+	struct d2s_parser *parser = d2s_parser_new();
+	if (!parser)
+		return -1;
+	struct d2s_edits e;
+	d2s_edits_init(&e, doc->text, doc->len);
+	int rc = 1;
+	for (size_t i = 0; i < items->n; i++)
+		if (is_selected_deployment(items->kids[i], lc->o) &&
+		    convert_item(doc, items, i, lc, parser, &e))
+			rc = -1;
+	if (rc == 1 && d2s_edits_apply(&e, out))
+		rc = -1;
+	d2s_edits_free(&e);
+	d2s_parser_free(parser);
+	return rc;
+}
+
+void d2s_list_ctx_free(struct d2s_list_ctx *lc)
+{
+	for (size_t i = 0; i < lc->n_names; i++)
+		free(lc->names[i]);
+	free(lc->names);
+	lc->names = NULL;
+	lc->n_names = 0;
+}

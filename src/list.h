@@ -1,0 +1,44 @@
+/* list.h - converts Deployments that are items of a `kind: List` document
+ * (DESIGN §3.1). Each item's text is cut out of the list, shifted left to
+ * column 0, converted like a standalone document, shifted back and spliced
+ * into the list; the generated Service becomes the next item. The same
+ * shift helpers serve KRM ResourceList items. */
+#ifndef D2S_LIST_H
+#define D2S_LIST_H
+
+#include "buf.h"
+#include "convert.h"
+#include "diag.h"
+#include "options.h"
+#include "tree.h"
+
+/** Inputs and results of one list conversion. */
+struct d2s_list_ctx {
+	const struct d2s_options *o;
+	struct d2s_diag *diag;
+	const char *file;
+	long line0;
+	struct d2s_val *(*pvc_template)(void *ctx, struct d2s_arena *a, const char *ns,
+					const char *claim, const char *volume);
+	enum d2s_svc_state (*service_state)(void *ctx, const char *ns, const char *name);
+	void *ctx;
+	long converted;    /**< out: items converted */
+	char **names;      /**< out: "ns/name" of converted items, owned */
+	size_t n_names;
+};
+
+/** Convert the Deployments among the `items` of List `doc`. Returns 1 with
+ *  the new text in `out`, 0 when nothing changed, -1 on error (reported). */
+int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out);
+void d2s_list_ctx_free(struct d2s_list_ctx *lc);
+
+/** Text of sequence item `item` shifted so that its content starts at
+ *  column 0 (lines lose up to `*col` leading spaces). Appends to `out`;
+ *  `*col` gets the item's column. */
+void d2s_item_unindent(const struct d2s_doc *doc, const struct d2s_node *item,
+		       struct d2s_buf *out, int *col);
+/** Append `text` to `out` with every line but the first indented by `col`
+ *  spaces (empty lines stay empty). */
+void d2s_reindent(const char *text, size_t len, int col, struct d2s_buf *out);
+
+#endif

@@ -1,0 +1,765 @@
+/* pipeline.c - runs the stages over input pieces and keeps the index that
+ * makes cross-document rules independent of stream order (DESIGN §3.4, §3.5).
+ *
+ * Per piece: read (reader.c) -> parse (tree.c) -> classify (here) ->
+ * select (select.c) -> convert (convert.c) / reference rewriting (refs.c) ->
+ * write (writer.c). Only small documents later rules may change (PVCs,
+ * scaling references) and Deployments that mount a PVC not seen yet are held
+ * back as pending writer items. */
+#include "pipeline.h"
+#include "convert.h"
+#include "index.h"
+#include "reader.h"
+#include "refs.h"
+#include "select.h"
+#include "tree.h"
+#include "writer.h"
+#include "storage.h"
+#include "list.h"
+
+#include <libfyaml.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pvc_rec {
+	char *key, *text, *file;
+	size_t len, item;
+	long line;
+	int pending;
+};
+
+struct ref_rec {
+	char *target, *file;
+	size_t item;
+	long line;
+	int pending;
+};
+
+struct dep_rec {
+	char *file;
+	size_t item;
+	long line;
+};
+
+struct svc_rec {
+	char *key, *deployment;
+	size_t item;
+	int pending;
+};
+
+struct d2s_pipeline {
+	const struct d2s_options *o;
+	struct d2s_diag *diag;
+	struct d2s_writer w;
+	struct d2s_parser *parser, *aux;
+	struct d2s_doc doc, auxdoc;
+	struct d2s_stats stats;
+	struct d2s_map services;   /* ns/name -> 1 headless, 2 not headless */
+	struct d2s_map deploys;    /* ns/name -> 1 converted, 2 seen, not converted */
+	struct d2s_map absorbed;   /* ns/claim -> 1 */
+	struct d2s_map pvc_index;  /* ns/name -> index+1 into pvcs */
+	struct d2s_map gensvc;     /* ns/svc -> index+1 into svcs */
+	struct pvc_rec *pvcs;
+	size_t n_pvcs;
+	struct ref_rec *refs;
+	size_t n_refs;
+	struct dep_rec *deps;
+	size_t n_deps;
+	struct svc_rec *svcs;
+	size_t n_svcs;
+	struct d2s_progressive *prog;
+	size_t n_prog;
+	const char *file;          /* current input name */
+	int failed;
+};
+
+#define GROW(arr, n) (arr = d2s_check_alloc(realloc(arr, ((n) + 1) * sizeof(*(arr)))))
+
+static char *xstrdup(const char *s)
+{
+	return d2s_check_alloc(strdup(s ? s : ""));
+}
+
+struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_diag *diag, FILE *out)
+{
+	struct d2s_pipeline *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->o = o;
+	p->diag = diag;
+	d2s_writer_init(&p->w, out);
+	p->parser = d2s_parser_new();
+	p->aux = d2s_parser_new();
+	if (!p->parser || !p->aux) {
+		d2s_pipeline_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+const struct d2s_stats *d2s_pipeline_stats(const struct d2s_pipeline *p)
+{
+	return &p->stats;
+}
+
+/* ---------- helpers ---------- */
+
+struct ident {
+	const char *api_version, *kind, *name, *ns;
+};
+
+static struct ident identify(const struct d2s_node *root)
+{
+	struct ident id = {0};
+	id.api_version = d2s_get_str(root, "apiVersion");
+	id.kind = d2s_get_str(root, "kind");
+	const struct d2s_node *meta = d2s_get(root, "metadata");
+	id.name = d2s_get_str(meta, "name");
+	id.ns = d2s_get_str(meta, "namespace");
+	if (!id.ns)
+		id.ns = "";
+	return id;
+}
+
+static struct d2s_where where_of(struct d2s_pipeline *p, const struct ident *id, long line)
+{
+	struct d2s_where w = {
+		.file = p->file, .line = line, .col = 1, .api_version = id->api_version,
+		.kind = id->kind, .ns = id->ns, .name = id->name,
+	};
+	return w;
+}
+
+static void kv_of(const struct d2s_node *m, struct d2s_kv *kv)
+{
+	memset(kv, 0, sizeof(*kv));
+	if (!m || m->type != D2S_MAP)
+		return;
+	kv->keys = d2s_check_alloc(calloc(m->n + 1, sizeof(char *)));
+	kv->vals = d2s_check_alloc(calloc(m->n + 1, sizeof(char *)));
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = d2s_str(m->kids[2 * i]), *v = d2s_str(m->kids[2 * i + 1]);
+		if (k && v) {
+			kv->keys[kv->n] = k;
+			kv->vals[kv->n++] = v;
+		}
+	}
+}
+
+static void kv_free(struct d2s_kv *kv)
+{
+	free(kv->keys);
+	free(kv->vals);
+}
+
+/* ---------- PVCs (DESIGN §3.4) ---------- */
+
+static struct d2s_val *pvc_template(void *ctx, struct d2s_arena *a, const char *ns,
+				    const char *claim, const char *volume)
+{
+	struct d2s_pipeline *p = ctx;
+	char key[512];
+	intptr_t i = d2s_map_get(&p->pvc_index, d2s_key(key, sizeof(key), ns, claim), 0);
+	if (!i)
+		return NULL;
+	struct pvc_rec *r = &p->pvcs[i - 1];
+	if (d2s_parse(p->aux, r->text, r->len, &p->auxdoc) || !p->auxdoc.root)
+		return NULL;
+	return d2s_claim_from_pvc(a, p->auxdoc.root, volume);
+}
+
+static enum d2s_svc_state service_state(void *ctx, const char *ns, const char *name)
+{
+	struct d2s_pipeline *p = ctx;
+	char key[512];
+	intptr_t v = d2s_map_get(&p->services, d2s_key(key, sizeof(key), ns, name), 0);
+	return v == 1 ? D2S_SVC_HEADLESS : v == 2 ? D2S_SVC_NOT_HEADLESS : D2S_SVC_NONE;
+}
+
+static void resolve_pvc(struct d2s_pipeline *p, struct pvc_rec *r, const char *deployment)
+{
+	if (!r->pending)
+		return;
+	r->pending = 0;
+	const char *slash = strchr(r->key, '/');
+	struct d2s_where w = { .file = r->file, .line = r->line, .col = 1, .api_version = "v1",
+			       .kind = "PersistentVolumeClaim", .name = slash + 1 };
+	char ns[256];
+	snprintf(ns, sizeof(ns), "%.*s", (int)(slash - r->key), r->key);
+	w.ns = ns;
+	if (p->o->drop_absorbed_pvcs) {
+		d2s_writer_resolve(&p->w, r->item, D2S_DROP, NULL, 0);
+		p->stats.dropped_pvcs++;
+		p->stats.docs_out--;
+		d2s_report(p->diag, D2S_WARNING, &w,
+			   "absorbed into per-pod claims of StatefulSet %s and removed "
+			   "(--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", deployment);
+		return;
+	}
+	struct d2s_buf out = {0};
+	if (d2s_parse(p->aux, r->text, r->len, &p->auxdoc) == 0 && p->auxdoc.root &&
+	    d2s_pvc_keep(&p->auxdoc, &out) == 0) {
+		d2s_writer_resolve(&p->w, r->item, D2S_REPLACE, out.data, out.len);
+	} else {
+		d2s_writer_resolve(&p->w, r->item, D2S_KEEP, NULL, 0);
+	}
+	d2s_buf_free(&out);
+	d2s_report(p->diag, D2S_WARNING, &w,
+		   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY; the claim is "
+		   "kept (helm.sh/resource-policy: keep) so its data survives: copy the data into the new "
+		   "claim of pod 0, then delete this PVC (or pass --drop-absorbed-pvcs)", deployment);
+}
+
+static void absorb(struct d2s_pipeline *p, const char *ns, const char *claim, const char *deployment)
+{
+	char key[512];
+	d2s_key(key, sizeof(key), ns, claim);
+	d2s_map_set(&p->absorbed, key, 1);
+	intptr_t i = d2s_map_get(&p->pvc_index, key, 0);
+	if (i)
+		resolve_pvc(p, &p->pvcs[i - 1], deployment);
+}
+
+static void on_pvc(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct ident *id)
+{
+	char key[512];
+	d2s_key(key, sizeof(key), id->ns, id->name);
+	GROW(p->pvcs, p->n_pvcs);
+	struct pvc_rec *r = &p->pvcs[p->n_pvcs++];
+	memset(r, 0, sizeof(*r));
+	r->key = xstrdup(key);
+	r->file = xstrdup(p->file);
+	r->line = pc->line;
+	r->text = d2s_check_alloc(malloc(pc->len + 1));
+	memcpy(r->text, pc->text, pc->len);
+	r->text[pc->len] = '\0';
+	r->len = pc->len;
+	r->item = d2s_writer_pending(&p->w, pc->text, pc->len);
+	r->pending = 1;
+	d2s_map_set(&p->pvc_index, key, (intptr_t)p->n_pvcs);
+	if (d2s_map_has(&p->absorbed, key))
+		resolve_pvc(p, r, "(earlier in the input)");
+}
+
+/* ---------- Services (DESIGN §3.3) ---------- */
+
+static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, const struct ident *id,
+		       long line)
+{
+	char key[512];
+	d2s_key(key, sizeof(key), id->ns, id->name);
+	int headless = d2s_is(d2s_path(root, "spec", "clusterIP", NULL), "None");
+	d2s_map_set(&p->services, key, headless ? 1 : 2);
+	intptr_t i = d2s_map_get(&p->gensvc, key, 0);
+	if (!i || !p->svcs[i - 1].pending)
+		return;
+	struct svc_rec *s = &p->svcs[i - 1];
+	struct d2s_where w = where_of(p, id, line);
+	if (headless) {
+		s->pending = 0;
+		d2s_writer_resolve(&p->w, s->item, D2S_DROP, NULL, 0);
+		p->stats.services--;
+		p->stats.docs_out--;
+		d2s_report(p->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
+			   "input: used instead of a generated one", s->deployment);
+	} else {
+		d2s_report(p->diag, D2S_ERROR, &w, "StatefulSet %s needs a headless Service of this name, "
+			   "but this Service is not headless (clusterIP is immutable): choose another "
+			   "--service-name, or --no-headless-service if this Service is meant", s->deployment);
+		p->failed = 1;
+	}
+}
+
+/* ---------- scaling references (DESIGN §3.5) ---------- */
+
+static void retarget_now(struct d2s_pipeline *p, size_t item, const char *text, size_t len,
+			 int pending)
+{
+	struct d2s_buf out = {0};
+	int ok = d2s_parse(p->aux, text, len, &p->auxdoc) == 0 && p->auxdoc.root &&
+		 d2s_ref_retarget(&p->auxdoc, &out) == 0;
+	if (ok)
+		p->stats.retargeted++;
+	if (pending)
+		d2s_writer_resolve(&p->w, item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
+	else if (ok)
+		d2s_writer_raw(&p->w, out.data, out.len);
+	else
+		d2s_writer_raw(&p->w, text, len);
+	d2s_buf_free(&out);
+}
+
+static void on_ref(struct d2s_pipeline *p, const struct d2s_piece *pc, const char *target)
+{
+	char key[512];
+	const struct ident id = identify(p->doc.root);
+	d2s_key(key, sizeof(key), id.ns, target);
+	intptr_t st = d2s_map_get(&p->deploys, key, 0);
+	if (st == 1) {
+		retarget_now(p, 0, pc->text, pc->len, 0);
+		return;
+	}
+	if (st == 2) {
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+		return;
+	}
+	GROW(p->refs, p->n_refs);
+	struct ref_rec *r = &p->refs[p->n_refs++];
+	r->target = xstrdup(key);
+	r->file = xstrdup(p->file);
+	r->line = pc->line;
+	r->item = d2s_writer_pending(&p->w, pc->text, pc->len);
+	r->pending = 1;
+}
+
+static void resolve_refs_to(struct d2s_pipeline *p, const char *key, int converted)
+{
+	for (size_t i = 0; i < p->n_refs; i++) {
+		struct ref_rec *r = &p->refs[i];
+		if (!r->pending || strcmp(r->target, key))
+			continue;
+		r->pending = 0;
+		if (!converted) {
+			d2s_writer_resolve(&p->w, r->item, D2S_KEEP, NULL, 0);
+			continue;
+		}
+		size_t len;
+		char *text = d2s_writer_fetch(&p->w, r->item, &len);
+		retarget_now(p, r->item, text, len, 1);
+		free(text);
+	}
+}
+
+static void check_progressive(struct d2s_pipeline *p, const char *key)
+{
+	for (size_t i = 0; i < p->n_prog; i++) {
+		struct d2s_progressive *g = &p->prog[i];
+		if (strcmp(g->target_key, key))
+			continue;
+		struct d2s_where w = { .file = g->file, .line = g->line, .col = 1, .kind = g->kind,
+				       .ns = g->ns, .name = g->name };
+		d2s_report(p->diag, D2S_ERROR, &w, "points at Deployment %s, which is converted to a "
+			   "StatefulSet; %s cannot manage a StatefulSet: --exclude %s, or drop the %s",
+			   key, g->kind, strchr(key, '/') + 1, g->kind);
+		p->failed = 1;
+	}
+}
+
+/* ---------- Deployments (DESIGN §3.1-§3.4) ---------- */
+
+static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, long line,
+			   const struct d2s_options *o, int pending, size_t item)
+{
+	struct d2s_convert_in in = {
+		.doc = doc, .o = o, .diag = p->diag, .file = p->file, .line0 = line,
+		.pvc_template = pvc_template, .service_state = service_state, .ctx = p,
+	};
+	struct d2s_convert_out out;
+	int rc = d2s_convert(&in, &out);
+	struct d2s_buf re = {0};
+	struct d2s_doc redoc = {0};
+	if (rc == 1) {
+		/* an edit lands in a flow collection: re-emit in block style */
+		d2s_convert_out_free(&out);
+		const struct ident id = identify(doc->root);
+		struct d2s_where w = where_of(p, &id, line);
+		if (d2s_reemit_block(doc->text, doc->len, doc, &re) == 0 &&
+		    d2s_parse(p->aux, re.data, re.len, &redoc) == 0 && redoc.root) {
+			d2s_report(p->diag, D2S_WARNING, &w, "written in flow style where edits are needed: "
+				   "the document is re-emitted in block style (its comments are lost)");
+			in.doc = &redoc;
+			rc = d2s_convert(&in, &out);
+		} else {
+			d2s_report(p->diag, D2S_ERROR, &w, "cannot re-emit this document in block style "
+				   "(nested deeper than 64 levels?): rewrite it in block style");
+			rc = -1;
+		}
+		if (rc == 1) {
+			d2s_report(p->diag, D2S_ERROR, &w, "cannot edit this document in place");
+			d2s_convert_out_free(&out);
+			rc = -1;
+		}
+	}
+	if (rc) {
+		p->failed = 1;
+		if (pending)
+			d2s_writer_resolve(&p->w, item, D2S_KEEP, NULL, 0);
+		else
+			d2s_writer_raw(&p->w, doc->text, doc->len);
+		d2s_buf_free(&re);
+		d2s_doc_free(&redoc);
+		return -1;
+	}
+	char key[512];
+	for (size_t i = 0; i < out.n_absorbed; i++)
+		absorb(p, out.ns, out.absorbed[i], out.name);
+	struct d2s_buf all = {0};
+	d2s_buf_add(&all, out.text.data, out.text.len);
+	if (pending) {
+		if (out.service.len && all.len && all.data[all.len - 1] != '\n')
+			d2s_buf_puts(&all, "\n");
+		d2s_buf_add(&all, out.service.data, out.service.len);
+		d2s_writer_resolve(&p->w, item, D2S_REPLACE, all.data, all.len);
+	} else {
+		d2s_writer_raw(&p->w, all.data, all.len);
+		if (out.service.len) {
+			if (all.len && all.data[all.len - 1] != '\n')
+				d2s_writer_raw(&p->w, "\n", 1);
+			GROW(p->svcs, p->n_svcs);
+			struct svc_rec *s = &p->svcs[p->n_svcs++];
+			s->key = xstrdup(d2s_key(key, sizeof(key), out.ns, out.service_name));
+			s->deployment = xstrdup(d2s_key(key, sizeof(key), out.ns, out.name));
+			s->item = d2s_writer_pending(&p->w, out.service.data, out.service.len);
+			s->pending = 1;
+			d2s_map_set(&p->gensvc, s->key, (intptr_t)p->n_svcs);
+		}
+	}
+	if (out.service.len) {
+		p->stats.services++;
+		p->stats.docs_out++;
+	}
+	p->stats.converted++;
+	const struct ident id = identify(doc->root);
+	struct d2s_where w = where_of(p, &id, line);
+	d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
+		   out.service_name, out.reused_service ? ", existing headless Service" :
+		   out.service.len ? ", headless Service generated" : "");
+	d2s_buf_free(&all);
+	d2s_convert_out_free(&out);
+	d2s_buf_free(&re);
+	d2s_doc_free(&redoc);
+	return 0;
+}
+
+static int claims_known(struct d2s_pipeline *p, const struct d2s_doc *doc, const struct d2s_options *o,
+			const char *ns)
+{
+	size_t n;
+	const char **claims = d2s_deploy_claims(doc, o, &n);
+	int known = 1;
+	char key[512];
+	for (size_t i = 0; i < n; i++)
+		if (!d2s_map_has(&p->pvc_index, d2s_key(key, sizeof(key), ns, claims[i])))
+			known = 0;
+	free(claims);
+	return known;
+}
+
+static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct ident *id)
+{
+	const struct d2s_node *root = p->doc.root;
+	struct d2s_where w = where_of(p, id, pc->line);
+	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
+		if (p->o->skip_unsupported) {
+			d2s_report(p->diag, D2S_WARNING, &w, "apiVersion %s is not supported; left as it is "
+				   "(--skip-unsupported)", id->api_version ? id->api_version : "(none)");
+		} else {
+			d2s_report(p->diag, D2S_ERROR, &w, "apiVersion %s is not supported: only apps/v1 "
+				   "Deployments are converted (upgrade the manifest, or --skip-unsupported)",
+				   id->api_version ? id->api_version : "(none)");
+			p->failed = 1;
+		}
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+		return;
+	}
+	const struct d2s_options *o = d2s_options_for(p->o, id->name);
+	const struct d2s_node *meta = d2s_get(root, "metadata");
+	struct d2s_kv labels, ann;
+	kv_of(d2s_get(meta, "labels"), &labels);
+	kv_of(d2s_get(meta, "annotations"), &ann);
+	const char *why = NULL;
+	int sel = id->name && d2s_select(o, id->name, &labels, &ann, &why);
+	kv_free(&labels);
+	kv_free(&ann);
+	char key[512];
+	d2s_key(key, sizeof(key), id->ns, id->name);
+	if (!sel) {
+		if (id->name)
+			d2s_report(p->diag, D2S_INFO, &w, "not converted: %s", why);
+		else
+			d2s_report(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");
+		d2s_map_set(&p->deploys, key, 2);
+		resolve_refs_to(p, key, 0);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+		return;
+	}
+	d2s_map_set(&p->deploys, key, 1);
+	check_progressive(p, key);
+	if (!claims_known(p, &p->doc, o, id->ns)) {
+		/* a PVC it mounts may come later: decide at the end */
+		GROW(p->deps, p->n_deps);
+		struct dep_rec *d = &p->deps[p->n_deps++];
+		d->file = xstrdup(p->file);
+		d->line = pc->line;
+		d->item = d2s_writer_pending(&p->w, pc->text, pc->len);
+	} else {
+		write_converted(p, &p->doc, pc->line, o, 0, 0);
+	}
+	resolve_refs_to(p, key, 1);
+}
+
+/* ---------- kind: List ---------- */
+
+static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
+{
+	struct d2s_buf out = {0};
+	struct d2s_list_ctx lc = {
+		.o = p->o, .diag = p->diag, .file = p->file, .line0 = pc->line,
+		.pvc_template = pvc_template, .service_state = service_state, .ctx = p,
+	};
+	int rc = d2s_convert_list(&p->doc, &lc, &out);
+	if (rc < 0)
+		p->failed = 1;
+	if (rc > 0) {
+		d2s_writer_raw(&p->w, out.data, out.len);
+		p->stats.converted += lc.converted;
+		for (size_t i = 0; i < lc.n_names; i++) {
+			d2s_map_set(&p->deploys, lc.names[i], 1);
+			resolve_refs_to(p, lc.names[i], 1);
+			check_progressive(p, lc.names[i]);
+		}
+	} else {
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+	}
+	d2s_list_ctx_free(&lc);
+	d2s_buf_free(&out);
+}
+
+/* ---------- per piece ---------- */
+
+static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
+{
+	const struct d2s_node *root = p->doc.root;
+	p->stats.docs_in += p->doc.n_docs;
+	p->stats.docs_out += p->doc.n_docs;
+	if (!root || root->type != D2S_MAP || p->doc.n_docs != 1) {
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+		return;
+	}
+	struct ident id = identify(root);
+	if (!id.kind) {
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+		return;
+	}
+	const char *av = id.api_version ? id.api_version : "";
+	const char *target = NULL;
+	if (!strcmp(id.kind, "Deployment") && (!strncmp(av, "apps/", 5) || !strncmp(av, "extensions/", 11)))
+		on_deployment(p, pc, &id);
+	else if (!strcmp(id.kind, "List") && d2s_get(root, "items"))
+		on_list(p, pc);
+	else if (!strcmp(id.kind, "PersistentVolumeClaim") && !strcmp(av, "v1") && id.name)
+		on_pvc(p, pc, &id);
+	else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
+		on_service(p, root, &id, pc->line);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+	} else if ((target = d2s_ref_target(root)) != NULL) {
+		on_ref(p, pc, target);
+	} else {
+		struct d2s_progressive g;
+		if (d2s_progressive_target(root, &g)) {
+			g.file = xstrdup(p->file);
+			g.line = pc->line;
+			char key[512];
+			if (d2s_map_get(&p->deploys, g.target_key, 0) == 1) {
+				GROW(p->prog, p->n_prog);
+				p->prog[p->n_prog++] = g;
+				check_progressive(p, g.target_key);
+			} else {
+				GROW(p->prog, p->n_prog);
+				p->prog[p->n_prog++] = g;
+			}
+			(void)key;
+		}
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+	}
+}
+
+/* Stream a piece too large to hold: validate it with libfyaml while copying
+ * it out; only kinds no rule changes may take this path. */
+static ssize_t stream_cb(void *user, void *buf, size_t count)
+{
+	struct { struct d2s_pipeline *p; struct d2s_reader *r; int err; } *s = user;
+	ssize_t n = d2s_reader_stream(s->r, buf, count);
+	if (n < 0) {
+		s->err = 1;
+		return 0; /* never -1: libfyaml 0.7.12 spins on it */
+	}
+	d2s_writer_raw(&s->p->w, buf, (size_t)n);
+	return n;
+}
+
+static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
+{
+	struct { struct d2s_pipeline *p; struct d2s_reader *r; int err; } s = { p, r, 0 };
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO | FYPCF_COLLECT_DIAG };
+	struct fy_parser *fyp = fy_parser_create(&cfg);
+	if (!fyp)
+		return -1;
+	fy_parser_set_input_callback(fyp, &s, stream_cb);
+	struct fy_event *e;
+	while ((e = fy_parser_parse(fyp)) != NULL) {
+		if (e->type == FYET_DOCUMENT_START) {
+			p->stats.docs_in++;
+			p->stats.docs_out++;
+		}
+		fy_parser_event_free(fyp, e);
+	}
+	int bad = fy_parser_get_stream_error(fyp);
+	fy_parser_destroy(fyp);
+	if (s.err) {
+		long l, c;
+		const char *m = d2s_reader_error(r, &l, &c);
+		struct d2s_where w = { .file = p->file, .line = l, .col = c };
+		d2s_report(p->diag, D2S_ERROR, &w, "%s", m);
+		return -1;
+	}
+	if (bad) {
+		struct d2s_where w = { .file = p->file, .line = line, .col = 1 };
+		d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML in the large document starting here");
+		return -1;
+	}
+	return 0;
+}
+
+/* Kinds whose documents must be held whole (the rules may change them). */
+static int head_needs_whole(const char *t, size_t n)
+{
+	static const char *const kinds[] = { "Deployment", "List", "PersistentVolumeClaim",
+		"Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject",
+		"Rollout", "Canary", NULL };
+	for (size_t i = 0; i + 5 < n;) {
+		if (!strncmp(t + i, "kind:", 5) && (i == 0 || t[i - 1] == '\n')) {
+			size_t j = i + 5;
+			while (j < n && (t[j] == ' ' || t[j] == '"' || t[j] == '\''))
+				j++;
+			for (int k = 0; kinds[k]; k++) {
+				size_t kl = strlen(kinds[k]);
+				if (j + kl <= n && !strncmp(t + j, kinds[k], kl))
+					return 1;
+			}
+			return 0;
+		}
+		const char *nl = memchr(t + i, '\n', n - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - t) + 1;
+	}
+	return 1; /* kind not found in the head: be safe */
+}
+
+static int feed(struct d2s_pipeline *p, struct d2s_reader *r)
+{
+	struct d2s_piece pc;
+	int k;
+	while ((k = d2s_reader_next(r, &pc, 1)) == 1) {
+		if (!pc.complete) {
+			if (!head_needs_whole(pc.text, pc.len)) {
+				if (stream_piece(p, r, pc.line))
+					return -1;
+				continue;
+			}
+			if (d2s_reader_complete(r, &pc))
+				break;
+		}
+		if (d2s_parse(p->parser, pc.text, pc.len, &p->doc)) {
+			struct d2s_where w = { .file = p->file, .line = pc.line + p->doc.err_line - 1,
+					       .col = p->doc.err_col };
+			d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML: %s", p->doc.err_msg);
+			return -1;
+		}
+		on_document(p, &pc);
+	}
+	if (k < 0 || (k == 1 && !pc.complete)) {
+		long l, c;
+		const char *m = d2s_reader_error(r, &l, &c);
+		struct d2s_where w = { .file = p->file, .line = l, .col = c };
+		d2s_report(p->diag, D2S_ERROR, &w, "%s", m);
+		return -1;
+	}
+	return p->failed ? -1 : 0;
+}
+
+int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name)
+{
+	struct d2s_reader *r = d2s_reader_new(fd, name, 0);
+	if (!r)
+		return -1;
+	p->file = name;
+	int rc = feed(p, r);
+	d2s_reader_free(r);
+	return rc;
+}
+
+int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, const char *name)
+{
+	struct d2s_reader *r = d2s_reader_new_mem(data, len, name);
+	if (!r)
+		return -1;
+	p->file = name;
+	int rc = feed(p, r);
+	d2s_reader_free(r);
+	return rc;
+}
+
+int d2s_pipeline_finish(struct d2s_pipeline *p)
+{
+	/* Deployments that waited for PVCs: everything is known now */
+	for (size_t i = 0; i < p->n_deps; i++) {
+		struct dep_rec *d = &p->deps[i];
+		size_t len;
+		char *text = d2s_writer_fetch(&p->w, d->item, &len);
+		p->file = d->file;
+		if (d2s_parse(p->parser, text, len, &p->doc) == 0 && p->doc.root) {
+			struct ident id = identify(p->doc.root);
+			write_converted(p, &p->doc, d->line, d2s_options_for(p->o, id.name), 1, d->item);
+		} else {
+			d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
+		}
+		free(text);
+	}
+	if (d2s_writer_finish(&p->w)) {
+		struct d2s_where w = { .file = "(output)" };
+		d2s_report(p->diag, D2S_ERROR, &w, "write error");
+		p->failed = 1;
+	}
+	return p->failed ? -1 : 0;
+}
+
+void d2s_pipeline_free(struct d2s_pipeline *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_pvcs; i++) {
+		free(p->pvcs[i].key);
+		free(p->pvcs[i].text);
+		free(p->pvcs[i].file);
+	}
+	free(p->pvcs);
+	for (size_t i = 0; i < p->n_refs; i++) {
+		free(p->refs[i].target);
+		free(p->refs[i].file);
+	}
+	free(p->refs);
+	for (size_t i = 0; i < p->n_deps; i++)
+		free(p->deps[i].file);
+	free(p->deps);
+	for (size_t i = 0; i < p->n_svcs; i++) {
+		free(p->svcs[i].key);
+		free(p->svcs[i].deployment);
+	}
+	free(p->svcs);
+	for (size_t i = 0; i < p->n_prog; i++)
+		d2s_progressive_free(&p->prog[i]);
+	free(p->prog);
+	d2s_map_free(&p->services);
+	d2s_map_free(&p->deploys);
+	d2s_map_free(&p->absorbed);
+	d2s_map_free(&p->pvc_index);
+	d2s_map_free(&p->gensvc);
+	d2s_writer_free(&p->w);
+	d2s_doc_free(&p->doc);
+	d2s_doc_free(&p->auxdoc);
+	d2s_parser_free(p->parser);
+	d2s_parser_free(p->aux);
+	free(p);
+}

@@ -1,0 +1,42 @@
+/* pipeline.h - runs read -> select -> convert -> write over one or more
+ * inputs and owns the cross-document index (DESIGN §5). */
+#ifndef D2S_PIPELINE_H
+#define D2S_PIPELINE_H
+
+#include <stdio.h>
+#include "diag.h"
+#include "options.h"
+
+/** Counters of one run (for KRM results, tests and the closing summary). */
+struct d2s_stats {
+	long docs_in;        /**< documents read (pieces holding a document) */
+	long docs_out;       /**< documents written */
+	long converted;      /**< Deployments converted */
+	long services;       /**< headless Services generated */
+	long dropped_pvcs;   /**< PVC documents removed (--drop-absorbed-pvcs) */
+	long retargeted;     /**< HPA/VPA/ScaledObject references rewritten */
+};
+
+struct d2s_pipeline;
+
+/** Create a pipeline writing to `out` (borrowed). Options and diag are
+ *  borrowed and must outlive the pipeline. NULL on out of memory. */
+struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_diag *diag, FILE *out);
+
+/** Process one input: file descriptor `fd` named `name` in messages.
+ *  Returns 0, or -1 after an error was reported (the run must fail). */
+int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name);
+
+/** Process one input held in memory. Same returns as d2s_pipeline_feed_fd. */
+int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, const char *name);
+
+/** Resolve everything still held back and flush the output.
+ *  Returns 0, or -1 on an error (reported). */
+int d2s_pipeline_finish(struct d2s_pipeline *p);
+
+/** Counters so far. */
+const struct d2s_stats *d2s_pipeline_stats(const struct d2s_pipeline *p);
+
+void d2s_pipeline_free(struct d2s_pipeline *p);
+
+#endif

@@ -1,0 +1,38 @@
+/* refs.h - reference-rewriting filter (DESIGN §3.5): objects that point at a
+ * Deployment by name. HPA (autoscaling/v1, v2) spec.scaleTargetRef, VPA
+ * (autoscaling.k8s.io) spec.targetRef and KEDA ScaledObject (keda.sh)
+ * spec.scaleTargetRef (whose kind defaults to Deployment, KEDA docs
+ * "ScaledObject specification") are retargeted to apps/v1 StatefulSet; Argo
+ * Rollouts spec.workloadRef and Flagger Canary spec.targetRef cannot point at
+ * a StatefulSet and are reported. */
+#ifndef D2S_REFS_H
+#define D2S_REFS_H
+
+#include "buf.h"
+#include "tree.h"
+
+/** Name of the Deployment that `root` (an HPA, VPA or ScaledObject) scales,
+ *  or NULL when it is none of those or points at something else. Borrowed
+ *  from the tree. */
+const char *d2s_ref_target(const struct d2s_node *root);
+
+/** Rewrite the reference of `doc` (checked by d2s_ref_target) to
+ *  apiVersion apps/v1, kind StatefulSet, in place. Appends the new text to
+ *  `out`; returns 0, or -1 when the text cannot be edited in place. */
+int d2s_ref_retarget(const struct d2s_doc *doc, struct d2s_buf *out);
+
+/** A progressive-delivery object that points at a Deployment. All strings
+ *  owned (free with d2s_progressive_free). */
+struct d2s_progressive {
+	char *kind, *ns, *name;   /**< the Rollout / Canary */
+	char *target_key;         /**< "ns/deployment" */
+	char *file;               /**< set by the caller */
+	long line;
+};
+
+/** Fill `g` when `root` is an Argo Rollout with spec.workloadRef or a Flagger
+ *  Canary with spec.targetRef of kind Deployment. Returns 1 if so, else 0. */
+int d2s_progressive_target(const struct d2s_node *root, struct d2s_progressive *g);
+void d2s_progressive_free(struct d2s_progressive *g);
+
+#endif

@@ -1,0 +1,52 @@
+/* select.h - select stage: which Deployments are converted (DESIGN §3.1).
+ *
+ * Label selectors use kubectl's syntax (k8s.io/apimachinery
+ * pkg/labels/selector.go): comma-separated requirements
+ *   key=value  key==value  key!=value  key in (a,b)  key notin (a,b)  key  !key */
+#ifndef D2S_SELECT_H
+#define D2S_SELECT_H
+
+#include <stddef.h>
+
+struct d2s_options;
+
+enum d2s_sel_op { D2S_EQ, D2S_NE, D2S_IN, D2S_NOTIN, D2S_EXISTS, D2S_NOT_EXISTS };
+
+/** One requirement; strings owned by the selector. */
+struct d2s_requirement {
+	char *key;
+	enum d2s_sel_op op;
+	char **values;  /**< EQ/NE: 1 value; IN/NOTIN: n values */
+	size_t n_values;
+};
+
+/** A parsed selector: all requirements must hold (AND). */
+struct d2s_selector {
+	struct d2s_requirement *reqs;
+	size_t n;
+};
+
+/** Parse `text` into `sel`. Returns 0, or -1 with a message in `err`.
+ *  An empty text selects everything. Free with d2s_selector_free. */
+int d2s_selector_parse(const char *text, struct d2s_selector *sel, char *err, size_t errlen);
+void d2s_selector_free(struct d2s_selector *sel);
+/** Parse and discard: 0 if `text` is a valid selector. */
+int d2s_selector_check(const char *text, char *err, size_t errlen);
+/** True when labels (parallel arrays keys[i]=vals[i], n entries) satisfy sel. */
+int d2s_selector_match(const struct d2s_selector *sel, const char *const *keys,
+		       const char *const *vals, size_t n);
+
+/** Labels or annotations of one object (borrowed strings). */
+struct d2s_kv {
+	const char **keys, **vals;
+	size_t n;
+};
+
+/** Decide whether Deployment `name` is converted under `o`: --only/--exclude
+ *  globs (fnmatch), the label selector, the `deploy2sts.io/convert`
+ *  annotation and --opt-in. Returns 1 to convert, 0 to skip; `why` gets a
+ *  static reason for a skip. A selector that fails to parse skips. */
+int d2s_select(const struct d2s_options *o, const char *name, const struct d2s_kv *labels,
+	       const struct d2s_kv *annotations, const char **why);
+
+#endif

@@ -1,0 +1,336 @@
+/* tree.c - read stage: libfyaml events -> span tree (see tree.h). */
+#include "tree.h"
+
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct d2s_parser {
+	struct fy_parser *fyp;
+	struct fy_diag *diag;
+	struct d2s_node **kids;  /* pending children of every open collection */
+	size_t n_kids, cap_kids;
+	size_t *marks;           /* stack: index into kids where a collection starts */
+	struct d2s_node **open;  /* stack: open collections */
+	size_t depth, cap_depth;
+};
+
+static int parser_init(struct d2s_parser *p)
+{
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = NULL;
+	dcfg.level = FYET_ERROR;
+	p->diag = fy_diag_create(&dcfg);
+	if (!p->diag)
+		return -1;
+	fy_diag_set_collect_errors(p->diag, true);
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO | FYPCF_JSON_NONE,
+		.diag = p->diag,
+	};
+	p->fyp = fy_parser_create(&cfg);
+	return p->fyp ? 0 : -1;
+}
+
+static void parser_fini(struct d2s_parser *p)
+{
+	if (p->fyp)
+		fy_parser_destroy(p->fyp);
+	if (p->diag)
+		fy_diag_destroy(p->diag);
+	p->fyp = NULL;
+	p->diag = NULL;
+}
+
+struct d2s_parser *d2s_parser_new(void)
+{
+	struct d2s_parser *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	if (parser_init(p)) {
+		parser_fini(p);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void d2s_parser_free(struct d2s_parser *p)
+{
+	if (!p)
+		return;
+	parser_fini(p);
+	free(p->kids);
+	free(p->marks);
+	free(p->open);
+	free(p);
+}
+
+static void push_kid(struct d2s_parser *p, struct d2s_node *n)
+{
+	if (p->n_kids == p->cap_kids) {
+		p->cap_kids = p->cap_kids ? p->cap_kids * 2 : 256;
+		p->kids = d2s_check_alloc(realloc(p->kids, p->cap_kids * sizeof(*p->kids)));
+	}
+	p->kids[p->n_kids++] = n;
+}
+
+static void push_open(struct d2s_parser *p, struct d2s_node *n)
+{
+	if (p->depth == p->cap_depth) {
+		p->cap_depth = p->cap_depth ? p->cap_depth * 2 : 64;
+		p->marks = d2s_check_alloc(realloc(p->marks, p->cap_depth * sizeof(*p->marks)));
+		p->open = d2s_check_alloc(realloc(p->open, p->cap_depth * sizeof(*p->open)));
+	}
+	p->marks[p->depth] = p->n_kids;
+	p->open[p->depth++] = n;
+}
+
+/* Start of the line that holds `off`, if only blanks precede `off` there. */
+static size_t back_to_line_start(const char *t, size_t off)
+{
+	size_t i = off;
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	if (i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r')
+		return i;
+	return off;
+}
+
+static void close_collection(struct d2s_parser *p, struct d2s_doc *doc,
+			     const struct fy_mark *end)
+{
+	struct d2s_node *c = p->open[--p->depth];
+	size_t first = p->marks[p->depth];
+	size_t n = p->n_kids - first;
+	c->kids = d2s_arena_alloc(&doc->arena, (n ? n : 1) * sizeof(*c->kids));
+	memcpy(c->kids, p->kids + first, n * sizeof(*c->kids));
+	for (size_t i = 0; i < n; i++)
+		c->kids[i]->parent = c;
+	c->n = c->type == D2S_MAP ? n / 2 : n;
+	p->n_kids = first;
+	if (c->flow && end)
+		c->end = end->input_pos;
+	else if (n)
+		c->end = c->kids[n - 1]->end;
+	else
+		c->end = c->start;
+}
+
+static void set_scalar_span(struct d2s_node *n, struct fy_event *e, const char *text,
+			    size_t last_end)
+{
+	const struct fy_mark *s = fy_event_start_mark(e), *en = fy_event_end_mark(e);
+	if (!s || !en) {
+		n->start = n->end = last_end;
+		return;
+	}
+	n->start = s->input_pos;
+	n->end = en->input_pos;
+	if (n->style == D2S_SINGLE || n->style == D2S_DOUBLE) {
+		if (n->start > 0)
+			n->start--;
+		n->end++;
+	} else if (n->style == D2S_LITERAL || n->style == D2S_FOLDED) {
+		n->end = back_to_line_start(text, n->end);
+	}
+}
+
+static struct d2s_node *new_node(struct d2s_doc *doc, enum d2s_node_type t)
+{
+	struct d2s_node *n = d2s_arena_alloc(&doc->arena, sizeof(*n));
+	n->type = t;
+	return n;
+}
+
+static void take_error(struct d2s_parser *p, struct d2s_doc *doc)
+{
+	void *it = NULL;
+	struct fy_diag_error *err;
+	doc->err_line = 0;
+	snprintf(doc->err_msg, sizeof(doc->err_msg), "invalid YAML");
+	while ((err = fy_diag_errors_iterate(p->diag, &it)) != NULL) {
+		if (err->type != FYET_ERROR)
+			continue;
+		doc->err_line = err->line > 0 ? err->line : 1;
+		doc->err_col = err->column > 0 ? err->column : 1;
+		snprintf(doc->err_msg, sizeof(doc->err_msg), "%s", err->msg ? err->msg : "invalid YAML");
+		break;
+	}
+	if (!doc->err_line) {
+		doc->err_line = 1;
+		doc->err_col = 1;
+	}
+	/* collected errors cannot be cleared: start over with fresh objects */
+	parser_fini(p);
+	if (parser_init(p)) {
+		fputs("deploy2sts: error: out of memory\n", stderr);
+		abort();
+	}
+}
+
+static struct d2s_node *node_for_event(struct d2s_doc *doc, struct fy_event *e, size_t last_end)
+{
+	struct d2s_node *n = NULL;
+	const struct fy_mark *s = fy_event_start_mark(e);
+	size_t len;
+	const char *t;
+	switch (e->type) {
+	case FYET_SCALAR:
+		n = new_node(doc, D2S_SCALAR);
+		n->style = (enum d2s_style)fy_token_scalar_style(e->scalar.value);
+		n->tagged = e->scalar.tag != NULL;
+		t = e->scalar.value ? fy_token_get_text(e->scalar.value, &len) : NULL;
+		if (!t) {
+			t = "";
+			len = 0;
+		}
+		n->value = d2s_arena_strndup(&doc->arena, t, len);
+		n->len = len;
+		set_scalar_span(n, e, doc->text, last_end);
+		n->null_empty = n->style == D2S_PLAIN && n->start == n->end;
+		return n;
+	case FYET_ALIAS:
+		n = new_node(doc, D2S_ALIAS);
+		t = fy_token_get_text(e->alias.anchor, &len);
+		n->value = d2s_arena_strndup(&doc->arena, t ? t : "", t ? len : 0);
+		n->len = t ? len : 0;
+		set_scalar_span(n, e, doc->text, last_end);
+		return n;
+	case FYET_MAPPING_START:
+	case FYET_SEQUENCE_START:
+		n = new_node(doc, e->type == FYET_MAPPING_START ? D2S_MAP : D2S_SEQ);
+		n->flow = fy_event_get_node_style(e) == FYNS_FLOW;
+		n->tagged = (e->type == FYET_MAPPING_START ? e->mapping_start.tag
+			     : e->sequence_start.tag) != NULL;
+		n->start = s ? s->input_pos : last_end;
+		return n;
+	default:
+		return NULL;
+	}
+}
+
+int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc)
+{
+	d2s_arena_reset(&doc->arena);
+	doc->text = text;
+	doc->len = len;
+	doc->root = NULL;
+	doc->n_docs = 0;
+	doc->err_msg[0] = '\0';
+	p->n_kids = 0;
+	p->depth = 0;
+
+	fy_parser_reset(p->fyp);
+	if (fy_parser_set_string(p->fyp, text, len)) {
+		snprintf(doc->err_msg, sizeof(doc->err_msg), "cannot start the YAML parser");
+		doc->err_line = doc->err_col = 1;
+		return -1;
+	}
+	size_t last_end = 0;
+	struct fy_event *e;
+	while ((e = fy_parser_parse(p->fyp)) != NULL) {
+		if (e->type == FYET_DOCUMENT_START)
+			doc->n_docs++;
+		if ((e->type == FYET_MAPPING_END || e->type == FYET_SEQUENCE_END) && p->depth) {
+			struct d2s_node *c = p->open[p->depth - 1];
+			close_collection(p, doc, fy_event_end_mark(e));
+			last_end = c->end;
+		}
+		struct d2s_node *n = node_for_event(doc, e, last_end);
+		if (n) {
+			if (p->depth == 0) {
+				if (doc->n_docs == 1 && !doc->root)
+					doc->root = n;
+			} else {
+				push_kid(p, n);
+			}
+			if (n->type == D2S_MAP || n->type == D2S_SEQ)
+				push_open(p, n);
+			else
+				last_end = n->end;
+		}
+		fy_parser_event_free(p->fyp, e);
+	}
+	if (fy_parser_get_stream_error(p->fyp)) {
+		take_error(p, doc);
+		doc->root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void d2s_doc_free(struct d2s_doc *doc)
+{
+	d2s_arena_free(&doc->arena);
+	doc->root = NULL;
+}
+
+struct d2s_node *d2s_get_key(const struct d2s_node *map, const char *key)
+{
+	if (!map || map->type != D2S_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++) {
+		struct d2s_node *k = map->kids[2 * i];
+		if (k->type == D2S_SCALAR && strcmp(k->value, key) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+struct d2s_node *d2s_get(const struct d2s_node *map, const char *key)
+{
+	if (!map || map->type != D2S_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++) {
+		struct d2s_node *k = map->kids[2 * i];
+		if (k->type == D2S_SCALAR && strcmp(k->value, key) == 0)
+			return map->kids[2 * i + 1];
+	}
+	return NULL;
+}
+
+struct d2s_node *d2s_path(const struct d2s_node *n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	const char *k;
+	struct d2s_node *cur = (struct d2s_node *)n;
+	while (cur && (k = va_arg(ap, const char *)) != NULL)
+		cur = d2s_get(cur, k);
+	va_end(ap);
+	return cur;
+}
+
+const char *d2s_str(const struct d2s_node *n)
+{
+	return n && n->type == D2S_SCALAR ? n->value : NULL;
+}
+
+const char *d2s_get_str(const struct d2s_node *map, const char *key)
+{
+	return d2s_str(d2s_get(map, key));
+}
+
+int d2s_is(const struct d2s_node *n, const char *s)
+{
+	return n && n->type == D2S_SCALAR && strcmp(n->value, s) == 0;
+}
+
+void d2s_linecol(const char *text, size_t off, long *line, long *col)
+{
+	long l = 1;
+	size_t ls = 0;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n')) {
+			l++;
+			ls = i + 1;
+		}
+	}
+	*line = l;
+	*col = (long)(off - ls) + 1;
+}

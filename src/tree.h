@@ -1,0 +1,85 @@
+/* tree.h - the read stage's document model: one YAML document's text parsed
+ * by libfyaml's event parser into a light tree of nodes that know their exact
+ * byte span in that text. The convert stage edits the text through these
+ * spans (edit in place), so nothing here ever re-emits YAML.
+ *
+ * Aliases stay alias nodes (never expanded: alias bombs cost nothing), and the
+ * tree is built with an explicit stack, so nesting depth is not limited by the
+ * C stack (libfyaml's document loader stops at depth 64). */
+#ifndef D2S_TREE_H
+#define D2S_TREE_H
+
+#include <stddef.h>
+#include "buf.h"
+
+enum d2s_node_type { D2S_SCALAR, D2S_MAP, D2S_SEQ, D2S_ALIAS };
+
+/** Scalar styles, in libfyaml's order (FYSS_PLAIN ...). */
+enum d2s_style { D2S_PLAIN, D2S_SINGLE, D2S_DOUBLE, D2S_LITERAL, D2S_FOLDED };
+
+/** One node. Offsets are bytes into the parsed text; all memory belongs to
+ *  the d2s_doc's arena. */
+struct d2s_node {
+	enum d2s_node_type type;
+	enum d2s_style style;    /**< scalars only */
+	unsigned flow : 1;       /**< collection written in flow style ({} / []) */
+	unsigned tagged : 1;     /**< has an explicit tag */
+	unsigned null_empty : 1; /**< empty plain scalar (no text at all) */
+	size_t start;            /**< first byte (opening quote, '{', '-' of a
+				      block sequence, first key of a block map) */
+	size_t end;              /**< one past the last byte of content (closing
+				      quote, '}', last child's end); for block
+				      scalars the start of the line after them */
+	const char *value;       /**< scalar value / alias anchor, NUL-terminated */
+	size_t len;              /**< length of value */
+	size_t n;                /**< map: pairs; seq: items */
+	struct d2s_node **kids;  /**< map: key0,val0,key1,val1,...; seq: items */
+	struct d2s_node *parent;
+};
+
+/** A parsed document text. */
+struct d2s_doc {
+	const char *text;        /**< borrowed: the document text */
+	size_t len;
+	struct d2s_node *root;   /**< NULL when the text holds no document */
+	int n_docs;              /**< documents found in the text (normally 0 or 1) */
+	struct d2s_arena arena;  /**< owns every node */
+	/* parse error, if d2s_parse returned -1 */
+	long err_line, err_col;  /**< 1-based, within the text */
+	char err_msg[256];
+};
+
+/** Reusable parser state (one libfyaml parser + collecting diag). */
+struct d2s_parser;
+
+/** Create a parser; returns NULL on out of memory. Free with d2s_parser_free. */
+struct d2s_parser *d2s_parser_new(void);
+void d2s_parser_free(struct d2s_parser *p);
+
+/** Parse `text[0..len)` (one YAML document with its leading comments,
+ *  directives, `---` and trailing `...`) into `doc`, which is reset first.
+ *  `text` must stay alive while `doc` is used. Returns 0, or -1 with
+ *  doc->err_line/err_col/err_msg set (positions relative to `text`). */
+int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc);
+
+/** Release the nodes of `doc` (the struct itself can be reused). */
+void d2s_doc_free(struct d2s_doc *doc);
+
+/** Value node of `key` in mapping `map`, or NULL (also when map is not a
+ *  mapping). Keys are compared as decoded scalar values. */
+struct d2s_node *d2s_get(const struct d2s_node *map, const char *key);
+/** Key node of `key` in mapping `map`, or NULL. */
+struct d2s_node *d2s_get_key(const struct d2s_node *map, const char *key);
+/** Follow a NULL-terminated list of keys from `n`. */
+struct d2s_node *d2s_path(const struct d2s_node *n, ...);
+/** The scalar value of `n` if it is a scalar, else NULL. */
+const char *d2s_str(const struct d2s_node *n);
+/** Scalar value at mapping key, or NULL. */
+const char *d2s_get_str(const struct d2s_node *map, const char *key);
+/** True when `n` is a scalar equal to `s`. */
+int d2s_is(const struct d2s_node *n, const char *s);
+
+/** 1-based line and column (in bytes) of byte offset `off` in `text`. */
+void d2s_linecol(const char *text, size_t off, long *line, long *col);
+
+#endif
