@@ -20,7 +20,7 @@ LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 BIN := $(BUILD)/deploy2sts
 
-.PHONY: all demo test deps clean install lint bench fuzz
+.PHONY: all demo test deps clean install lint bench fuzz valgrind slow-test check-all
 all: deploy2sts
 
 deploy2sts: $(BIN)
@@ -55,6 +55,20 @@ test: deps
 	$(MAKE) deploy2sts
 	$(MAKE) $(BUILD)/libdeploy2sts.a
 	sh tests/run.sh $(BUILD)
+
+# the corpus under valgrind: no invalid access, no definite leak
+valgrind: deploy2sts
+	sh tests/valgrind.sh ./deploy2sts
+
+# a 300 MB single ConfigMap must stream through in < 32 MiB RSS
+slow-test: deploy2sts
+	/usr/bin/python3 tests/test_hostile.py ./deploy2sts --big 300
+
+# static checks on src/ (configs: .clang-tidy, tests/cppcheck.supp)
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --suppressions-list=tests/cppcheck.supp -D_GNU_SOURCE $(FY_CFLAGS) src/
+	clang-tidy --quiet src/*.c -- -std=c11 -D_GNU_SOURCE $(FY_CFLAGS)
 
 install: deploy2sts
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

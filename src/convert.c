@@ -130,6 +130,57 @@ static char *num(struct cx *c, long v)
 	return d2s_arena_strndup(&c->a, tmp, strlen(tmp));
 }
 
+/* ---------- duplicate keys ---------- */
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct d2s_node *x = *(const struct d2s_node *const *)a;
+	const struct d2s_node *y = *(const struct d2s_node *const *)b;
+	int c = strcmp(x->value, y->value);
+	return c ? c : (x->start < y->start ? -1 : x->start > y->start);
+}
+
+/* A mapping with two equal scalar keys is invalid YAML (YAML 1.2 §3.2.1.1)
+ * and ambiguous to edit: libfyaml's event parser does not reject it, so the
+ * documents we edit are checked here (sorting, so any size is cheap). */
+static void check_duplicates(struct cx *c, const struct d2s_node *root)
+{
+	const struct d2s_node **stack = NULL, **keys = NULL;
+	size_t sp = 0, cap = 0, kcap = 0;
+	stack = d2s_check_alloc(malloc(16 * sizeof(*stack)));
+	cap = 16;
+	stack[sp++] = root;
+	while (sp && !c->failed) {
+		const struct d2s_node *n = stack[--sp];
+		size_t k = n->type == D2S_MAP ? 2 * n->n : n->type == D2S_SEQ ? n->n : 0;
+		if (sp + k > cap) {
+			cap = (sp + k) * 2;
+			stack = d2s_check_alloc(realloc(stack, cap * sizeof(*stack)));
+		}
+		for (size_t i = 0; i < k; i++)
+			stack[sp++] = n->kids[i];
+		if (n->type != D2S_MAP || n->n < 2)
+			continue;
+		if (n->n > kcap) {
+			kcap = n->n;
+			keys = d2s_check_alloc(realloc(keys, kcap * sizeof(*keys)));
+		}
+		size_t nk = 0;
+		for (size_t i = 0; i < n->n; i++)
+			if (n->kids[2 * i]->type == D2S_SCALAR)
+				keys[nk++] = n->kids[2 * i];
+		qsort(keys, nk, sizeof(*keys), key_cmp);
+		for (size_t i = 1; i < nk; i++)
+			if (!strcmp(keys[i]->value, keys[i - 1]->value)) {
+				report(c, D2S_ERROR, keys[i], NULL, "duplicate key \"%s\" (YAML allows each "
+				       "key once per mapping): remove one", keys[i]->value);
+				break;
+			}
+	}
+	free(stack);
+	free(keys);
+}
+
 /* ---------- update strategy (DESIGN §3.2) ---------- */
 
 static struct d2s_val *update_strategy(struct cx *c, const struct d2s_node *spec)
@@ -233,7 +284,7 @@ static struct d2s_val *flag_claim(struct cx *c, const struct d2s_vct *v)
 
 static const char *volume_claim(const struct d2s_node *vol)
 {
-	return d2s_str(d2s_path(vol, "persistentVolumeClaim", "claimName", NULL));
+	return d2s_str(d2s_path(vol, "persistentVolumeClaim", "claimName"));
 }
 
 /* Remove replaced/absorbed pod volumes; collect claim templates. */
@@ -393,7 +444,7 @@ static struct d2s_val *service_selector(struct cx *c, const struct d2s_node *spe
 	const struct d2s_node *me = d2s_get(sel, "matchExpressions");
 	if (ml && ml->type == D2S_MAP && ml->n && !(me && me->type == D2S_SEQ && me->n))
 		return copy_string_map(c, ml);
-	const struct d2s_node *labels = d2s_path(tmpl, "metadata", "labels", NULL);
+	const struct d2s_node *labels = d2s_path(tmpl, "metadata", "labels");
 	int ok = labels && labels->type == D2S_MAP && labels->n;
 	for (size_t i = 0; ok && ml && ml->type == D2S_MAP && i < ml->n; i++)
 		ok = d2s_is(d2s_get(labels, ml->kids[2 * i]->value), d2s_str(ml->kids[2 * i + 1]));
@@ -557,7 +608,7 @@ static void template_warnings(struct cx *c, const struct d2s_node *pspec)
 
 static int check_names(struct cx *c, const struct d2s_node *root, const char *svc)
 {
-	const struct d2s_node *nm = d2s_path(root, "metadata", "name", NULL);
+	const struct d2s_node *nm = d2s_path(root, "metadata", "name");
 	if (!d2s_is_dns1123_label(c->name, 52)) {
 		report(c, D2S_ERROR, nm ? nm : root, "metadata.name",
 		       "a StatefulSet name must be a DNS-1123 label of at most 52 characters "
@@ -611,6 +662,9 @@ int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out)
 		report(&c, D2S_ERROR, meta ? meta : root, "metadata.name", "metadata.name is missing");
 		goto done;
 	}
+	check_duplicates(&c, root);
+	if (c.failed)
+		goto done;
 	const struct d2s_node *spec = need(&c, root, "spec", "spec", D2S_MAP, 1);
 	const struct d2s_node *tmpl = spec ? need(&c, spec, "template", "spec.template", D2S_MAP, 1) : NULL;
 	const struct d2s_node *pspec = tmpl ? need(&c, tmpl, "spec", "spec.template.spec", D2S_MAP, 1) : NULL;
@@ -693,7 +747,7 @@ void d2s_convert_out_free(struct d2s_convert_out *out)
 const char **d2s_deploy_claims(const struct d2s_doc *doc, const struct d2s_options *o, size_t *n)
 {
 	*n = 0;
-	const struct d2s_node *vols = d2s_path(doc->root, "spec", "template", "spec", "volumes", NULL);
+	const struct d2s_node *vols = d2s_path(doc->root, "spec", "template", "spec", "volumes");
 	if (!vols || vols->type != D2S_SEQ)
 		return NULL;
 	const char **v = d2s_check_alloc(calloc(vols->n + 1, sizeof(*v)));

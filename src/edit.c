@@ -259,7 +259,8 @@ void d2s_edit(struct d2s_edits *e, size_t a, size_t b, const char *text, size_t 
 	x->a = a;
 	x->b = b;
 	x->text = d2s_check_alloc(malloc(len + 1));
-	memcpy(x->text, text, len);
+	if (len)
+		memcpy(x->text, text, len);
 	x->text[len] = '\0';
 	x->len = len;
 	x->seq = e->n++;

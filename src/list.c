@@ -90,8 +90,7 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 			d2s_report(lc->diag, D2S_ERROR, &w, "a Deployment inside a List must be written in "
 				   "block style to be converted");
 		}
-		if (k == 1)
-			d2s_convert_out_free(&res);
+		d2s_convert_out_free(&res);
 		goto out;
 	}
 	d2s_reindent(res.text.data, res.text.len, col, &rep);

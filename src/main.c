@@ -158,10 +158,20 @@ static int sink_open(struct sink *s, const char *path)
 		return -1;
 	snprintf(s->tmp, n, "%s.deploy2sts-XXXXXX", path);
 	int fd = mkstemp(s->tmp);
-	if (fd < 0)
+	if (fd < 0) {
+		free(s->tmp);
+		s->tmp = NULL;
 		return -1;
+	}
 	s->f = fdopen(fd, "w");
-	return s->f ? 0 : -1;
+	if (!s->f) {
+		close(fd);
+		unlink(s->tmp);
+		free(s->tmp);
+		s->tmp = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static int sink_close(struct sink *s, int ok)
@@ -179,6 +189,7 @@ static int run(struct d2s_options *o, struct d2s_diag *diag, const char *in, con
 {
 	struct sink s;
 	if (sink_open(&s, out)) {
+		free(s.tmp);
 		fprintf(stderr, "deploy2sts: error: %s: cannot create output: %s\n", out, strerror(errno));
 		return 1;
 	}

@@ -231,36 +231,36 @@ int d2s_vct_parse(struct d2s_vct *v, const char *text, char *err, size_t errlen)
 	if (rc)
 		goto fail;
 	if (!v->name || !d2s_is_dns1123_label(v->name, 63)) {
-		rc = bad(err, errlen, "volume-claim-template", text,
+		bad(err, errlen, "volume-claim-template", text,
 			 "name= must be a DNS-1123 label (lower case letters, digits, '-', at most 63)");
 		goto fail;
 	}
 	if (!v->size || !is_quantity(v->size)) {
-		rc = bad(err, errlen, "volume-claim-template", text,
+		bad(err, errlen, "volume-claim-template", text,
 			 "size= must be a storage quantity such as 1Gi");
 		goto fail;
 	}
 	if (v->mount_path && (v->mount_path[0] != '/' || strpbrk(v->mount_path, "\n\r\t"))) {
-		rc = bad(err, errlen, "volume-claim-template", text, "mountPath= must be an absolute path");
+		bad(err, errlen, "volume-claim-template", text, "mountPath= must be an absolute path");
 		goto fail;
 	}
 	if (v->volume_mode && !one_of(v->volume_mode, "Filesystem", "Block")) {
-		rc = bad(err, errlen, "volume-claim-template", text, "volumeMode= must be Filesystem or Block");
+		bad(err, errlen, "volume-claim-template", text, "volumeMode= must be Filesystem or Block");
 		goto fail;
 	}
 	if (v->access_modes && !list_ok(v->access_modes, "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany")) {
-		rc = bad(err, errlen, "volume-claim-template", text,
+		bad(err, errlen, "volume-claim-template", text,
 			 "accessModes= takes ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod "
 			 "separated by ';' or '+'");
 		goto fail;
 	}
 	if (v->storage_class && !d2s_is_dns1123_label(v->storage_class, 253) &&
 	    strpbrk(v->storage_class, " \n\r\t:#\"'{}[]")) {
-		rc = bad(err, errlen, "volume-claim-template", text, "storageClassName= is not a valid name");
+		bad(err, errlen, "volume-claim-template", text, "storageClassName= is not a valid name");
 		goto fail;
 	}
 	if (v->containers && strpbrk(v->containers, " \n\r\t:#\"'{}[]")) {
-		rc = bad(err, errlen, "volume-claim-template", text,
+		bad(err, errlen, "volume-claim-template", text,
 			 "containers= takes container names or * separated by ';' or '+'");
 		goto fail;
 	}

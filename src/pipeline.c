@@ -70,6 +70,8 @@ struct d2s_pipeline {
 	struct d2s_progressive *prog;
 	size_t n_prog;
 	const char *file;          /* current input name */
+	int inputs;                /* inputs fed so far */
+	char last;                 /* last byte of the last piece written */
 	int failed;
 };
 
@@ -119,6 +121,15 @@ static struct ident identify(const struct d2s_node *root)
 	if (!id.ns)
 		id.ns = "";
 	return id;
+}
+
+/* Input line where the object's content starts (messages point there). */
+static long root_line(const struct d2s_doc *doc, long line0)
+{
+	long l = 1, c;
+	if (doc->root)
+		d2s_linecol(doc->text, doc->root->start, &l, &c);
+	return line0 + l - 1;
 }
 
 static struct d2s_where where_of(struct d2s_pipeline *p, const struct ident *id, long line)
@@ -229,7 +240,7 @@ static void on_pvc(struct d2s_pipeline *p, const struct d2s_piece *pc, const str
 	memset(r, 0, sizeof(*r));
 	r->key = xstrdup(key);
 	r->file = xstrdup(p->file);
-	r->line = pc->line;
+	r->line = root_line(&p->doc, pc->line);
 	r->text = d2s_check_alloc(malloc(pc->len + 1));
 	memcpy(r->text, pc->text, pc->len);
 	r->text[pc->len] = '\0';
@@ -248,7 +259,7 @@ static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, cons
 {
 	char key[512];
 	d2s_key(key, sizeof(key), id->ns, id->name);
-	int headless = d2s_is(d2s_path(root, "spec", "clusterIP", NULL), "None");
+	int headless = d2s_is(d2s_path(root, "spec", "clusterIP"), "None");
 	d2s_map_set(&p->services, key, headless ? 1 : 2);
 	intptr_t i = d2s_map_get(&p->gensvc, key, 0);
 	if (!i || !p->svcs[i - 1].pending)
@@ -307,7 +318,7 @@ static void on_ref(struct d2s_pipeline *p, const struct d2s_piece *pc, const cha
 	struct ref_rec *r = &p->refs[p->n_refs++];
 	r->target = xstrdup(key);
 	r->file = xstrdup(p->file);
-	r->line = pc->line;
+	r->line = root_line(&p->doc, pc->line);
 	r->item = d2s_writer_pending(&p->w, pc->text, pc->len);
 	r->pending = 1;
 }
@@ -362,7 +373,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		/* an edit lands in a flow collection: re-emit in block style */
 		d2s_convert_out_free(&out);
 		const struct ident id = identify(doc->root);
-		struct d2s_where w = where_of(p, &id, line);
+		struct d2s_where w = where_of(p, &id, root_line(doc, line));
 		if (d2s_reemit_block(doc->text, doc->len, doc, &re) == 0 &&
 		    d2s_parse(p->aux, re.data, re.len, &redoc) == 0 && redoc.root) {
 			d2s_report(p->diag, D2S_WARNING, &w, "written in flow style where edits are needed: "
@@ -381,6 +392,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		}
 	}
 	if (rc) {
+		d2s_convert_out_free(&out);
 		p->failed = 1;
 		if (pending)
 			d2s_writer_resolve(&p->w, item, D2S_KEEP, NULL, 0);
@@ -420,7 +432,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	}
 	p->stats.converted++;
 	const struct ident id = identify(doc->root);
-	struct d2s_where w = where_of(p, &id, line);
+	struct d2s_where w = where_of(p, &id, root_line(doc, line));
 	d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
 		   out.service_name, out.reused_service ? ", existing headless Service" :
 		   out.service.len ? ", headless Service generated" : "");
@@ -448,7 +460,7 @@ static int claims_known(struct d2s_pipeline *p, const struct d2s_doc *doc, const
 static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct ident *id)
 {
 	const struct d2s_node *root = p->doc.root;
-	struct d2s_where w = where_of(p, id, pc->line);
+	struct d2s_where w = where_of(p, id, root_line(&p->doc, pc->line));
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
 		if (p->o->skip_unsupported) {
 			d2s_report(p->diag, D2S_WARNING, &w, "apiVersion %s is not supported; left as it is "
@@ -550,7 +562,7 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 	else if (!strcmp(id.kind, "PersistentVolumeClaim") && !strcmp(av, "v1") && id.name)
 		on_pvc(p, pc, &id);
 	else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
-		on_service(p, root, &id, pc->line);
+		on_service(p, root, &id, root_line(&p->doc, pc->line));
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else if ((target = d2s_ref_target(root)) != NULL) {
 		on_ref(p, pc, target);
@@ -558,7 +570,7 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		struct d2s_progressive g;
 		if (d2s_progressive_target(root, &g)) {
 			g.file = xstrdup(p->file);
-			g.line = pc->line;
+			g.line = root_line(&p->doc, pc->line);
 			char key[512];
 			if (d2s_map_get(&p->deploys, g.target_key, 0) == 1) {
 				GROW(p->prog, p->n_prog);
@@ -591,10 +603,20 @@ static ssize_t stream_cb(void *user, void *buf, size_t count)
 static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 {
 	struct { struct d2s_pipeline *p; struct d2s_reader *r; int err; } s = { p, r, 0 };
-	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO | FYPCF_COLLECT_DIAG };
-	struct fy_parser *fyp = fy_parser_create(&cfg);
-	if (!fyp)
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.level = FYET_ERROR;
+	struct fy_diag *diag = fy_diag_create(&dcfg);
+	if (!diag)
 		return -1;
+	fy_diag_set_collect_errors(diag, true);
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO, .diag = diag };
+	struct fy_parser *fyp = fy_parser_create(&cfg);
+	if (!fyp) {
+		fy_diag_destroy(diag);
+		return -1;
+	}
 	fy_parser_set_input_callback(fyp, &s, stream_cb);
 	struct fy_event *e;
 	while ((e = fy_parser_parse(fyp)) != NULL) {
@@ -605,7 +627,20 @@ static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 		fy_parser_event_free(fyp, e);
 	}
 	int bad = fy_parser_get_stream_error(fyp);
+	long eline = 1, ecol = 1;
+	char emsg[256] = "invalid YAML";
+	void *it = NULL;
+	struct fy_diag_error *de;
+	while (bad && (de = fy_diag_errors_iterate(diag, &it)) != NULL) {
+		if (de->type != FYET_ERROR)
+			continue;
+		eline = de->line > 0 ? de->line : 1;
+		ecol = de->column > 0 ? de->column : 1;
+		snprintf(emsg, sizeof(emsg), "invalid YAML: %s", de->msg ? de->msg : "syntax error");
+		break;
+	}
 	fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
 	if (s.err) {
 		long l, c;
 		const char *m = d2s_reader_error(r, &l, &c);
@@ -614,8 +649,8 @@ static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 		return -1;
 	}
 	if (bad) {
-		struct d2s_where w = { .file = p->file, .line = line, .col = 1 };
-		d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML in the large document starting here");
+		struct d2s_where w = { .file = p->file, .line = line + eline - 1, .col = ecol };
+		d2s_report(p->diag, D2S_ERROR, &w, "%s", emsg);
 		return -1;
 	}
 	return 0;
@@ -647,11 +682,45 @@ static int head_needs_whole(const char *t, size_t n)
 	return 1; /* kind not found in the head: be safe */
 }
 
+/* True when the piece's first line that is not blank, a comment or a
+ * directive is a `---` marker. */
+static int starts_with_marker(const char *t, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && (t[j] == ' ' || t[j] == '\t'))
+			j++;
+		if (j < n && t[j] != '#' && t[j] != '%' && t[j] != '\n' && t[j] != '\r')
+			return j == i && n - j >= 3 && !strncmp(t + j, "---", 3);
+		while (j < n && t[j] != '\n')
+			j++;
+		i = j + 1;
+	}
+	return 1; /* nothing but comments: no separator needed */
+}
+
+/* Inputs after the first are separate streams: keep their first document
+ * apart from the previous input's last one. */
+static void separate_inputs(struct d2s_pipeline *p, const struct d2s_piece *pc)
+{
+	if (p->last && p->last != '\n' && p->last != '\r')
+		d2s_writer_raw(&p->w, "\n", 1);
+	if (p->last && !starts_with_marker(pc->text, pc->len))
+		d2s_writer_raw(&p->w, "---\n", 4);
+}
+
 static int feed(struct d2s_pipeline *p, struct d2s_reader *r)
 {
 	struct d2s_piece pc;
-	int k;
+	int k, first = 1;
+	p->inputs++;
 	while ((k = d2s_reader_next(r, &pc, 1)) == 1) {
+		if (first && p->inputs > 1)
+			separate_inputs(p, &pc);
+		first = 0;
+		if (pc.len)
+			p->last = pc.text[pc.len - 1];
 		if (!pc.complete) {
 			if (!head_needs_whole(pc.text, pc.len)) {
 				if (stream_piece(p, r, pc.line))

@@ -57,7 +57,7 @@ static struct d2s_reader *reader_alloc(const char *name)
 	r->line = r->next_line = r->scan_line = 1;
 	r->boundary = SIZE_MAX;
 	r->at_stream_start = 1;
-	r->big = 8u << 20;
+	r->big = 1u << 20;
 	return r;
 }
 
@@ -195,7 +195,7 @@ static int read_more(struct d2s_reader *r, size_t keep)
 {
 	if (r->eof)
 		return 0;
-	if (keep > 0 && keep > r->cap / 2) {
+	if (keep > 0 && (keep > r->cap / 2 || (r->streaming && keep >= 65536))) {
 		memmove(r->buf, r->buf + keep, r->fill - keep);
 		r->fill -= keep;
 		r->base += keep;
@@ -285,11 +285,9 @@ static void scan_lead(struct d2s_reader *r)
 		return;
 	char c = r->buf[r->scan];
 	uint64_t col = r->base + r->scan - r->line_abs;
-	if (c == '\n' || c == '\r' || c == '#')
-		;
-	else if (c == '%' && col == 0 && !r->has_content && !r->has_marker)
-		;
-	else
+	int blank_or_comment = c == '\n' || c == '\r' || c == '#';
+	int directive = c == '%' && col == 0 && !r->has_content && !r->has_marker;
+	if (!blank_or_comment && !directive)
 		r->has_content = 1;
 	r->ls = LS_REST;
 }
@@ -385,6 +383,8 @@ static int find_end(struct d2s_reader *r, size_t limit, size_t keep_from)
 
 int d2s_reader_next(struct d2s_reader *r, struct d2s_piece *pc, int allow_partial)
 {
+	if (r->fd < 0 && r->valid < r->fill && validate(r))
+		return -1; /* memory input: validated on first use */
 	begin_piece(r);
 	int k = find_end(r, allow_partial ? r->big : SIZE_MAX, SIZE_MAX);
 	if (k < 0)

@@ -31,7 +31,7 @@ struct d2s_piece {
 
 /** Open a reader on file descriptor `fd` (not closed by the reader);
  *  `name` is used in messages. `big_limit` = bytes after which a piece is
- *  handed out incomplete (0 = 8 MiB). Returns NULL on out of memory. */
+ *  handed out incomplete (0 = 1 MiB). Returns NULL on out of memory. */
 struct d2s_reader *d2s_reader_new(int fd, const char *name, size_t big_limit);
 /** Open a reader over a memory buffer (not copied: must outlive the reader). */
 struct d2s_reader *d2s_reader_new_mem(const char *data, size_t len, const char *name);

@@ -78,9 +78,9 @@ int d2s_progressive_target(const struct d2s_node *root, struct d2s_progressive *
 	const char *av = d2s_get_str(root, "apiVersion"), *kind = d2s_get_str(root, "kind");
 	const struct d2s_node *ref = NULL;
 	if (kind && !strcmp(kind, "Rollout") && prefix(av, "argoproj.io/"))
-		ref = d2s_path(root, "spec", "workloadRef", NULL);
+		ref = d2s_path(root, "spec", "workloadRef");
 	else if (kind && !strcmp(kind, "Canary") && prefix(av, "flagger.app/"))
-		ref = d2s_path(root, "spec", "targetRef", NULL);
+		ref = d2s_path(root, "spec", "targetRef");
 	const char *rk = d2s_get_str(ref, "kind"), *rn = d2s_get_str(ref, "name");
 	if (!ref || !rn || !rk || strcmp(rk, "Deployment"))
 		return 0;

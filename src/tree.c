@@ -108,7 +108,8 @@ static void close_collection(struct d2s_parser *p, struct d2s_doc *doc,
 	size_t first = p->marks[p->depth];
 	size_t n = p->n_kids - first;
 	c->kids = d2s_arena_alloc(&doc->arena, (n ? n : 1) * sizeof(*c->kids));
-	memcpy(c->kids, p->kids + first, n * sizeof(*c->kids));
+	if (n)
+		memcpy(c->kids, p->kids + first, n * sizeof(*c->kids));
 	for (size_t i = 0; i < n; i++)
 		c->kids[i]->parent = c;
 	c->n = c->type == D2S_MAP ? n / 2 : n;
@@ -294,7 +295,7 @@ struct d2s_node *d2s_get(const struct d2s_node *map, const char *key)
 	return NULL;
 }
 
-struct d2s_node *d2s_path(const struct d2s_node *n, ...)
+struct d2s_node *d2s_path_v(const struct d2s_node *n, ...)
 {
 	va_list ap;
 	va_start(ap, n);

@@ -70,8 +70,10 @@ void d2s_doc_free(struct d2s_doc *doc);
 struct d2s_node *d2s_get(const struct d2s_node *map, const char *key);
 /** Key node of `key` in mapping `map`, or NULL. */
 struct d2s_node *d2s_get_key(const struct d2s_node *map, const char *key);
-/** Follow a NULL-terminated list of keys from `n`. */
-struct d2s_node *d2s_path(const struct d2s_node *n, ...);
+/** Follow a NULL-terminated list of keys from `n` (use d2s_path). */
+struct d2s_node *d2s_path_v(const struct d2s_node *n, ...);
+/** Follow keys from `n`: d2s_path(n, "spec", "template"); NULL if absent. */
+#define d2s_path(n, ...) d2s_path_v((n), __VA_ARGS__, (const char *)NULL)
 /** The scalar value of `n` if it is a scalar, else NULL. */
 const char *d2s_str(const struct d2s_node *n);
 /** Scalar value at mapping key, or NULL. */

@@ -1,0 +1,96 @@
+/* helpers.h - test helpers: run the whole pipeline on a string in memory. */
+#ifndef D2S_TEST_HELPERS_H
+#define D2S_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "diag.h"
+#include "options.h"
+#include "pipeline.h"
+
+/** Result of one in-memory run. */
+struct run {
+	char *out;            /* output bytes (malloc'ed) */
+	size_t len;
+	int rc;               /* 0 ok, 1 error */
+	struct d2s_diag diag; /* kept entries */
+	char *err;            /* stderr text */
+	size_t err_len;
+};
+
+/* args: NULL-terminated "key=value" or "key" (boolean) strings */
+static inline int run_args(struct run *r, const char *input, const char *const *args)
+{
+	struct d2s_options o;
+	d2s_options_init(&o);
+	char err[512];
+	for (size_t i = 0; args && args[i]; i++) {
+		char *kv = strdup(args[i]);
+		char *eq = strchr(kv, '=');
+		if (eq)
+			*eq = '\0';
+		if (d2s_options_set(&o, kv, eq ? eq + 1 : NULL, err, sizeof(err))) {
+			fprintf(stderr, "option error: %s\n", err);
+			free(kv);
+			d2s_options_free(&o);
+			return -1;
+		}
+		free(kv);
+	}
+	memset(r, 0, sizeof(*r));
+	FILE *errf = open_memstream(&r->err, &r->err_len);
+	r->diag.keep = 1;
+	r->diag.err = errf;
+	r->diag.strict = o.strict;
+	r->diag.quiet = o.quiet;
+	FILE *f = open_memstream(&r->out, &r->len);
+	struct d2s_pipeline *p = d2s_pipeline_new(&o, &r->diag, f);
+	int rc = d2s_pipeline_feed_mem(p, input, strlen(input), "in.yaml");
+	if (!rc)
+		rc = d2s_pipeline_finish(p);
+	d2s_pipeline_free(p);
+	fclose(f);
+	fclose(errf);
+	r->rc = rc || r->diag.errors ? 1 : 0;
+	d2s_options_free(&o);
+	return 0;
+}
+
+static inline void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	d2s_diag_free(&r->diag);
+}
+
+#define RUN(r, input, ...) do { \
+	static const char *const a_[] = { __VA_ARGS__, NULL }; \
+	assert_int_equal(run_args((r), (input), a_), 0); } while (0)
+
+static inline int contains(const char *hay, const char *needle)
+{
+	return hay && strstr(hay, needle) != NULL;
+}
+
+static inline size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; p && (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+#define assert_has(hay, needle) do { if (!contains((hay), (needle))) { \
+	fprintf(stderr, "--- missing: %s\n--- in:\n%s\n", (needle), (hay) ? (hay) : "(null)"); \
+	fail(); } } while (0)
+#define assert_lacks(hay, needle) do { if (contains((hay), (needle))) { \
+	fprintf(stderr, "--- unexpected: %s\n--- in:\n%s\n", (needle), (hay)); fail(); } } while (0)
+
+#endif

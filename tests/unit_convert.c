@@ -1,0 +1,376 @@
+/* unit_convert.c - conversion rules (DESIGN §3.2-§3.4) through the pipeline. */
+#include "helpers.h"
+
+#define DEPLOY_HEAD \
+	"apiVersion: apps/v1\n" \
+	"kind: Deployment\n" \
+	"metadata:\n" \
+	"  name: web\n" \
+	"  namespace: shop\n" \
+	"  labels:\n" \
+	"    app: web\n"
+
+#define DEPLOY_SPEC(extra) \
+	"spec:\n" \
+	"  replicas: 3\n" \
+	extra \
+	"  selector:\n" \
+	"    matchLabels:\n" \
+	"      app: web\n" \
+	"  template:\n" \
+	"    metadata:\n" \
+	"      labels:\n" \
+	"        app: web\n" \
+	"    spec:\n" \
+	"      containers:\n" \
+	"      - name: app\n" \
+	"        image: nginx\n" \
+	"        ports:\n" \
+	"        - name: http\n" \
+	"          containerPort: 8080\n"
+
+static const char plain[] = DEPLOY_HEAD DEPLOY_SPEC("");
+
+static void kind_and_service_name(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "kind: StatefulSet\n");
+	assert_lacks(r.out, "kind: Deployment");
+	assert_has(r.out, "spec:\n  serviceName: web-headless\n  replicas: 3\n");
+	run_free(&r);
+}
+
+static void service_name_template(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "service-name={name}-{namespace}-peers");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "serviceName: web-shop-peers\n");
+	assert_has(r.out, "  name: web-shop-peers\n");
+	run_free(&r);
+}
+
+static void headless_service_generated(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "publish-not-ready-addresses");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-headless\n"
+		   "  namespace: shop\n  labels:\n    app: web\nspec:\n  clusterIP: None\n"
+		   "  publishNotReadyAddresses: true\n  selector:\n    app: web\n  ports:\n"
+		   "  - name: http\n    port: 8080\n    targetPort: http\n");
+	run_free(&r);
+}
+
+static void no_headless_service(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "no-headless-service");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "kind: Service");
+	assert_has(r.out, "serviceName: web-headless");
+	run_free(&r);
+}
+
+static void rolling_update_drops_surge(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n"
+					"      maxSurge: 25%\n      maxUnavailable: 0\n"), "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  updateStrategy:\n    type: RollingUpdate\n  replicas: 3\n");
+	assert_lacks(r.out, "maxSurge");
+	assert_lacks(r.out, "maxUnavailable");
+	assert_lacks(r.out, "strategy:\n    type");
+	run_free(&r);
+}
+
+static void max_unavailable_and_partition(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "max-unavailable=2", "partition=1");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n"
+		   "      partition: 1\n      maxUnavailable: 2\n");
+	run_free(&r);
+}
+
+static void recreate_warns(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    type: Recreate\n"), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "updateStrategy:\n    type: RollingUpdate\n");
+	assert_has(r.err, "warning: in.yaml:");
+	assert_has(r.err, "Recreate");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    type: Recreate\n"), "recreate-as=OnDelete");
+	assert_has(r.out, "updateStrategy:\n    type: OnDelete\n");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    type: Recreate\n"), "strict");
+	assert_int_equal(r.rc, 1);
+	run_free(&r);
+}
+
+static void update_strategy_flag(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "update-strategy=OnDelete", "pod-management-policy=Parallel");
+	assert_has(r.out, "  podManagementPolicy: Parallel\n  updateStrategy:\n    type: OnDelete\n");
+	run_free(&r);
+}
+
+static void paused_becomes_partition(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  paused: true\n"), "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "rollingUpdate:\n      partition: 3\n");
+	assert_lacks(r.out, "paused");
+	run_free(&r);
+}
+
+static void removed_fields(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n"
+		"    deployment.kubernetes.io/revision: \"4\"\n"
+		DEPLOY_SPEC("  progressDeadlineSeconds: 600\n  revisionHistoryLimit: 10\n")
+		"status:\n  replicas: 3\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "progressDeadlineSeconds");
+	assert_lacks(r.out, "deployment.kubernetes.io/revision");
+	assert_lacks(r.out, "annotations:");
+	assert_lacks(r.out, "status:");
+	assert_has(r.out, "revisionHistoryLimit: 10");
+	run_free(&r);
+}
+
+static void numeric_flags(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  minReadySeconds: 5\n"), "min-ready-seconds=30",
+	    "revision-history-limit=4", "ordinals-start=1",
+	    "pvc-retention-policy=whenDeleted=Delete,whenScaled=Retain");
+	assert_has(r.out, "  minReadySeconds: 30\n");
+	assert_has(r.out, "  revisionHistoryLimit: 4\n");
+	assert_has(r.out, "  ordinals:\n    start: 1\n");
+	assert_has(r.out, "  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n"
+		   "    whenScaled: Retain\n");
+	run_free(&r);
+}
+
+static void name_too_long(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+		"  name: a-very-long-deployment-name-that-is-fifty-three-chars\n" DEPLOY_SPEC(""), "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "error: in.yaml:4:9: Deployment a-very-long");
+	assert_has(r.err, "at most 52");
+	run_free(&r);
+}
+
+static void service_name_invalid(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "service-name=9{name}");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "DNS-1035");
+	run_free(&r);
+}
+
+static void vct_replaces_emptydir(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("")
+		"        volumeMounts:\n        - name: data\n          mountPath: /data\n"
+		"      volumes:\n      - name: data\n        emptyDir: {}\n",
+		"volume-claim-template=name=data,mountPath=/data,size=2Gi,storageClassName=fast");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "emptyDir");
+	assert_lacks(r.out, "volumes:");
+	assert_int_equal(count_of(r.out, "- name: data"), 1); /* mount kept, not duplicated */
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n"
+		   "      accessModes:\n      - ReadWriteOnce\n      storageClassName: fast\n"
+		   "      resources:\n        requests:\n          storage: 2Gi\n");
+	run_free(&r);
+}
+
+static void vct_adds_mounts(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, plain, "volume-claim-template=name=data,mountPath=/var/data,size=1Gi");
+	assert_has(r.out, "        image: nginx\n        ports:\n        - name: http\n"
+		   "          containerPort: 8080\n        volumeMounts:\n        - name: data\n"
+		   "          mountPath: /var/data\n");
+	run_free(&r);
+}
+
+static void vct_container_filter(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("") "      - name: sidecar\n        image: busybox\n",
+	    "volume-claim-template=name=data,mountPath=/d,size=1Gi,containers=sidecar");
+	assert_int_equal(count_of(r.out, "mountPath: /d"), 1);
+	assert_has(r.out, "image: busybox\n        volumeMounts:\n");
+	run_free(&r);
+}
+
+static void other_volumes_kept(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("") "      volumes:\n      - name: config\n        configMap:\n"
+		"          name: web\n      - name: data\n        emptyDir: {}\n",
+	    "volume-claim-template=name=data,mountPath=/data,size=1Gi");
+	assert_has(r.out, "      volumes:\n      - name: config\n        configMap:\n          name: web\n  ");
+	assert_lacks(r.out, "emptyDir");
+	run_free(&r);
+}
+
+static void comments_survive(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "# top comment\napiVersion: apps/v1 # api\nkind: \"Deployment\"\nmetadata:\n  name: web\n"
+		"spec:\n  # replicas comment\n  replicas: 1\n  strategy:\n    # inside strategy\n"
+		"    type: RollingUpdate\n  selector:\n    matchLabels: {app: web}\n  template:\n"
+		"    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n"
+		"      - name: a # trailing\n        image: x\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "# top comment\napiVersion: apps/v1 # api\nkind: \"StatefulSet\"\n");
+	assert_has(r.out, "  # replicas comment\n");
+	assert_has(r.out, "    # inside strategy\n");
+	assert_has(r.out, "- name: a # trailing\n");
+	assert_has(r.out, "matchLabels: {app: web}");
+	run_free(&r);
+}
+
+static void match_expressions_selector(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  selector:\n"
+		"    matchExpressions:\n    - {key: app, operator: In, values: [w]}\n  template:\n"
+		"    metadata:\n      labels:\n        app: w\n        tier: x\n    spec:\n"
+		"      containers:\n      - name: a\n        image: x\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  selector:\n    app: w\n    tier: x\n");
+	run_free(&r);
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  selector:\n"
+		"    matchExpressions:\n    - {key: app, operator: In, values: [z]}\n  template:\n"
+		"    metadata:\n      labels:\n        app: w\n    spec:\n"
+		"      containers:\n      - name: a\n        image: x\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "matchExpressions");
+	run_free(&r);
+}
+
+static void template_hostname_warns(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("") "      hostname: fixed\n", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "hostname is overwritten");
+	run_free(&r);
+}
+
+static void wrong_types_are_errors(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n"
+		"  replicas: \"three\"\n  selector: {matchLabels: {a: b}}\n  template:\n    spec:\n"
+		"      containers: []\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "spec.replicas must be a non-negative integer");
+	run_free(&r);
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n"
+		"  selector: {matchLabels: {a: b}}\n  template:\n    spec:\n      containers: {}\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "in.yaml:9:19: Deployment w: spec.template.spec.containers must be a non-empty list");
+	run_free(&r);
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  replicas: 1\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "spec.template must be a mapping");
+	run_free(&r);
+}
+
+static void flow_style_reemitted(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "{apiVersion: apps/v1, kind: Deployment, metadata: {name: w}, spec: {selector: "
+		"{matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: "
+		"[{name: c, image: x}]}}}}\n", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "re-emitted in block style");
+	assert_has(r.out, "kind: StatefulSet\n");
+	assert_has(r.out, "serviceName: w-headless\n");
+	run_free(&r);
+}
+
+static void crlf_kept(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "apiVersion: apps/v1\r\nkind: Deployment\r\nmetadata:\r\n  name: w\r\nspec:\r\n"
+		"  selector:\r\n    matchLabels:\r\n      a: b\r\n  template:\r\n    metadata:\r\n"
+		"      labels:\r\n        a: b\r\n    spec:\r\n      containers:\r\n      - name: c\r\n"
+		"        image: x\r\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "kind: StatefulSet\r\n");
+	assert_has(r.out, "spec:\r\n  serviceName: w-headless\r\n  selector:");
+	assert_lacks(r.out, "headless\n");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kind_and_service_name),
+		cmocka_unit_test(service_name_template),
+		cmocka_unit_test(headless_service_generated),
+		cmocka_unit_test(no_headless_service),
+		cmocka_unit_test(rolling_update_drops_surge),
+		cmocka_unit_test(max_unavailable_and_partition),
+		cmocka_unit_test(recreate_warns),
+		cmocka_unit_test(update_strategy_flag),
+		cmocka_unit_test(paused_becomes_partition),
+		cmocka_unit_test(removed_fields),
+		cmocka_unit_test(numeric_flags),
+		cmocka_unit_test(name_too_long),
+		cmocka_unit_test(service_name_invalid),
+		cmocka_unit_test(vct_replaces_emptydir),
+		cmocka_unit_test(vct_adds_mounts),
+		cmocka_unit_test(vct_container_filter),
+		cmocka_unit_test(other_volumes_kept),
+		cmocka_unit_test(comments_survive),
+		cmocka_unit_test(match_expressions_selector),
+		cmocka_unit_test(template_hostname_warns),
+		cmocka_unit_test(wrong_types_are_errors),
+		cmocka_unit_test(flow_style_reemitted),
+		cmocka_unit_test(crlf_kept),
+	};
+	return cmocka_run_group_tests_name("convert", tests, NULL, NULL);
+}

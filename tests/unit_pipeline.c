@@ -1,0 +1,315 @@
+/* unit_pipeline.c - cross-document rules and selection (DESIGN §3.1, §3.3-§3.5). */
+#include "helpers.h"
+
+#define DEP(name, extra_meta, volumes) \
+	"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\n" extra_meta \
+	"spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: " name "\n  template:\n" \
+	"    metadata:\n      labels:\n        app: " name "\n    spec:\n      containers:\n" \
+	"      - name: c\n        image: x\n        volumeMounts:\n        - name: store\n" \
+	"          mountPath: /s\n" volumes
+
+#define PVC_VOL "      volumes:\n      - name: store\n        persistentVolumeClaim:\n" \
+	"          claimName: store-pvc\n"
+
+#define PVC "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n" \
+	"  labels:\n    tier: db\nspec:\n  accessModes:\n  - ReadWriteOnce\n  storageClassName: ssd\n" \
+	"  resources:\n    requests:\n      storage: 5Gi\n"
+
+#define HPA(target) "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n" \
+	"  name: h\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n" \
+	"    name: " target "\n  minReplicas: 1\n  maxReplicas: 3\n"
+
+#define CM "---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n" \
+	"  name: cm   # keep me\ndata:\n  a: 'x'\n"
+
+static void check_pvc_absorbed(const char *out)
+{
+	assert_has(out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n      labels:\n"
+		   "        tier: db\n    spec:\n      accessModes:\n      - ReadWriteOnce\n"
+		   "      resources:\n        requests:\n          storage: 5Gi\n"
+		   "      storageClassName: ssd\n");
+	assert_lacks(out, "claimName: store-pvc");
+	assert_has(out, "  name: store-pvc\n  labels:\n    tier: db\n  annotations:\n"
+		   "    helm.sh/resource-policy: keep\n");
+}
+
+static void pvc_before_deployment(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "quiet");
+	assert_int_equal(r.rc, 0);
+	check_pvc_absorbed(r.out);
+	/* order kept: PVC first */
+	assert_true(strstr(r.out, "PersistentVolumeClaim") < strstr(r.out, "StatefulSet"));
+	run_free(&r);
+}
+
+static void pvc_after_deployment(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("db", "", PVC_VOL) CM PVC, "quiet");
+	assert_int_equal(r.rc, 0);
+	check_pvc_absorbed(r.out);
+	assert_true(strstr(r.out, "StatefulSet") < strstr(r.out, "kind: ConfigMap"));
+	assert_true(strstr(r.out, "kind: Service") < strstr(r.out, "kind: ConfigMap"));
+	assert_true(strstr(r.out, "kind: ConfigMap") < strstr(r.out, "PersistentVolumeClaim"));
+	run_free(&r);
+}
+
+static void pvc_warning_and_drop(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "log-file=/dev/null");
+	assert_has(r.err, "warning: in.yaml:2:1: PersistentVolumeClaim store-pvc:");
+	assert_has(r.err, "EMPTY");
+	run_free(&r);
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "drop-absorbed-pvcs", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "kind: PersistentVolumeClaim");
+	assert_has(r.out, "name: store\n");
+	run_free(&r);
+}
+
+static void shared_volume_kept(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "shared-volume=store", "quiet");
+	assert_has(r.out, "claimName: store-pvc");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	assert_lacks(r.out, "resource-policy");
+	run_free(&r);
+}
+
+static void external_pvc_warns(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("db", "", PVC_VOL), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "claimName: store-pvc");
+	assert_has(r.err, "not in the input");
+	run_free(&r);
+}
+
+static void hpa_after_and_before(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("web", "", "") HPA("web"), "quiet");
+	assert_has(r.out, "    apiVersion: apps/v1\n    kind: StatefulSet\n    name: web\n");
+	run_free(&r);
+	RUN(&r, HPA("web") CM DEP("web", "", ""), "quiet");
+	assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+	assert_true(strstr(r.out, "HorizontalPodAutoscaler") < strstr(r.out, "ConfigMap"));
+	run_free(&r);
+	/* an HPA of something else is untouched */
+	RUN(&r, HPA("other") DEP("web", "", ""), "quiet");
+	assert_has(r.out, "    kind: Deployment\n    name: other\n");
+	run_free(&r);
+	/* an excluded Deployment keeps its HPA */
+	RUN(&r, HPA("web") DEP("web", "", ""), "exclude=w*");
+	assert_has(r.out, "    kind: Deployment\n    name: web\n");
+	assert_lacks(r.out, "StatefulSet");
+	run_free(&r);
+}
+
+static void keda_and_vpa(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("web", "", "") "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\n"
+		"metadata:\n  name: s\nspec:\n  scaleTargetRef:\n    name: web\n  triggers: []\n"
+		"---\napiVersion: autoscaling.k8s.io/v1\nkind: VerticalPodAutoscaler\nmetadata:\n"
+		"  name: v\nspec:\n  targetRef:\n    apiVersion: \"apps/v1\"\n    kind: \"Deployment\"\n"
+		"    name: web\n", "quiet");
+	assert_has(r.out, "  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n    name: web\n");
+	assert_has(r.out, "    kind: \"StatefulSet\"\n    name: web\n");
+	run_free(&r);
+}
+
+static void rollout_is_error(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: ro\nspec:\n"
+		"  workloadRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n"
+		DEP("web", "", ""), "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "Rollout ro: points at Deployment /web");
+	run_free(&r);
+	RUN(&r, DEP("web", "", "") "---\napiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata:\n"
+		"  name: ca\nspec:\n  targetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n",
+	    "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "Canary ca: points at Deployment /web");
+	run_free(&r);
+}
+
+static void existing_services(void **state)
+{
+	(void)state;
+	struct run r;
+	const char *headless = "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-headless\n"
+			       "spec:\n  clusterIP: None\n  selector:\n    app: web\n";
+	const char *plain = "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-headless\n"
+			    "spec:\n  selector:\n    app: web\n";
+	char in[4096];
+	snprintf(in, sizeof(in), "%s%s", headless, DEP("web", "", ""));
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(count_of(r.out, "kind: Service"), 1);
+	run_free(&r);
+	snprintf(in, sizeof(in), "%s%s", DEP("web", "", ""), headless);
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(count_of(r.out, "kind: Service"), 1);
+	assert_has(r.out, "clusterIP: None\n  selector:\n    app: web\n");
+	run_free(&r);
+	snprintf(in, sizeof(in), "%s%s", plain, DEP("web", "", ""));
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "not headless");
+	run_free(&r);
+	snprintf(in, sizeof(in), "%s%s", DEP("web", "", ""), plain);
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "not headless");
+	run_free(&r);
+}
+
+static void selection(void **state)
+{
+	(void)state;
+	struct run r;
+	const char *in = DEP("web", "  labels:\n    tier: front\n", "") DEP("db", "  labels:\n    tier: back\n", "")
+		DEP("job", "  annotations:\n    deploy2sts.io/convert: \"false\"\n", "")
+		DEP("cache", "  annotations:\n    deploy2sts.io/convert: \"true\"\n", "");
+	RUN(&r, in, "quiet");
+	assert_int_equal(count_of(r.out, "kind: StatefulSet"), 3);
+	assert_has(r.out, "kind: Deployment\nmetadata:\n  name: job\n");
+	run_free(&r);
+	RUN(&r, in, "only=w*", "only=db");
+	assert_int_equal(count_of(r.out, "kind: StatefulSet"), 2);
+	run_free(&r);
+	RUN(&r, in, "exclude=web");
+	assert_has(r.out, "kind: Deployment\nmetadata:\n  name: web\n");
+	assert_int_equal(count_of(r.out, "kind: StatefulSet"), 2);
+	run_free(&r);
+	RUN(&r, in, "selector=tier in (back, middle)");
+	assert_int_equal(count_of(r.out, "kind: StatefulSet"), 1);
+	assert_has(r.out, "kind: StatefulSet\nmetadata:\n  name: db\n");
+	run_free(&r);
+	RUN(&r, in, "selector=tier!=back,!missing");
+	assert_int_equal(count_of(r.out, "kind: StatefulSet"), 2);
+	run_free(&r);
+	RUN(&r, in, "opt-in");
+	assert_int_equal(count_of(r.out, "kind: StatefulSet"), 1);
+	assert_has(r.out, "kind: StatefulSet\nmetadata:\n  name: cache\n");
+	run_free(&r);
+}
+
+static void unsupported_api_version(void **state)
+{
+	(void)state;
+	struct run r;
+	const char *in = "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: old\nspec: {}\n";
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "error: in.yaml:1:1: Deployment old: apiVersion extensions/v1beta1 is not supported");
+	run_free(&r);
+	RUN(&r, in, "skip-unsupported", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, in);
+	run_free(&r);
+}
+
+static void passthrough_bytes(void **state)
+{
+	(void)state;
+	struct run r;
+	const char *in = "# leading\n%YAML 1.2\n---\na: 1 # x\n...\n# between\n--- !!str\nfoo\n---\n"
+			 "[1, 2]\n---\n" CM "\n\n# trailing comment";
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.len, strlen(in));
+	assert_memory_equal(r.out, in, r.len);
+	run_free(&r);
+	RUN(&r, "", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.len, 0);
+	run_free(&r);
+}
+
+static void idempotent(void **state)
+{
+	(void)state;
+	struct run a, b;
+	RUN(&a, PVC HPA("db") DEP("db", "", PVC_VOL) CM, "quiet",
+	    "volume-claim-template=name=data,mountPath=/data,size=1Gi", "pod-management-policy=Parallel");
+	assert_int_equal(a.rc, 0);
+	RUN(&b, a.out, "quiet", "volume-claim-template=name=data,mountPath=/data,size=1Gi",
+	    "pod-management-policy=Parallel");
+	assert_int_equal(b.rc, 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.out, b.out, a.len);
+	run_free(&a);
+	run_free(&b);
+}
+
+static void list_items(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n"
+		"  metadata:\n    name: web\n  spec:\n    selector:\n      matchLabels:\n        a: b\n"
+		"    template:\n      metadata:\n        labels:\n          a: b\n      spec:\n"
+		"        containers:\n        - name: c\n          image: x\n- apiVersion: v1\n"
+		"  kind: ConfigMap\n  metadata:\n    name: cm\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata:\n    name: web\n"
+		   "  spec:\n    serviceName: web-headless\n");
+	assert_has(r.out, "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web-headless\n");
+	assert_has(r.out, "- apiVersion: v1\n  kind: ConfigMap\n");
+	run_free(&r);
+}
+
+static void generated_service_keeps_source(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\n# Source: chart/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\n"
+		"metadata:\n  name: w\n  annotations:\n    postrenderer.helm.sh/postrender-filename: t/d.yaml\n"
+		"spec:\n  selector:\n    matchLabels:\n      a: b\n  template:\n    metadata:\n"
+		"      labels:\n        a: b\n    spec:\n      containers:\n      - name: c\n        image: x\n",
+	    "quiet");
+	assert_has(r.out, "---\n# Source: chart/templates/deployment.yaml\napiVersion: v1\nkind: Service\n");
+	assert_has(r.out, "  annotations:\n    postrenderer.helm.sh/postrender-filename: t/d.yaml\nspec:\n"
+		   "  clusterIP: None\n");
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pvc_before_deployment),
+		cmocka_unit_test(pvc_after_deployment),
+		cmocka_unit_test(pvc_warning_and_drop),
+		cmocka_unit_test(shared_volume_kept),
+		cmocka_unit_test(external_pvc_warns),
+		cmocka_unit_test(hpa_after_and_before),
+		cmocka_unit_test(keda_and_vpa),
+		cmocka_unit_test(rollout_is_error),
+		cmocka_unit_test(existing_services),
+		cmocka_unit_test(selection),
+		cmocka_unit_test(unsupported_api_version),
+		cmocka_unit_test(passthrough_bytes),
+		cmocka_unit_test(idempotent),
+		cmocka_unit_test(list_items),
+		cmocka_unit_test(generated_service_keeps_source),
+	};
+	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
+}
