@@ -56,6 +56,11 @@ test: deps
 	$(MAKE) $(BUILD)/libdeploy2sts.a
 	sh tests/run.sh $(BUILD)
 
+# libFuzzer targets (clang); FUZZ_TIME seconds each
+FUZZ_TIME ?= 60
+fuzz:
+	sh fuzz/run.sh $(FUZZ_TIME)
+
 # the corpus under valgrind: no invalid access, no definite leak
 valgrind: deploy2sts
 	sh tests/valgrind.sh ./deploy2sts
