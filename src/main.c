@@ -1,6 +1,9 @@
 /* main.c - command line: getopt_long -> options -> pipeline. Thin on purpose:
  * everything it calls is in the library stages. */
+#include "buf.h"
+#include "config.h"
 #include "diag.h"
+#include "krm.h"
 #include "options.h"
 #include "pipeline.h"
 
@@ -101,13 +104,19 @@ static int usage_error(const char *msg)
 	return 2;
 }
 
-static int parse_args(int argc, char **argv, struct d2s_options *o)
+/* Collect flags as (key, value) pairs, each checked on a scratch options
+ * struct so that a bad value fails at once. Positional arguments are allowed
+ * only for the kustomize legacy plugin (argv[1] = its config file). */
+static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy)
 {
 	int c, idx;
 	char err[512];
+	struct d2s_options scratch;
+	d2s_options_init(&scratch);
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:o:il:qh", longopts, &idx)) != -1) {
+	int rc = 0;
+	while (!rc && (c = getopt_long(argc, argv, ":f:o:il:qh", longopts, &idx)) != -1) {
 		const char *key = NULL;
 		switch (c) {
 		case 'f': key = "filename"; break;
@@ -115,25 +124,45 @@ static int parse_args(int argc, char **argv, struct d2s_options *o)
 		case 'i': key = "in-place"; break;
 		case 'l': key = "selector"; break;
 		case 'q': key = "quiet"; break;
-		case 'h': fputs(usage, stdout); return 3;
-		case 'V': printf("deploy2sts %s\n", D2S_VERSION); return 3;
+		case 'h': fputs(usage, stdout); rc = 3; continue;
+		case 'V': printf("deploy2sts %s\n", D2S_VERSION); rc = 3; continue;
 		case 1: key = longopts[idx].name; break;
 		case ':':
 			snprintf(err, sizeof(err), "option %s needs a value", argv[optind - 1]);
-			return usage_error(err);
+			rc = usage_error(err);
+			continue;
 		default:
 			snprintf(err, sizeof(err), "unknown option %s", argv[optind - 1]);
-			return usage_error(err);
+			rc = usage_error(err);
+			continue;
 		}
-		if (d2s_options_set(o, key, optarg, err, sizeof(err)))
-			return usage_error(err);
+		if (d2s_options_set(&scratch, key, optarg, err, sizeof(err)))
+			rc = usage_error(err);
+		else
+			d2s_pairs_add(cli, key, optarg);
 	}
-	if (optind < argc) {
+	if (!rc && optind < argc && !legacy) {
 		snprintf(err, sizeof(err), "unexpected argument \"%s\" (input files take -f)", argv[optind]);
-		return usage_error(err);
+		rc = usage_error(err);
 	}
-	if (o->in_place && (o->output || o->n_files == 0))
-		return usage_error("--in-place needs -f FILE and no --output");
+	if (!rc && scratch.in_place && (scratch.output || scratch.n_files == 0))
+		rc = usage_error("--in-place needs -f FILE and no --output");
+	d2s_options_free(&scratch);
+	return rc;
+}
+
+/* Options from the kustomize legacy plugin config, --config, then flags. */
+static int build_options(struct d2s_options *o, const struct d2s_pairs *cli, const char *legacy)
+{
+	char err[1024];
+	if (legacy && d2s_config_load_text(o, legacy, strlen(legacy), "KUSTOMIZE_PLUGIN_CONFIG_STRING",
+					   err, sizeof(err)))
+		return usage_error(err);
+	const char *config = d2s_pairs_get(cli, "config");
+	if (config && d2s_config_load_file(o, config, err, sizeof(err)))
+		return usage_error(err);
+	if (d2s_pairs_apply(cli, o, err, sizeof(err)))
+		return usage_error(err);
 	return 0;
 }
 
@@ -185,13 +214,56 @@ static int sink_close(struct sink *s, int ok)
 	return rc;
 }
 
-static int run(struct d2s_options *o, struct d2s_diag *diag, const char *in, const char *out)
+/* Read up to `max` bytes of fd (less only at end of input). */
+static size_t peek(int fd, char *buf, size_t max)
+{
+	size_t n = 0;
+	while (n < max) {
+		ssize_t k = read(fd, buf + n, max - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	return n;
+}
+
+/* stdin starting with a ResourceList: KRM function mode. Returns -2 when
+ * it is not one (the bytes read are in `head`). */
+static int maybe_krm(struct d2s_options *o, const struct d2s_pairs *cli, struct d2s_diag *diag,
+		     FILE *out, struct d2s_buf *head)
+{
+	char chunk[65536];
+	size_t n = peek(0, chunk, sizeof(chunk));
+	d2s_buf_add(head, chunk, n);
+	if (!d2s_krm_detect(head->data, head->len))
+		return -2;
+	while ((n = peek(0, chunk, sizeof(chunk))) > 0)
+		d2s_buf_add(head, chunk, n);
+	int rc = d2s_krm_run(head->data, head->len, "<stdin>", o, cli, diag, out);
+	return rc < 0 ? -2 : rc;
+}
+
+static int run(struct d2s_options *o, const struct d2s_pairs *cli, struct d2s_diag *diag,
+	       const char *in, const char *out)
 {
 	struct sink s;
 	if (sink_open(&s, out)) {
 		free(s.tmp);
 		fprintf(stderr, "deploy2sts: error: %s: cannot create output: %s\n", out, strerror(errno));
 		return 1;
+	}
+	struct d2s_buf head = {0};
+	int only_stdin = !in && (o->n_files == 0 || (o->n_files == 1 && !strcmp(o->files[0], "-")));
+	if (only_stdin) {
+		int k = maybe_krm(o, cli, diag, s.f, &head);
+		if (k != -2) {
+			d2s_buf_free(&head);
+			if (sink_close(&s, k == 0) && k == 0)
+				k = 1;
+			return k ? 1 : 0;
+		}
 	}
 	struct d2s_pipeline *p = d2s_pipeline_new(o, diag, s.f);
 	int rc = p ? 0 : -1;
@@ -203,10 +275,17 @@ static int run(struct d2s_options *o, struct d2s_diag *diag, const char *in, con
 			rc = -1;
 			break;
 		}
-		rc = d2s_pipeline_feed_fd(p, fd, strcmp(name, "-") ? name : "<stdin>");
+		const char *shown = strcmp(name, "-") ? name : "<stdin>";
+		if (fd == 0 && head.len) {
+			rc = d2s_pipeline_feed_fd_prefixed(p, fd, shown, head.data, head.len);
+			d2s_buf_free(&head);
+		} else {
+			rc = d2s_pipeline_feed_fd(p, fd, shown);
+		}
 		if (fd)
 			close(fd);
 	}
+	d2s_buf_free(&head);
 	if (p && !rc)
 		rc = d2s_pipeline_finish(p);
 	d2s_pipeline_free(p);
@@ -220,13 +299,20 @@ static int run(struct d2s_options *o, struct d2s_diag *diag, const char *in, con
 int main(int argc, char **argv)
 {
 	struct d2s_options o;
+	struct d2s_pairs cli = {0};
+	const char *legacy = getenv("KUSTOMIZE_PLUGIN_CONFIG_STRING");
+	if (legacy && !*legacy)
+		legacy = NULL;
 	d2s_options_init(&o);
-	int rc = parse_args(argc, argv, &o);
+	int rc = parse_args(argc, argv, &cli, legacy != NULL);
+	if (!rc)
+		rc = build_options(&o, &cli, legacy);
 	if (rc) {
+		d2s_pairs_free(&cli);
 		d2s_options_free(&o);
 		return rc == 3 ? 0 : rc;
 	}
-	struct d2s_diag diag = { .quiet = o.quiet, .strict = o.strict, .err = stderr };
+	struct d2s_diag diag = { .quiet = o.quiet, .strict = o.strict, .err = stderr, .keep = 1 };
 	const char *log = o.log_file ? o.log_file : getenv("DEPLOY2STS_LOG");
 	if (log && *log && d2s_diag_open_log(&diag, log)) {
 		fprintf(stderr, "deploy2sts: error: --log-file %s: %s\n", log, strerror(errno));
@@ -235,10 +321,11 @@ int main(int argc, char **argv)
 	}
 	if (o.in_place) {
 		for (size_t i = 0; i < o.n_files && !rc; i++)
-			rc = run(&o, &diag, o.files[i], o.files[i]);
+			rc = run(&o, &cli, &diag, o.files[i], o.files[i]);
 	} else {
-		rc = run(&o, &diag, NULL, o.output);
+		rc = run(&o, &cli, &diag, NULL, o.output);
 	}
+	d2s_pairs_free(&cli);
 	d2s_diag_free(&diag);
 	d2s_options_free(&o);
 	return rc;

@@ -661,7 +661,7 @@ static int head_needs_whole(const char *t, size_t n)
 {
 	static const char *const kinds[] = { "Deployment", "List", "PersistentVolumeClaim",
 		"Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject",
-		"Rollout", "Canary", NULL };
+		"Rollout", "Canary", "ResourceList", NULL };
 	for (size_t i = 0; i + 5 < n;) {
 		if (!strncmp(t + i, "kind:", 5) && (i == 0 || t[i - 1] == '\n')) {
 			size_t j = i + 5;
@@ -750,9 +750,17 @@ static int feed(struct d2s_pipeline *p, struct d2s_reader *r)
 
 int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name)
 {
+	return d2s_pipeline_feed_fd_prefixed(p, fd, name, NULL, 0);
+}
+
+int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *name,
+				  const char *prefix, size_t n)
+{
 	struct d2s_reader *r = d2s_reader_new(fd, name, 0);
 	if (!r)
 		return -1;
+	if (n)
+		d2s_reader_preload(r, prefix, n);
 	p->file = name;
 	int rc = feed(p, r);
 	d2s_reader_free(r);

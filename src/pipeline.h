@@ -27,6 +27,11 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
  *  Returns 0, or -1 after an error was reported (the run must fail). */
 int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name);
 
+/** Same as d2s_pipeline_feed_fd, with `n` bytes already read from `fd`
+ *  (`prefix`) coming first. */
+int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *name,
+				  const char *prefix, size_t n);
+
 /** Process one input held in memory. Same returns as d2s_pipeline_feed_fd. */
 int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, const char *name);
 

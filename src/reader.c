@@ -72,6 +72,17 @@ struct d2s_reader *d2s_reader_new(int fd, const char *name, size_t big_limit)
 	return r;
 }
 
+int d2s_reader_preload(struct d2s_reader *r, const char *data, size_t len)
+{
+	if (r->fill)
+		return -1;
+	r->cap = len + 65536;
+	r->buf = d2s_check_alloc(malloc(r->cap));
+	memcpy(r->buf, data, len);
+	r->fill = len;
+	return 0;
+}
+
 struct d2s_reader *d2s_reader_new_mem(const char *data, size_t len, const char *name)
 {
 	struct d2s_reader *r = reader_alloc(name);
@@ -383,8 +394,8 @@ static int find_end(struct d2s_reader *r, size_t limit, size_t keep_from)
 
 int d2s_reader_next(struct d2s_reader *r, struct d2s_piece *pc, int allow_partial)
 {
-	if (r->fd < 0 && r->valid < r->fill && validate(r))
-		return -1; /* memory input: validated on first use */
+	if (r->valid < r->fill && validate(r))
+		return -1; /* memory or preloaded input: validated on first use */
 	begin_piece(r);
 	int k = find_end(r, allow_partial ? r->big : SIZE_MAX, SIZE_MAX);
 	if (k < 0)

@@ -33,6 +33,9 @@ struct d2s_piece {
  *  `name` is used in messages. `big_limit` = bytes after which a piece is
  *  handed out incomplete (0 = 1 MiB). Returns NULL on out of memory. */
 struct d2s_reader *d2s_reader_new(int fd, const char *name, size_t big_limit);
+/** Hand a fresh fd reader bytes already read from its fd (a peek at the
+ *  input); they come first. Returns 0, or -1 if the reader has started. */
+int d2s_reader_preload(struct d2s_reader *r, const char *data, size_t len);
 /** Open a reader over a memory buffer (not copied: must outlive the reader). */
 struct d2s_reader *d2s_reader_new_mem(const char *data, size_t len, const char *name);
 void d2s_reader_free(struct d2s_reader *r);

@@ -1,0 +1,32 @@
+/* krm.h - KRM function mode (kpt, kustomize; DESIGN §1): a
+ * config.kubernetes.io/v1 ResourceList in, a ResourceList out.
+ *
+ * The items are cut out of the list (shifted to column 0), run through the
+ * same pipeline as a plain stream, and shifted back, so every item keeps its
+ * bytes, comments and annotations (config.kubernetes.io/...,
+ * internal.config.kubernetes.io/..., config.k8s.io/id). Options come from
+ * functionConfig (a StatefulSetConversion or a ConfigMap of flag names), then
+ * from flags. Diagnostics become `results`. On error the items are returned
+ * unchanged with the error results (a missing item would be deleted by the
+ * client). */
+#ifndef D2S_KRM_H
+#define D2S_KRM_H
+
+#include <stdio.h>
+#include "config.h"
+#include "diag.h"
+#include "options.h"
+
+/** True when the first document of `text` declares kind: ResourceList at
+ *  column 0 (a cheap look before the real parse). */
+int d2s_krm_detect(const char *text, size_t len);
+
+/** Run one ResourceList `text` (named `name` in messages) with options `o`
+ *  (modified: functionConfig, then `cli` flags) and write the output
+ *  ResourceList to `out`. `diag` must have keep = 1. Returns 0, or 1 when
+ *  errors were reported (the ResourceList is written either way), or -1
+ *  when `text` is not a ResourceList at all. */
+int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_options *o,
+		const struct d2s_pairs *cli, struct d2s_diag *diag, FILE *out);
+
+#endif
