@@ -153,9 +153,10 @@ static int join_map(struct cfg *c, const struct d2s_node *v, const char *path, s
 static int set_bool_node(struct cfg *c, struct d2s_options *o, const char *flag,
 			 const struct d2s_node *v, const char *path, int invert)
 {
-	if (!v || v->type != D2S_SCALAR || (strcmp(v->value, "true") && strcmp(v->value, "false")))
-		return fail(c, v, "%s: want true or false, found \"%s\"", path, d2s_str(v) ? v->value : "?");
-	int b = !strcmp(v->value, "true") != !!invert;
+	const char *s = d2s_str(v);
+	if (!s || (strcmp(s, "true") && strcmp(s, "false")))
+		return fail(c, v, "%s: want true or false, found \"%s\"", path, s ? s : "?");
+	int b = !strcmp(s, "true") != !!invert;
 	char msg[256];
 	d2s_options_set(o, flag, b ? "true" : "false", msg, sizeof(msg));
 	return 0;
