@@ -91,7 +91,7 @@ struct d2s_arena_chunk {
 	_Alignas(16) unsigned char mem[];
 };
 
-void *d2s_arena_alloc(struct d2s_arena *a, size_t n)
+static void *arena_raw(struct d2s_arena *a, size_t n)
 {
 	n = (n + 15) & ~(size_t)15;
 	struct d2s_arena_chunk *c = a->head;
@@ -105,13 +105,19 @@ void *d2s_arena_alloc(struct d2s_arena *a, size_t n)
 	}
 	void *p = c->mem + c->used;
 	c->used += n;
+	return p;
+}
+
+void *d2s_arena_alloc(struct d2s_arena *a, size_t n)
+{
+	void *p = arena_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
 
 char *d2s_arena_strndup(struct d2s_arena *a, const char *s, size_t n)
 {
-	char *p = d2s_arena_alloc(a, n + 1);
+	char *p = arena_raw(a, n + 1); /* filled below: no need to zero */
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';

@@ -65,6 +65,8 @@ void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
 		d->errors++;
 	else if (sev == D2S_WARNING)
 		d->warnings++;
+	if (sev == D2S_INFO && !d->keep && !d->print_infos)
+		return; /* nobody reads it: skip the formatting */
 
 	struct d2s_buf msg = {0};
 	va_list ap;

@@ -109,24 +109,41 @@ static int number_like(const char *s)
 	return 1;
 }
 
+/* Bytes that may not appear in a plain scalar we write (flow and comment
+ * indicators, quotes, controls): 1 in this table. */
+static unsigned char unsafe_byte[256];
+
+static void init_unsafe(void)
+{
+	if (unsafe_byte[0])
+		return;
+	for (int c = 0; c < 0x20; c++)
+		unsafe_byte[c] = 1;
+	unsafe_byte[0x7f] = 1;
+	for (const char *p = ",[]{}#&*!|>'\"%@`\\"; *p; p++)
+		unsafe_byte[(unsigned char)*p] = 1;
+}
+
 int d2s_plain_safe(const char *s)
 {
 	static const char *const words[] = { "null", "~", "true", "false", "yes", "no", "on",
 					     "off", "y", "n", ".inf", ".nan", "-.inf", "+.inf", NULL };
-	if (!s[0] || s[0] == ' ' || s[strlen(s) - 1] == ' ')
+	init_unsafe();
+	size_t n = strlen(s);
+	if (!n || s[0] == ' ' || s[n - 1] == ' ')
 		return 0;
 	if (!(isalnum((unsigned char)s[0]) || s[0] == '/' || s[0] == '_' || s[0] == '.'))
 		return 0;
-	for (int i = 0; words[i]; i++)
-		if (!strcasecmp(s, words[i]))
-			return 0;
+	/* reserved words start with one of these letters */
+	if (n <= 5 && strchr("nNtTfFyYoO~.", s[0]))
+		for (int i = 0; words[i]; i++)
+			if (!strcasecmp(s, words[i]))
+				return 0;
 	if (number_like(s))
 		return 0;
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c < 0x20 || c == 0x7f || strchr(",[]{}#&*!|>'\"%@`\\", c))
-			return 0;
-		if (c == ':' && (p[1] == ' ' || p[1] == '\0'))
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (unsafe_byte[c] || (c == ':' && (s[i + 1] == ' ' || s[i + 1] == '\0')))
 			return 0;
 	}
 	return 1;
@@ -548,7 +565,8 @@ void d2s_layout_detect(const struct d2s_doc *doc, struct d2s_layout *l)
 {
 	l->indent = 2;
 	l->seq_indent = 0;
-	l->nl = memmem(doc->text, doc->len, "\r\n", 2) ? "\r\n" : "\n";
+	const char *lf = memchr(doc->text, '\n', doc->len);
+	l->nl = lf && lf > doc->text && lf[-1] == '\r' ? "\r\n" : "\n"; /* the first break says */
 	const struct d2s_node *root = doc->root;
 	if (!root || root->type != D2S_MAP)
 		return;

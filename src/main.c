@@ -241,6 +241,7 @@ static int maybe_krm(struct d2s_options *o, const struct d2s_pairs *cli, struct 
 		return -2;
 	while ((n = peek(0, chunk, sizeof(chunk))) > 0)
 		d2s_buf_add(head, chunk, n);
+	diag->keep = 1; /* diagnostics become results */
 	int rc = d2s_krm_run(head->data, head->len, "<stdin>", o, cli, diag, out);
 	return rc < 0 ? -2 : rc;
 }
@@ -312,7 +313,9 @@ int main(int argc, char **argv)
 		d2s_options_free(&o);
 		return rc == 3 ? 0 : rc;
 	}
-	struct d2s_diag diag = { .quiet = o.quiet, .strict = o.strict, .err = stderr, .keep = 1 };
+	struct d2s_diag diag = { .quiet = o.quiet, .strict = o.strict, .err = stderr };
+	static char outbuf[1 << 20];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	const char *log = o.log_file ? o.log_file : getenv("DEPLOY2STS_LOG");
 	if (log && *log && d2s_diag_open_log(&diag, log)) {
 		fprintf(stderr, "deploy2sts: error: --log-file %s: %s\n", log, strerror(errno));

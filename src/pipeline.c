@@ -266,7 +266,14 @@ static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, cons
 		return;
 	struct svc_rec *s = &p->svcs[i - 1];
 	struct d2s_where w = where_of(p, id, line);
-	if (headless) {
+	if (headless && !d2s_writer_is_pending(&p->w, s->item)) {
+		/* already written: the look-ahead window had passed */
+		s->pending = 0;
+		d2s_report(p->diag, D2S_ERROR, &w, "a headless Service of this name was already generated "
+			   "for StatefulSet %s (this Service comes more than 1 MiB after it): move this "
+			   "Service before the Deployment, or pass --no-headless-service", s->deployment);
+		p->failed = 1;
+	} else if (headless) {
 		s->pending = 0;
 		d2s_writer_resolve(&p->w, s->item, D2S_DROP, NULL, 0);
 		p->stats.services--;
@@ -421,7 +428,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 			struct svc_rec *s = &p->svcs[p->n_svcs++];
 			s->key = xstrdup(d2s_key(key, sizeof(key), out.ns, out.service_name));
 			s->deployment = xstrdup(d2s_key(key, sizeof(key), out.ns, out.name));
-			s->item = d2s_writer_pending(&p->w, out.service.data, out.service.len);
+			s->item = d2s_writer_pending_auto(&p->w, out.service.data, out.service.len);
 			s->pending = 1;
 			d2s_map_set(&p->gensvc, s->key, (intptr_t)p->n_svcs);
 		}
@@ -656,12 +663,23 @@ static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 	return 0;
 }
 
+/* Kinds some rule reads or changes; other documents are only checked. */
+static const char *const wanted_kinds[] = { "Deployment", "List", "PersistentVolumeClaim",
+	"Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject",
+	"Rollout", "Canary", "ResourceList", NULL };
+
+static int wanted(const char *kind)
+{
+	for (int i = 0; wanted_kinds[i]; i++)
+		if (!strcmp(kind, wanted_kinds[i]))
+			return 1;
+	return 0;
+}
+
 /* Kinds whose documents must be held whole (the rules may change them). */
 static int head_needs_whole(const char *t, size_t n)
 {
-	static const char *const kinds[] = { "Deployment", "List", "PersistentVolumeClaim",
-		"Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject",
-		"Rollout", "Canary", "ResourceList", NULL };
+	const char *const *kinds = wanted_kinds;
 	for (size_t i = 0; i + 5 < n;) {
 		if (!strncmp(t + i, "kind:", 5) && (i == 0 || t[i - 1] == '\n')) {
 			size_t j = i + 5;
@@ -730,7 +748,7 @@ static int feed(struct d2s_pipeline *p, struct d2s_reader *r)
 			if (d2s_reader_complete(r, &pc))
 				break;
 		}
-		if (d2s_parse(p->parser, pc.text, pc.len, &p->doc)) {
+		if (d2s_parse_lazy(p->parser, pc.text, pc.len, &p->doc, wanted)) {
 			struct d2s_where w = { .file = p->file, .line = pc.line + p->doc.err_line - 1,
 					       .col = p->doc.err_col };
 			d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML: %s", p->doc.err_msg);

@@ -309,8 +309,10 @@ static int scan_rest(struct d2s_reader *r)
 {
 	const char *b = r->buf;
 	size_t i = r->scan, n = r->valid;
-	while (i < n && b[i] != '\n' && b[i] != '\r')
-		i++;
+	const char *nlp = memchr(b + i, '\n', n - i);
+	size_t lim = nlp ? (size_t)(nlp - b) : n;
+	const char *crp = memchr(b + i, '\r', lim - i); /* a CR before the LF ends the line */
+	i = crp ? (size_t)(crp - b) : lim;
 	if (i == n) {
 		r->scan = n;
 		return 0;

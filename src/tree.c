@@ -185,14 +185,22 @@ static struct d2s_node *node_for_event(struct d2s_doc *doc, struct fy_event *e, 
 		n = new_node(doc, D2S_SCALAR);
 		n->style = (enum d2s_style)fy_token_scalar_style(e->scalar.value);
 		n->tagged = e->scalar.tag != NULL;
-		t = e->scalar.value ? fy_token_get_text(e->scalar.value, &len) : NULL;
+		set_scalar_span(n, e, doc->text, last_end);
+		if (n->style == D2S_PLAIN && n->end > n->start &&
+		    !memchr(doc->text + n->start, '\n', n->end - n->start) &&
+		    !memchr(doc->text + n->start, '\r', n->end - n->start)) {
+			/* a one-line plain scalar is its own text: no need to ask libfyaml */
+			t = doc->text + n->start;
+			len = n->end - n->start;
+		} else {
+			t = e->scalar.value ? fy_token_get_text(e->scalar.value, &len) : NULL;
+		}
 		if (!t) {
 			t = "";
 			len = 0;
 		}
 		n->value = d2s_arena_strndup(&doc->arena, t, len);
 		n->len = len;
-		set_scalar_span(n, e, doc->text, last_end);
 		n->null_empty = n->style == D2S_PLAIN && n->start == n->end;
 		return n;
 	case FYET_ALIAS:
@@ -215,13 +223,29 @@ static struct d2s_node *node_for_event(struct d2s_doc *doc, struct fy_event *e, 
 	}
 }
 
+/* True when `n` is the value of the root mapping's `kind` key. */
+static int is_root_kind(struct d2s_parser *p, const struct d2s_node *n)
+{
+	if (p->depth != 1 || n->type != D2S_SCALAR || p->open[0]->type != D2S_MAP)
+		return 0;
+	size_t first = p->marks[0], k = p->n_kids - first;
+	return k % 2 == 1 && d2s_is(p->kids[p->n_kids - 1], "kind");
+}
+
 int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc)
+{
+	return d2s_parse_lazy(p, text, len, doc, NULL);
+}
+
+int d2s_parse_lazy(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc,
+		   int (*want)(const char *kind))
 {
 	d2s_arena_reset(&doc->arena);
 	doc->text = text;
 	doc->len = len;
 	doc->root = NULL;
 	doc->n_docs = 0;
+	doc->skipped = 0;
 	doc->err_msg[0] = '\0';
 	p->n_kids = 0;
 	p->depth = 0;
@@ -242,7 +266,16 @@ int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc
 			close_collection(p, doc, fy_event_end_mark(e));
 			last_end = c->end;
 		}
+		if (doc->skipped) {
+			fy_parser_event_free(p->fyp, e);
+			continue;
+		}
 		struct d2s_node *n = node_for_event(doc, e, last_end);
+		if (n && want && doc->n_docs == 1 && is_root_kind(p, n) && !want(n->value)) {
+			doc->skipped = 1; /* check the rest, build nothing */
+			fy_parser_event_free(p->fyp, e);
+			continue;
+		}
 		if (n) {
 			if (p->depth == 0) {
 				if (doc->n_docs == 1 && !doc->root)
@@ -262,6 +295,8 @@ int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc
 		doc->root = NULL;
 		return -1;
 	}
+	if (doc->skipped)
+		doc->root = NULL;
 	return 0;
 }
 

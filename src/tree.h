@@ -43,6 +43,7 @@ struct d2s_doc {
 	size_t len;
 	struct d2s_node *root;   /**< NULL when the text holds no document */
 	int n_docs;              /**< documents found in the text (normally 0 or 1) */
+	int skipped;             /**< d2s_parse_lazy: tree not built (kind not wanted) */
 	struct d2s_arena arena;  /**< owns every node */
 	/* parse error, if d2s_parse returned -1 */
 	long err_line, err_col;  /**< 1-based, within the text */
@@ -61,6 +62,13 @@ void d2s_parser_free(struct d2s_parser *p);
  *  `text` must stay alive while `doc` is used. Returns 0, or -1 with
  *  doc->err_line/err_col/err_msg set (positions relative to `text`). */
 int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc);
+
+/** Like d2s_parse, but once the root mapping's `kind` is read and
+ *  `want(kind)` says 0, the rest is only checked, not built: doc->root is
+ *  NULL and doc->skipped is 1 (the text is valid YAML). Saves the tree for
+ *  documents no rule changes. */
+int d2s_parse_lazy(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc,
+		   int (*want)(const char *kind));
 
 /** Release the nodes of `doc` (the struct itself can be reused). */
 void d2s_doc_free(struct d2s_doc *doc);

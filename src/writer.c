@@ -11,12 +11,32 @@ void d2s_writer_init(struct d2s_writer *w, FILE *out)
 	memset(w, 0, sizeof(*w));
 	w->out = out;
 	w->mem_limit = 8u << 20;
+	w->keep_window = 1u << 20;
 }
 
 static void emit(struct d2s_writer *w, const char *s, size_t n)
 {
 	if (n && fwrite(s, 1, n, w->out) != n)
 		w->failed = 1;
+}
+
+static void drain(struct d2s_writer *w);
+
+/* Keep leading auto items that have waited a whole window. */
+static void auto_keep(struct d2s_writer *w, size_t incoming)
+{
+	int kept = 0;
+	for (size_t i = w->head; i < w->n; i++) {
+		struct d2s_witem *it = &w->items[i];
+		if (it->action != D2S_PENDING)
+			continue;
+		if (!it->auto_keep || w->spool_len + incoming - (it->off + it->len) < w->keep_window)
+			break;
+		it->action = D2S_KEEP;
+		kept = 1;
+	}
+	if (kept)
+		drain(w);
 }
 
 static void spool_add(struct d2s_writer *w, const char *s, size_t n)
@@ -97,6 +117,26 @@ static void reset_spool(struct d2s_writer *w)
 	}
 }
 
+/* Drop written items and, in memory, their bytes, once they are more than
+ * half of the spool (amortized: each byte is moved at most once more). */
+static void compact(struct d2s_writer *w)
+{
+	if (w->spill || w->head == 0)
+		return;
+	uint64_t cut = w->items[w->head].off;
+	if (cut * 2 < w->mem_len && w->head * 2 < w->n)
+		return;
+	memmove(w->mem, w->mem + cut, w->mem_len - (size_t)cut);
+	w->mem_len -= (size_t)cut;
+	w->spool_len -= cut;
+	for (size_t i = w->head; i < w->n; i++)
+		w->items[i].off -= cut;
+	memmove(w->items, w->items + w->head, (w->n - w->head) * sizeof(*w->items));
+	w->base += w->head;
+	w->n -= w->head;
+	w->head = 0;
+}
+
 static void drain(struct d2s_writer *w)
 {
 	while (w->head < w->n && w->items[w->head].action != D2S_PENDING) {
@@ -119,10 +159,14 @@ static void drain(struct d2s_writer *w)
 	}
 	if (w->head == w->n)
 		reset_spool(w);
+	else
+		compact(w);
 }
 
 void d2s_writer_raw(struct d2s_writer *w, const char *s, size_t n)
 {
+	if (w->head < w->n)
+		auto_keep(w, n);
 	if (w->head == w->n) {
 		emit(w, s, n);
 		return;
@@ -139,7 +183,16 @@ void d2s_writer_raw(struct d2s_writer *w, const char *s, size_t n)
 
 size_t d2s_writer_pending(struct d2s_writer *w, const char *s, size_t n)
 {
+	if (w->head < w->n)
+		auto_keep(w, n);
 	return push(w, D2S_PENDING, s, n);
+}
+
+size_t d2s_writer_pending_auto(struct d2s_writer *w, const char *s, size_t n)
+{
+	size_t id = d2s_writer_pending(w, s, n);
+	w->items[id - w->base].auto_keep = 1;
+	return id;
 }
 
 int d2s_writer_is_pending(const struct d2s_writer *w, size_t id)

@@ -5,7 +5,8 @@
  * target comes later, a generated Service a later document may replace) is
  * queued as pending; everything after it is spooled (memory up to 8 MiB, then
  * an unlinked temporary file) until it is resolved, so output order is input
- * order and memory stays bounded. */
+ * order and memory stays bounded. Items queued with d2s_writer_pending_auto
+ * are kept by themselves after a bounded look-ahead. */
 #ifndef D2S_WRITER_H
 #define D2S_WRITER_H
 
@@ -21,6 +22,7 @@ struct d2s_witem {
 	size_t len;
 	char *repl;       /**< REPLACE text, owned */
 	size_t repl_len;
+	int auto_keep;    /**< kept once `keep_window` bytes follow it */
 };
 
 struct d2s_writer {
@@ -34,6 +36,7 @@ struct d2s_writer {
 	FILE *spill;            /**< spool file once the spool passes the limit */
 	uint64_t spool_len;
 	size_t mem_limit;       /**< default 8 MiB */
+	size_t keep_window;     /**< default 1 MiB (see d2s_writer_pending_auto) */
 };
 
 /** Initialise writing to `out`. */
@@ -42,6 +45,10 @@ void d2s_writer_init(struct d2s_writer *w, FILE *out);
 void d2s_writer_raw(struct d2s_writer *w, const char *s, size_t n);
 /** Queue bytes whose fate is decided later; returns the item id. */
 size_t d2s_writer_pending(struct d2s_writer *w, const char *s, size_t n);
+/** Like d2s_writer_pending, but the item is kept by itself once
+ *  `keep_window` bytes have been queued after it: a bounded look-ahead that
+ *  keeps output streaming when nothing decides the item early. */
+size_t d2s_writer_pending_auto(struct d2s_writer *w, const char *s, size_t n);
 /** Decide item `id`: keep it, drop it, or replace it by `s` (copied). Then
  *  write out every leading decided item. */
 void d2s_writer_resolve(struct d2s_writer *w, size_t id, enum d2s_action a,
