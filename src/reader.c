@@ -39,6 +39,7 @@ struct d2s_reader {
 	long boundary_line;
 
 	size_t valid;         /* bytes below this index are valid UTF-8 */
+	int saw_cr;           /* a CR was read: no line-skipping fast path */
 
 	/* streaming of a large piece */
 	int streaming;
@@ -80,6 +81,7 @@ int d2s_reader_preload(struct d2s_reader *r, const char *data, size_t len)
 	r->buf = d2s_check_alloc(malloc(r->cap));
 	memcpy(r->buf, data, len);
 	r->fill = len;
+	r->saw_cr = memchr(data, '\r', len) != NULL;
 	return 0;
 }
 
@@ -95,6 +97,7 @@ struct d2s_reader *d2s_reader_new_mem(const char *data, size_t len, const char *
 	r->fill = len;
 	r->eof = 1;
 	r->big = SIZE_MAX;
+	r->saw_cr = memchr(data, '\r', len) != NULL;
 	return r;
 }
 
@@ -236,6 +239,8 @@ static int read_more(struct d2s_reader *r, size_t keep)
 	}
 	if (n == 0)
 		r->eof = 1;
+	if (!r->saw_cr && memchr(r->buf + r->fill, '\r', (size_t)n))
+		r->saw_cr = 1;
 	r->fill += (size_t)n;
 	if (validate(r))
 		return -1;
@@ -347,6 +352,21 @@ static int scan(struct d2s_reader *r)
 		int k;
 		if (r->scan >= r->valid)
 			return 0;
+		if (r->ls == LS_START && (r->has_content || r->has_marker) && !r->saw_cr &&
+		    r->buf[r->scan] != '-' && r->buf[r->scan] != '.') {
+			/* inside a document only a line starting with '-' or '.' can
+			 * end it: hop from line break to line break */
+			const char *nl = memchr(r->buf + r->scan, '\n', r->valid - r->scan);
+			if (!nl) {
+				r->ls = LS_REST;
+				r->scan = r->valid;
+				return 0;
+			}
+			r->scan = (size_t)(nl - r->buf) + 1;
+			r->scan_line++;
+			r->line_abs = r->base + r->scan;
+			continue;
+		}
 		switch (r->ls) {
 		case LS_START:
 			k = scan_line_start(r);
