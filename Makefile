@@ -56,6 +56,13 @@ test: deps
 	$(MAKE) $(BUILD)/libdeploy2sts.a
 	sh tests/run.sh $(BUILD)
 
+# benchmarks (not part of make test): see bench/run.py; BENCH_BIG=1 adds 1 GB
+bench: deploy2sts
+	@sh tests/ensure-deps.sh libyaml-dev python3-yaml valgrind time
+	$(CC) -O2 $(FY_CFLAGS) bench/fyparse.c -o $(BUILD)/fyparse $(FY_LIBS)
+	$(CC) -O2 bench/yparse.c -o $(BUILD)/yparse -lyaml
+	/usr/bin/python3 bench/run.py $(BUILD)
+
 # libFuzzer targets (clang); FUZZ_TIME seconds each
 FUZZ_TIME ?= 60
 fuzz:
