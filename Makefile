@@ -20,17 +20,23 @@ LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 BIN := $(BUILD)/deploy2sts
 
-.PHONY: all demo test deps clean install lint bench fuzz valgrind slow-test check-all
+.PHONY: all demo test deps clean install lint bench fuzz valgrind slow-test
 all: deploy2sts
 
+# ./deploy2sts is always the release build (examples, valgrind and users run it)
+ifeq ($(SANITIZE),1)
+deploy2sts:
+	$(MAKE) SANITIZE= deploy2sts
+else
 deploy2sts: $(BIN)
 	cp $(BIN) $@
+endif
 
 $(BUILD)/%.o: src/%.c src/*.h | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(FY_CFLAGS) -std=c11 -c $< -o $@
 
 $(BIN): $(LIB_OBJ) $(BUILD)/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FY_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FY_LIBS) -pthread
 
 $(BUILD)/libdeploy2sts.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -53,7 +59,7 @@ demo: deps
 test: deps
 	@sh tests/ensure-deps.sh $(TEST_DEPS)
 	$(MAKE) deploy2sts
-	$(MAKE) $(BUILD)/libdeploy2sts.a
+	$(MAKE) $(BIN) $(BUILD)/libdeploy2sts.a
 	sh tests/run.sh $(BUILD)
 
 # benchmarks (not part of make test): see bench/run.py; BENCH_BIG=1 adds 1 GB

@@ -10,7 +10,7 @@ cd "$ROOT"
 OUT=fuzz/bin
 mkdir -p "$OUT"
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc $(pkg-config --cflags libfyaml)"
-LIBS="$(pkg-config --libs libfyaml)"
+LIBS="$(pkg-config --libs libfyaml) -pthread"
 SRC=$(ls src/*.c | grep -v main.c)
 status=0
 for t in stream options selector; do

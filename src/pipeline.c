@@ -14,6 +14,7 @@
 #include "select.h"
 #include "tree.h"
 #include "writer.h"
+#include "parsepool.h"
 #include "storage.h"
 #include "list.h"
 
@@ -70,6 +71,7 @@ struct d2s_pipeline {
 	struct d2s_progressive *prog;
 	size_t n_prog;
 	const char *file;          /* current input name */
+	struct d2s_pool *pool;     /* parse-ahead for fd inputs (NULL until used) */
 	int inputs;                /* inputs fed so far */
 	char last;                 /* last byte of the last piece written */
 	int failed;
@@ -728,42 +730,91 @@ static void separate_inputs(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		d2s_writer_raw(&p->w, "---\n", 4);
 }
 
-static int feed(struct d2s_pipeline *p, struct d2s_reader *r)
+/* Process the oldest parsed piece, in input order. Returns 0 or -1. */
+static int take_one(struct d2s_pipeline *p, struct d2s_pool *pool)
 {
-	struct d2s_piece pc;
-	int k, first = 1;
-	p->inputs++;
-	while ((k = d2s_reader_next(r, &pc, 1)) == 1) {
-		if (first && p->inputs > 1)
-			separate_inputs(p, &pc);
-		first = 0;
-		if (pc.len)
-			p->last = pc.text[pc.len - 1];
-		if (!pc.complete) {
-			if (!head_needs_whole(pc.text, pc.len)) {
-				if (stream_piece(p, r, pc.line))
-					return -1;
-				continue;
-			}
-			if (d2s_reader_complete(r, &pc))
-				break;
-		}
-		if (d2s_parse_lazy(p->parser, pc.text, pc.len, &p->doc, wanted)) {
-			struct d2s_where w = { .file = p->file, .line = pc.line + p->doc.err_line - 1,
-					       .col = p->doc.err_col };
-			d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML: %s", p->doc.err_msg);
-			return -1;
-		}
+	struct d2s_job *j = d2s_pool_oldest(pool);
+	struct d2s_doc tmp = p->doc;   /* borrow the job's tree, give ours back after */
+	p->doc = j->doc;
+	j->doc = tmp;
+	int rc = 0;
+	if (j->rc) {
+		struct d2s_where w = { .file = p->file, .line = j->line + p->doc.err_line - 1,
+				       .col = p->doc.err_col };
+		d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML: %s", p->doc.err_msg);
+		rc = -1;
+	} else {
+		struct d2s_piece pc = { .text = j->text, .len = j->len, .line = j->line, .complete = 1 };
 		on_document(p, &pc);
 	}
-	if (k < 0 || (k == 1 && !pc.complete)) {
+	tmp = p->doc;
+	p->doc = j->doc;
+	j->doc = tmp;
+	d2s_pool_release(pool);
+	return rc;
+}
+
+/* Process everything in flight; on error keep releasing (nothing more is
+ * written) so the pool ends empty. */
+static int drain_pool(struct d2s_pipeline *p, struct d2s_pool *pool)
+{
+	int rc = 0;
+	while (d2s_pool_oldest(pool)) {
+		if (rc)
+			d2s_pool_release(pool);
+		else
+			rc = take_one(p, pool);
+	}
+	return rc;
+}
+
+/* A piece over the size limit: stream it when no rule can change it, else
+ * read it whole. Returns 1 when streamed, 0 when `pc` is now complete, -1. */
+static int big_piece(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_piece *pc)
+{
+	if (!head_needs_whole(pc->text, pc->len))
+		return stream_piece(p, r, pc->line) ? -1 : 1;
+	return d2s_reader_complete(r, pc) ? -1 : 0;
+}
+
+static int feed(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_pool *pool)
+{
+	struct d2s_piece pc;
+	int k = 1, first = 1, rc = 0;
+	p->inputs++;
+	while (!rc && k == 1) {
+		while (!rc && !d2s_pool_full(pool) && (k = d2s_reader_next(r, &pc, 1)) == 1) {
+			if (first && p->inputs > 1)
+				separate_inputs(p, &pc);
+			first = 0;
+			if (pc.len)
+				p->last = pc.text[pc.len - 1];
+			if (!pc.complete) {
+				/* written in order: everything before it goes first */
+				rc = drain_pool(p, pool);
+				int b = rc ? -1 : big_piece(p, r, &pc);
+				if (b < 0) {
+					rc = -1;
+					k = pc.complete ? 1 : -1;
+					break;
+				}
+				if (b == 1)
+					continue;
+			}
+			d2s_pool_submit(pool, pc.text, pc.len, pc.line);
+		}
+		if (!rc && d2s_pool_oldest(pool))
+			rc = take_one(p, pool);
+	}
+	int rc2 = drain_pool(p, pool);
+	if (!rc && k < 0) {
 		long l, c;
 		const char *m = d2s_reader_error(r, &l, &c);
 		struct d2s_where w = { .file = p->file, .line = l, .col = c };
 		d2s_report(p->diag, D2S_ERROR, &w, "%s", m);
-		return -1;
+		rc = -1;
 	}
-	return p->failed ? -1 : 0;
+	return rc || rc2 || p->failed ? -1 : 0;
 }
 
 int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name)
@@ -780,7 +831,15 @@ int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *na
 	if (n)
 		d2s_reader_preload(r, prefix, n);
 	p->file = name;
-	int rc = feed(p, r);
+	if (!p->pool)
+		p->pool = d2s_pool_new(d2s_pool_default_workers(), 32, wanted);
+	if (!p->pool)
+		p->pool = d2s_pool_new(0, 2, wanted);
+	if (!p->pool) {
+		d2s_reader_free(r);
+		return -1;
+	}
+	int rc = feed(p, r, p->pool);
 	d2s_reader_free(r);
 	return rc;
 }
@@ -788,10 +847,15 @@ int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *na
 int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, const char *name)
 {
 	struct d2s_reader *r = d2s_reader_new_mem(data, len, name);
-	if (!r)
+	struct d2s_pool *pool = d2s_pool_new(0, 2, wanted); /* in memory: parse inline */
+	if (!r || !pool) {
+		d2s_reader_free(r);
+		d2s_pool_free(pool);
 		return -1;
+	}
 	p->file = name;
-	int rc = feed(p, r);
+	int rc = feed(p, r, pool);
+	d2s_pool_free(pool);
 	d2s_reader_free(r);
 	return rc;
 }
@@ -851,6 +915,7 @@ void d2s_pipeline_free(struct d2s_pipeline *p)
 	d2s_map_free(&p->absorbed);
 	d2s_map_free(&p->pvc_index);
 	d2s_map_free(&p->gensvc);
+	d2s_pool_free(p->pool);
 	d2s_writer_free(&p->w);
 	d2s_doc_free(&p->doc);
 	d2s_doc_free(&p->auxdoc);

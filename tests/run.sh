@@ -14,7 +14,7 @@ note() { if [ "$1" = 0 ]; then pass=$((pass+1)); echo "PASS $2"; else fail=$((fa
 # unit tests (cmocka)
 CC=${CC:-cc}
 FY_CFLAGS=$(pkg-config --cflags libfyaml 2>/dev/null)
-FY_LIBS=$(pkg-config --libs libfyaml 2>/dev/null || echo -lfyaml)
+FY_LIBS="$(pkg-config --libs libfyaml 2>/dev/null || echo -lfyaml) -pthread"
 SAN=""
 case "$BUILD" in *asan*) SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"; export D2S_ASAN=1;; esac
 for t in tests/unit_*.c; do
