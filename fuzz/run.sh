@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 OUT=fuzz/bin
 mkdir -p "$OUT"
-FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc $(pkg-config --cflags libfyaml)"
+FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -Isrc -Ifuzz $(pkg-config --cflags libfyaml)"
 LIBS="$(pkg-config --libs libfyaml) -pthread"
 SRC=$(ls src/*.c | grep -v main.c)
 status=0

@@ -188,6 +188,18 @@ static void put_key(struct d2s_buf *b, const char *k)
 static void render_items(struct d2s_buf *b, const struct d2s_val *v, int dash,
 			 const struct d2s_layout *l);
 
+/* A scalar or an empty collection, then the line break. */
+static void put_leaf(struct d2s_buf *b, const struct d2s_val *c, const struct d2s_layout *l)
+{
+	if (c->type == D2S_V_MAP)
+		d2s_buf_puts(b, "{}");
+	else if (c->type == D2S_V_SEQ)
+		d2s_buf_puts(b, "[]");
+	else
+		put_scalar(b, c);
+	d2s_buf_puts(b, l->nl);
+}
+
 static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
 			    const struct d2s_layout *l, int first_inline)
 {
@@ -205,13 +217,7 @@ static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
 			render_items(b, c, col + l->seq_indent, l);
 		} else {
 			d2s_buf_puts(b, " ");
-			if (c->type == D2S_V_MAP)
-				d2s_buf_puts(b, "{}");
-			else if (c->type == D2S_V_SEQ)
-				d2s_buf_puts(b, "[]");
-			else
-				put_scalar(b, c);
-			d2s_buf_puts(b, l->nl);
+			put_leaf(b, c, l);
 		}
 	}
 }
@@ -229,13 +235,7 @@ static void render_items(struct d2s_buf *b, const struct d2s_val *v, int dash,
 			d2s_buf_puts(b, l->nl);
 			render_items(b, c, dash + 2, l);
 		} else {
-			if (c->type == D2S_V_MAP)
-				d2s_buf_puts(b, "{}");
-			else if (c->type == D2S_V_SEQ)
-				d2s_buf_puts(b, "[]");
-			else
-				put_scalar(b, c);
-			d2s_buf_puts(b, l->nl);
+			put_leaf(b, c, l);
 		}
 	}
 }
