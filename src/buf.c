@@ -91,33 +91,38 @@ struct d2s_arena_chunk {
 	_Alignas(16) unsigned char mem[];
 };
 
-static void *arena_raw(struct d2s_arena *a, size_t n)
+/* `align` is a power of two; chunks start 16-byte aligned. */
+static void *arena_raw(struct d2s_arena *a, size_t n, size_t align)
 {
-	n = (n + 15) & ~(size_t)15;
 	struct d2s_arena_chunk *c = a->head;
-	if (!c || c->cap - c->used < n) {
-		size_t cap = n > 65536 ? n : 65536;
-		c = d2s_check_alloc(malloc(sizeof(*c) + cap));
+	size_t off = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || off > c->cap || c->cap - off < n) {
+		if (a->spare && a->spare->cap >= n) {
+			c = a->spare; /* reuse a chunk kept by the last reset */
+			a->spare = c->next;
+		} else {
+			size_t cap = n > 16384 ? n : 16384;
+			c = d2s_check_alloc(malloc(sizeof(*c) + cap));
+			c->cap = cap;
+		}
 		c->next = a->head;
-		c->used = 0;
-		c->cap = cap;
 		a->head = c;
+		off = 0;
 	}
-	void *p = c->mem + c->used;
-	c->used += n;
-	return p;
+	c->used = off + n;
+	return c->mem + off;
 }
 
 void *d2s_arena_alloc(struct d2s_arena *a, size_t n)
 {
-	void *p = arena_raw(a, n);
+	void *p = arena_raw(a, n, 16);
 	memset(p, 0, n);
 	return p;
 }
 
 char *d2s_arena_strndup(struct d2s_arena *a, const char *s, size_t n)
 {
-	char *p = arena_raw(a, n + 1); /* filled below: no need to zero */
+	char *p = arena_raw(a, n + 1, 1); /* filled below: no need to zero or align */
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';
@@ -126,26 +131,36 @@ char *d2s_arena_strndup(struct d2s_arena *a, const char *s, size_t n)
 
 void d2s_arena_reset(struct d2s_arena *a)
 {
+	size_t kept = 0;
 	struct d2s_arena_chunk *c = a->head;
-	if (!c)
-		return;
-	/* keep the oldest chunk (usually the only one) */
-	while (c->next) {
+	for (struct d2s_arena_chunk *x = a->spare; x; x = x->next)
+		kept += x->cap;
+	while (c) {
 		struct d2s_arena_chunk *n = c->next;
-		free(c);
+		if (kept + c->cap <= 262144) {
+			kept += c->cap;
+			c->next = a->spare;
+			a->spare = c;
+		} else {
+			free(c);
+		}
 		c = n;
 	}
-	c->used = 0;
-	a->head = c;
+	a->head = NULL;
 }
 
-void d2s_arena_free(struct d2s_arena *a)
+static void free_chain(struct d2s_arena_chunk *c)
 {
-	struct d2s_arena_chunk *c = a->head;
 	while (c) {
 		struct d2s_arena_chunk *n = c->next;
 		free(c);
 		c = n;
 	}
-	a->head = NULL;
+}
+
+void d2s_arena_free(struct d2s_arena *a)
+{
+	free_chain(a->head);
+	free_chain(a->spare);
+	a->head = a->spare = NULL;
 }

@@ -35,7 +35,8 @@ char *d2s_buf_take(struct d2s_buf *b);
 
 /** A bump allocator: many small allocations freed at once. */
 struct d2s_arena {
-	struct d2s_arena_chunk *head; /**< newest chunk, owned */
+	struct d2s_arena_chunk *head;  /**< newest chunk in use, owned */
+	struct d2s_arena_chunk *spare; /**< chunks kept by a reset for reuse, owned */
 };
 
 /** Allocate `n` zeroed bytes (8-byte aligned) that live until
@@ -43,7 +44,7 @@ struct d2s_arena {
 void *d2s_arena_alloc(struct d2s_arena *a, size_t n);
 /** Copy `n` bytes into the arena and NUL-terminate them. */
 char *d2s_arena_strndup(struct d2s_arena *a, const char *s, size_t n);
-/** Release every allocation but keep the first chunk for reuse. */
+/** Release every allocation; keep up to 256 KiB of chunks for reuse. */
 void d2s_arena_reset(struct d2s_arena *a);
 /** Release everything. */
 void d2s_arena_free(struct d2s_arena *a);

@@ -58,7 +58,7 @@ void d2s_map_set(struct d2s_map *m, const char *key, intptr_t val)
 		grow(m);
 	size_t s = slot(m, key);
 	if (!m->keys[s]) {
-		m->keys[s] = d2s_check_alloc(strdup(key));
+		m->keys[s] = d2s_arena_strndup(&m->strings, key, strlen(key));
 		m->n++;
 	}
 	m->vals[s] = val;
@@ -66,8 +66,7 @@ void d2s_map_set(struct d2s_map *m, const char *key, intptr_t val)
 
 void d2s_map_free(struct d2s_map *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->keys[i]);
+	d2s_arena_free(&m->strings);
 	free(m->keys);
 	free(m->vals);
 	memset(m, 0, sizeof(*m));

@@ -6,12 +6,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "buf.h"
 
-/** Hash map from strings (copied, owned) to intptr_t values. Zero-init. */
+/** Hash map from strings (copied into an arena, owned) to intptr_t values.
+ *  Zero-init. Keys cost their length plus a slot: no allocation per key. */
 struct d2s_map {
-	char **keys;
+	char **keys;            /**< slots; the strings live in `strings` */
 	intptr_t *vals;
 	size_t cap, n;
+	struct d2s_arena strings;
 };
 
 /** Value for key, or `dflt` when absent. */

@@ -314,7 +314,7 @@ int main(int argc, char **argv)
 		return rc == 3 ? 0 : rc;
 	}
 	struct d2s_diag diag = { .quiet = o.quiet, .strict = o.strict, .err = stderr };
-	static char outbuf[1 << 20];
+	static char outbuf[1 << 18];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	const char *log = o.log_file ? o.log_file : getenv("DEPLOY2STS_LOG");
 	if (log && *log && d2s_diag_open_log(&diag, log)) {

@@ -55,18 +55,19 @@ struct d2s_pipeline {
 	struct d2s_parser *parser, *aux;
 	struct d2s_doc doc, auxdoc;
 	struct d2s_stats stats;
-	struct d2s_map services;   /* ns/name -> 1 headless, 2 not headless */
-	struct d2s_map deploys;    /* ns/name -> 1 converted, 2 seen, not converted */
+	struct d2s_map services;   /* ns/name -> 1 headless, 2 not headless; only
+				      names a --service-name template can give */
+	struct d2s_map deploys;    /* ns/name -> 1 converted (Service generated),
+				      2 seen, not converted, 3 converted, no Service */
 	struct d2s_map absorbed;   /* ns/claim -> 1 */
 	struct d2s_map pvc_index;  /* ns/name -> index+1 into pvcs */
-	struct d2s_map gensvc;     /* ns/svc -> index+1 into svcs */
 	struct pvc_rec *pvcs;
 	size_t n_pvcs;
 	struct ref_rec *refs;
 	size_t n_refs;
 	struct dep_rec *deps;
 	size_t n_deps;
-	struct svc_rec *svcs;
+	struct svc_rec *svcs;      /* generated Services still pending (look-ahead) */
 	size_t n_svcs;
 	struct d2s_progressive *prog;
 	size_t n_prog;
@@ -256,38 +257,102 @@ static void on_pvc(struct d2s_pipeline *p, const struct d2s_piece *pc, const str
 
 /* ---------- Services (DESIGN §3.3) ---------- */
 
+/* Could Service `name` in `ns` be the one generated for a Deployment? The
+ * templates are inverted: prefix{name}suffix after {namespace} expands. On
+ * success `dep` (size n) gets the Deployment's name. */
+static int generated_name_of(const struct d2s_pipeline *p, const char *ns, const char *name,
+			     char *dep, size_t n)
+{
+	for (size_t i = 0; i <= p->o->n_overrides; i++) {
+		const struct d2s_options *o = i ? p->o->overrides[i - 1].opts : p->o;
+		char t[512];
+		size_t tl = 0;
+		const char *at = NULL;
+		for (const char *q = o->service_name; *q && tl + 256 < sizeof(t); q++) {
+			if (!strncmp(q, "{namespace}", 11)) {
+				tl += (size_t)snprintf(t + tl, sizeof(t) - tl, "%.200s", ns);
+				q += 10;
+			} else if (!strncmp(q, "{name}", 6) && !at) {
+				at = q;
+				t[tl++] = '\1'; /* the hole */
+				q += 5;
+			} else {
+				t[tl++] = *q;
+			}
+		}
+		t[tl] = '\0';
+		char *hole = strchr(t, '\1');
+		if (!hole || o->no_headless_service)
+			continue;
+		size_t pre = (size_t)(hole - t), suf = strlen(hole + 1), len = strlen(name);
+		if (len <= pre + suf || strncmp(name, t, pre) || strcmp(name + len - suf, hole + 1))
+			continue;
+		snprintf(dep, n, "%.*s", (int)(len - pre - suf), name + pre);
+		if (d2s_options_for(p->o, dep) == o)
+			return 1;
+	}
+	return 0;
+}
+
+static void svc_conflict(struct d2s_pipeline *p, const struct d2s_where *w, const char *deployment,
+			 int headless, int written)
+{
+	if (headless && written)
+		d2s_report(p->diag, D2S_ERROR, w, "a headless Service of this name was already generated "
+			   "for StatefulSet %s (this Service comes more than 1 MiB after it): move this "
+			   "Service before the Deployment, or pass --no-headless-service", deployment);
+	else
+		d2s_report(p->diag, D2S_ERROR, w, "StatefulSet %s needs a headless Service of this name, "
+			   "but this Service is not headless (clusterIP is immutable): choose another "
+			   "--service-name, or --no-headless-service if this Service is meant", deployment);
+	p->failed = 1;
+}
+
+/* Forget generated Services that are no longer pending in the writer. */
+static void prune_svcs(struct d2s_pipeline *p)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < p->n_svcs; i++) {
+		if (p->svcs[i].pending && d2s_writer_is_pending(&p->w, p->svcs[i].item)) {
+			p->svcs[k++] = p->svcs[i];
+		} else {
+			free(p->svcs[i].key);
+			free(p->svcs[i].deployment);
+		}
+	}
+	p->n_svcs = k;
+}
+
 static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, const struct ident *id,
 		       long line)
 {
-	char key[512];
+	char key[512], dep[256];
 	d2s_key(key, sizeof(key), id->ns, id->name);
 	int headless = d2s_is(d2s_path(root, "spec", "clusterIP"), "None");
+	if (!generated_name_of(p, id->ns, id->name, dep, sizeof(dep)))
+		return; /* no Deployment can want this name */
 	d2s_map_set(&p->services, key, headless ? 1 : 2);
-	intptr_t i = d2s_map_get(&p->gensvc, key, 0);
-	if (!i || !p->svcs[i - 1].pending)
-		return;
-	struct svc_rec *s = &p->svcs[i - 1];
 	struct d2s_where w = where_of(p, id, line);
-	if (headless && !d2s_writer_is_pending(&p->w, s->item)) {
-		/* already written: the look-ahead window had passed */
+	prune_svcs(p);
+	for (size_t i = 0; i < p->n_svcs; i++) {
+		struct svc_rec *s = &p->svcs[i];
+		if (strcmp(s->key, key))
+			continue;
 		s->pending = 0;
-		d2s_report(p->diag, D2S_ERROR, &w, "a headless Service of this name was already generated "
-			   "for StatefulSet %s (this Service comes more than 1 MiB after it): move this "
-			   "Service before the Deployment, or pass --no-headless-service", s->deployment);
-		p->failed = 1;
-	} else if (headless) {
-		s->pending = 0;
+		if (!headless) {
+			svc_conflict(p, &w, s->deployment, 0, 0);
+			return;
+		}
 		d2s_writer_resolve(&p->w, s->item, D2S_DROP, NULL, 0);
 		p->stats.services--;
 		p->stats.docs_out--;
 		d2s_report(p->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
 			   "input: used instead of a generated one", s->deployment);
-	} else {
-		d2s_report(p->diag, D2S_ERROR, &w, "StatefulSet %s needs a headless Service of this name, "
-			   "but this Service is not headless (clusterIP is immutable): choose another "
-			   "--service-name, or --no-headless-service if this Service is meant", s->deployment);
-		p->failed = 1;
+		return;
 	}
+	char dkey[512];
+	if (d2s_map_get(&p->deploys, d2s_key(dkey, sizeof(dkey), id->ns, dep), 0) == 1)
+		svc_conflict(p, &w, dkey, headless, 1); /* its generated Service is written */
 }
 
 /* ---------- scaling references (DESIGN §3.5) ---------- */
@@ -426,18 +491,20 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		if (out.service.len) {
 			if (all.len && all.data[all.len - 1] != '\n')
 				d2s_writer_raw(&p->w, "\n", 1);
+			prune_svcs(p);
 			GROW(p->svcs, p->n_svcs);
 			struct svc_rec *s = &p->svcs[p->n_svcs++];
 			s->key = xstrdup(d2s_key(key, sizeof(key), out.ns, out.service_name));
 			s->deployment = xstrdup(d2s_key(key, sizeof(key), out.ns, out.name));
 			s->item = d2s_writer_pending_auto(&p->w, out.service.data, out.service.len);
 			s->pending = 1;
-			d2s_map_set(&p->gensvc, s->key, (intptr_t)p->n_svcs);
 		}
 	}
 	if (out.service.len) {
 		p->stats.services++;
 		p->stats.docs_out++;
+	} else {
+		d2s_map_set(&p->deploys, d2s_key(key, sizeof(key), out.ns, out.name), 3);
 	}
 	p->stats.converted++;
 	const struct ident id = identify(doc->root);
@@ -832,7 +899,7 @@ int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *na
 		d2s_reader_preload(r, prefix, n);
 	p->file = name;
 	if (!p->pool)
-		p->pool = d2s_pool_new(d2s_pool_default_workers(), 32, wanted);
+		p->pool = d2s_pool_new(d2s_pool_default_workers(), 16, wanted);
 	if (!p->pool)
 		p->pool = d2s_pool_new(0, 2, wanted);
 	if (!p->pool) {
@@ -914,7 +981,6 @@ void d2s_pipeline_free(struct d2s_pipeline *p)
 	d2s_map_free(&p->deploys);
 	d2s_map_free(&p->absorbed);
 	d2s_map_free(&p->pvc_index);
-	d2s_map_free(&p->gensvc);
 	d2s_pool_free(p->pool);
 	d2s_writer_free(&p->w);
 	d2s_doc_free(&p->doc);

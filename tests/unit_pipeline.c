@@ -1,5 +1,6 @@
 /* unit_pipeline.c - cross-document rules and selection (DESIGN §3.1, §3.3-§3.5). */
 #include "helpers.h"
+#include "buf.h"
 
 #define DEP(name, extra_meta, volumes) \
 	"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name "\n" extra_meta \
@@ -181,6 +182,43 @@ static void existing_services(void **state)
 	run_free(&r);
 }
 
+static void service_after_the_window(void **state)
+{
+	(void)state;
+	/* more than 1 MiB of output between the Deployment and a headless Service
+	 * of its generated name: the generated one is already written, so the
+	 * later one is an error (never a silent duplicate) */
+	struct d2s_buf in = {0};
+	d2s_buf_puts(&in, DEP("web", "", ""));
+	for (int i = 0; i < 300; i++) {
+		d2s_buf_printf(&in, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\ndata:\n"
+			       "  blob: \"", i);
+		d2s_buf_fill(&in, 'x', 4000);
+		d2s_buf_puts(&in, "\"\n");
+	}
+	d2s_buf_puts(&in, "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-headless\n"
+		     "spec:\n  clusterIP: None\n");
+	struct run r;
+	RUN(&r, in.data, "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "already generated for StatefulSet /web");
+	run_free(&r);
+	/* a non-headless one is reported too */
+	char *at = strstr(in.data, "  clusterIP: None\n");
+	memcpy(at, "  type: ClusterIP\n", 18);
+	RUN(&r, in.data, "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "not headless");
+	run_free(&r);
+	/* a Service whose name no template gives is none of our business */
+	at = strstr(in.data, "name: web-headless");
+	memcpy(at, "name: web-hxadless", 18);
+	RUN(&r, in.data, "quiet");
+	assert_int_equal(r.rc, 0);
+	run_free(&r);
+	d2s_buf_free(&in);
+}
+
 static void selection(void **state)
 {
 	(void)state;
@@ -304,6 +342,7 @@ int main(void)
 		cmocka_unit_test(keda_and_vpa),
 		cmocka_unit_test(rollout_is_error),
 		cmocka_unit_test(existing_services),
+		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(selection),
 		cmocka_unit_test(unsupported_api_version),
 		cmocka_unit_test(passthrough_bytes),
