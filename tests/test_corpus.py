@@ -17,6 +17,8 @@ import sys
 
 import yaml
 
+from report import Report
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 CORPUS = os.path.join(SHARED, "corpus")
@@ -165,16 +167,10 @@ def main():
     if not os.path.isdir(CORPUS):
         print("SKIP corpus: %s not found" % CORPUS)
         return 0
-    files = sorted(f for f in os.listdir(CORPUS) if f.endswith(".yaml"))
-    bad = 0
-    for f in files:
-        errs = check_file(binary, os.path.join(CORPUS, f))
-        print("%s corpus %s" % ("ok  " if not errs else "FAIL", f))
-        for e in errs:
-            print("     " + e)
-        bad += bool(errs)
-    print("corpus: %d passed, %d failed" % (len(files) - bad, bad))
-    return 1 if bad else 0
+    report = Report("corpus")
+    for f in sorted(f for f in os.listdir(CORPUS) if f.endswith(".yaml")):
+        report.case(f, check_file(binary, os.path.join(CORPUS, f)))
+    return report.finish()
 
 
 if __name__ == "__main__":

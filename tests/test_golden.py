@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+from report import Report
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(ROOT, "testdata", "golden")
 
@@ -19,9 +21,8 @@ def read(path, default=None):
 
 def main():
     binary = os.path.abspath(sys.argv[1])
-    cases = sorted(os.listdir(GOLDEN))
-    bad = 0
-    for c in cases:
+    report = Report("golden")
+    for c in sorted(os.listdir(GOLDEN)):
         d = os.path.join(GOLDEN, c)
         args = [a for a in read(os.path.join(d, "args"), b"").decode().split("\n") if a]
         p = subprocess.run([binary] + args, input=read(os.path.join(d, "in.yaml")),
@@ -42,12 +43,8 @@ def main():
             p2 = subprocess.run([binary] + args, input=p.stdout, capture_output=True, timeout=30)
             if p2.stdout != p.stdout:
                 errs.append("not idempotent: a second run changes the output")
-        print("%s golden %s" % ("ok  " if not errs else "FAIL", c))
-        for e in errs:
-            print("     " + e)
-        bad += bool(errs)
-    print("golden: %d passed, %d failed" % (len(cases) - bad, bad))
-    return 1 if bad else 0
+        report.case(c, errs)
+    return report.finish()
 
 
 if __name__ == "__main__":
