@@ -17,7 +17,9 @@ struct d2s_pairs {
 	char **keys, **vals;   /**< vals[i] NULL for boolean flags */
 	size_t n;
 };
+/** Append flag `key` with `val` (NULL for a boolean flag); both copied. */
 void d2s_pairs_add(struct d2s_pairs *p, const char *key, const char *val);
+/** Free every pair and zero `p`. */
 void d2s_pairs_free(struct d2s_pairs *p);
 /** The last value given for `key`, or NULL. */
 const char *d2s_pairs_get(const struct d2s_pairs *p, const char *key);

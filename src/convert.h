@@ -48,6 +48,7 @@ struct d2s_convert_out {
  *  collection and the caller should re-emit the document in block style
  *  and call again; -1 on a conversion error (already reported to diag). */
 int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out);
+/** Free what d2s_convert put in `out` (safe on a zeroed struct). */
 void d2s_convert_out_free(struct d2s_convert_out *out);
 
 /** Names of the PVCs that the Deployment's pod volumes mount

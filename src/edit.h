@@ -49,7 +49,9 @@ struct d2s_val {
 	size_t n, cap;
 };
 
+/** An empty MAP value allocated in `a` (lives as long as the arena). */
 struct d2s_val *d2s_v_map(struct d2s_arena *a);
+/** An empty SEQ value allocated in `a`. */
 struct d2s_val *d2s_v_seq(struct d2s_arena *a);
 /** A string value: written plain when that reads back as the same string,
  *  else double-quoted. */
@@ -72,7 +74,9 @@ void d2s_render_pairs(struct d2s_buf *b, const struct d2s_val *v, int col,
  *  string (not null, bool, number, and no indicator characters). */
 int d2s_plain_safe(const char *s);
 
+/** Start an empty edit list over `src[0..len)` (borrowed), layout defaulted. */
 void d2s_edits_init(struct d2s_edits *e, const char *src, size_t len);
+/** Free the edits' texts and the list. */
 void d2s_edits_free(struct d2s_edits *e);
 /** Replace [a, b) by text[0..len). */
 void d2s_edit(struct d2s_edits *e, size_t a, size_t b, const char *text, size_t len);

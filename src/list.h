@@ -30,6 +30,7 @@ struct d2s_list_ctx {
 /** Convert the Deployments among the `items` of List `doc`. Returns 1 with
  *  the new text in `out`, 0 when nothing changed, -1 on error (reported). */
 int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out);
+/** Free the result fields of `lc` (names). */
 void d2s_list_ctx_free(struct d2s_list_ctx *lc);
 
 /** Text of sequence item `item` shifted so that its content starts at

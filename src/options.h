@@ -84,6 +84,7 @@ int d2s_option_is_bool(const char *key);
 /** Parse a `--volume-claim-template` value into `v` (fields owned by `v`).
  *  Returns 0 or -1 with message in err. */
 int d2s_vct_parse(struct d2s_vct *v, const char *text, char *err, size_t errlen);
+/** Free the strings of `v` and zero it. */
 void d2s_vct_free(struct d2s_vct *v);
 
 /** The options that apply to Deployment `name`: `o` itself, or the first

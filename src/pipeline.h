@@ -42,6 +42,7 @@ int d2s_pipeline_finish(struct d2s_pipeline *p);
 /** Counters so far. */
 const struct d2s_stats *d2s_pipeline_stats(const struct d2s_pipeline *p);
 
+/** Free the pipeline (NULL is fine); does not flush: call finish first. */
 void d2s_pipeline_free(struct d2s_pipeline *p);
 
 #endif

@@ -38,6 +38,7 @@ struct d2s_reader *d2s_reader_new(int fd, const char *name, size_t big_limit);
 int d2s_reader_preload(struct d2s_reader *r, const char *data, size_t len);
 /** Open a reader over a memory buffer (not copied: must outlive the reader). */
 struct d2s_reader *d2s_reader_new_mem(const char *data, size_t len, const char *name);
+/** Free the reader (NULL is fine); the fd stays open. */
 void d2s_reader_free(struct d2s_reader *r);
 
 /** Next piece. Returns 1 with `pc` filled, 0 at end of input, -1 on an

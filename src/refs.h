@@ -33,6 +33,7 @@ struct d2s_progressive {
 /** Fill `g` when `root` is an Argo Rollout with spec.workloadRef or a Flagger
  *  Canary with spec.targetRef of kind Deployment. Returns 1 if so, else 0. */
 int d2s_progressive_target(const struct d2s_node *root, struct d2s_progressive *g);
+/** Free the strings of `g` and zero it. */
 void d2s_progressive_free(struct d2s_progressive *g);
 
 #endif

@@ -29,6 +29,7 @@ struct d2s_selector {
 /** Parse `text` into `sel`. Returns 0, or -1 with a message in `err`.
  *  An empty text selects everything. Free with d2s_selector_free. */
 int d2s_selector_parse(const char *text, struct d2s_selector *sel, char *err, size_t errlen);
+/** Free the requirements of `sel` and zero it. */
 void d2s_selector_free(struct d2s_selector *sel);
 /** Parse and discard: 0 if `text` is a valid selector. */
 int d2s_selector_check(const char *text, char *err, size_t errlen);

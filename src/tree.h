@@ -55,6 +55,7 @@ struct d2s_parser;
 
 /** Create a parser; returns NULL on out of memory. Free with d2s_parser_free. */
 struct d2s_parser *d2s_parser_new(void);
+/** Free a parser made by d2s_parser_new (NULL is fine). */
 void d2s_parser_free(struct d2s_parser *p);
 
 /** Parse `text[0..len)` (one YAML document with its leading comments,

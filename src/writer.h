@@ -60,6 +60,7 @@ int d2s_writer_is_pending(const struct d2s_writer *w, size_t id);
 /** Keep every still-pending item and write everything. Returns 0 or -1 on
  *  a write error. */
 int d2s_writer_finish(struct d2s_writer *w);
+/** Free the queue and spool (the output FILE is not closed). */
 void d2s_writer_free(struct d2s_writer *w);
 
 #endif
