@@ -48,6 +48,9 @@ struct svc_rec {
 	int pending;
 };
 
+/* What the index knows of a Deployment (0 = not seen). */
+enum dep_state { DEP_CONVERTED = 1, DEP_SKIPPED = 2, DEP_CONVERTED_NO_SERVICE = 3 };
+
 struct d2s_pipeline {
 	const struct d2s_options *o;
 	struct d2s_diag *diag;
@@ -57,8 +60,7 @@ struct d2s_pipeline {
 	struct d2s_stats stats;
 	struct d2s_map services;   /* ns/name -> 1 headless, 2 not headless; only
 				      names a --service-name template can give */
-	struct d2s_map deploys;    /* ns/name -> 1 converted (Service generated),
-				      2 seen, not converted, 3 converted, no Service */
+	struct d2s_map deploys;    /* ns/name -> enum dep_state */
 	struct d2s_map absorbed;   /* ns/claim -> 1 */
 	struct d2s_map pvc_index;  /* ns/name -> index+1 into pvcs */
 	struct pvc_rec *pvcs;
@@ -133,6 +135,17 @@ static long root_line(const struct d2s_doc *doc, long line0)
 	if (doc->root)
 		d2s_linecol(doc->text, doc->root->start, &l, &c);
 	return line0 + l - 1;
+}
+
+/* State of Deployment `key` ("ns/name"): 0 not seen, or enum dep_state. */
+static intptr_t dep_state(const struct d2s_pipeline *p, const char *key)
+{
+	return d2s_map_get(&p->deploys, key, 0);
+}
+
+static int is_converted(intptr_t st)
+{
+	return st == DEP_CONVERTED || st == DEP_CONVERTED_NO_SERVICE;
 }
 
 static struct d2s_where where_of(struct d2s_pipeline *p, const struct ident *id, long line)
@@ -351,7 +364,7 @@ static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, cons
 		return;
 	}
 	char dkey[512];
-	if (d2s_map_get(&p->deploys, d2s_key(dkey, sizeof(dkey), id->ns, dep), 0) == 1)
+	if (dep_state(p, d2s_key(dkey, sizeof(dkey), id->ns, dep)) == DEP_CONVERTED)
 		svc_conflict(p, &w, dkey, headless, 1); /* its generated Service is written */
 }
 
@@ -379,12 +392,12 @@ static void on_ref(struct d2s_pipeline *p, const struct d2s_piece *pc, const cha
 	char key[512];
 	const struct ident id = identify(p->doc.root);
 	d2s_key(key, sizeof(key), id.ns, target);
-	intptr_t st = d2s_map_get(&p->deploys, key, 0);
-	if (st == 1) {
+	intptr_t st = dep_state(p, key);
+	if (is_converted(st)) {
 		retarget_now(p, 0, pc->text, pc->len, 0);
 		return;
 	}
-	if (st == 2) {
+	if (st == DEP_SKIPPED) {
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
@@ -504,7 +517,8 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		p->stats.services++;
 		p->stats.docs_out++;
 	} else {
-		d2s_map_set(&p->deploys, d2s_key(key, sizeof(key), out.ns, out.name), 3);
+		d2s_map_set(&p->deploys, d2s_key(key, sizeof(key), out.ns, out.name),
+			    DEP_CONVERTED_NO_SERVICE);
 	}
 	p->stats.converted++;
 	const struct ident id = identify(doc->root);
@@ -566,12 +580,12 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, co
 			d2s_report(p->diag, D2S_INFO, &w, "not converted: %s", why);
 		else
 			d2s_report(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");
-		d2s_map_set(&p->deploys, key, 2);
+		d2s_map_set(&p->deploys, key, DEP_SKIPPED);
 		resolve_refs_to(p, key, 0);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
-	d2s_map_set(&p->deploys, key, 1);
+	d2s_map_set(&p->deploys, key, DEP_CONVERTED);
 	check_progressive(p, key);
 	if (!claims_known(p, &p->doc, o, id->ns)) {
 		/* a PVC it mounts may come later: decide at the end */
@@ -602,7 +616,7 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		d2s_writer_raw(&p->w, out.data, out.len);
 		p->stats.converted += lc.converted;
 		for (size_t i = 0; i < lc.n_names; i++) {
-			d2s_map_set(&p->deploys, lc.names[i], 1);
+			d2s_map_set(&p->deploys, lc.names[i], DEP_CONVERTED);
 			resolve_refs_to(p, lc.names[i], 1);
 			check_progressive(p, lc.names[i]);
 		}
@@ -647,16 +661,10 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		if (d2s_progressive_target(root, &g)) {
 			g.file = xstrdup(p->file);
 			g.line = root_line(&p->doc, pc->line);
-			char key[512];
-			if (d2s_map_get(&p->deploys, g.target_key, 0) == 1) {
-				GROW(p->prog, p->n_prog);
-				p->prog[p->n_prog++] = g;
+			GROW(p->prog, p->n_prog);
+			p->prog[p->n_prog++] = g;
+			if (is_converted(dep_state(p, g.target_key)))
 				check_progressive(p, g.target_key);
-			} else {
-				GROW(p->prog, p->n_prog);
-				p->prog[p->n_prog++] = g;
-			}
-			(void)key;
 		}
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	}

@@ -111,6 +111,14 @@ static void hpa_after_and_before(void **state)
 	RUN(&r, HPA("other") DEP("web", "", ""), "quiet");
 	assert_has(r.out, "    kind: Deployment\n    name: other\n");
 	run_free(&r);
+	/* converted without a generated Service: still retargeted */
+	RUN(&r, DEP("web", "", "") HPA("web"), "quiet", "no-headless-service");
+	assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+	run_free(&r);
+	RUN(&r, "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-headless\nspec:\n"
+		"  clusterIP: None\n" DEP("web", "", "") HPA("web"), "quiet");
+	assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+	run_free(&r);
 	/* an excluded Deployment keeps its HPA */
 	RUN(&r, HPA("web") DEP("web", "", ""), "exclude=w*");
 	assert_has(r.out, "    kind: Deployment\n    name: web\n");
