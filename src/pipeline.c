@@ -55,7 +55,7 @@ struct d2s_pipeline {
 	const struct d2s_options *o;
 	struct d2s_diag *diag;
 	struct d2s_writer w;
-	struct d2s_parser *parser, *aux;
+	struct d2s_parser *aux;    /* for held-back documents (pieces: the pool) */
 	struct d2s_doc doc, auxdoc;
 	struct d2s_stats stats;
 	struct d2s_map services;   /* ns/name -> 1 headless, 2 not headless; only
@@ -95,9 +95,8 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
 	p->o = o;
 	p->diag = diag;
 	d2s_writer_init(&p->w, out);
-	p->parser = d2s_parser_new();
 	p->aux = d2s_parser_new();
-	if (!p->parser || !p->aux) {
+	if (!p->aux) {
 		d2s_pipeline_free(p);
 		return NULL;
 	}
@@ -687,20 +686,10 @@ static ssize_t stream_cb(void *user, void *buf, size_t count)
 static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 {
 	struct { struct d2s_pipeline *p; struct d2s_reader *r; int err; } s = { p, r, 0 };
-	struct fy_diag_cfg dcfg;
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.level = FYET_ERROR;
-	struct fy_diag *diag = fy_diag_create(&dcfg);
-	if (!diag)
+	struct fy_diag *diag;
+	struct fy_parser *fyp = d2s_fy_parser_new(&diag);
+	if (!fyp)
 		return -1;
-	fy_diag_set_collect_errors(diag, true);
-	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO, .diag = diag };
-	struct fy_parser *fyp = fy_parser_create(&cfg);
-	if (!fyp) {
-		fy_diag_destroy(diag);
-		return -1;
-	}
 	fy_parser_set_input_callback(fyp, &s, stream_cb);
 	struct fy_event *e;
 	while ((e = fy_parser_parse(fyp)) != NULL) {
@@ -712,19 +701,10 @@ static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 	}
 	int bad = fy_parser_get_stream_error(fyp);
 	long eline = 1, ecol = 1;
-	char emsg[256] = "invalid YAML";
-	void *it = NULL;
-	struct fy_diag_error *de;
-	while (bad && (de = fy_diag_errors_iterate(diag, &it)) != NULL) {
-		if (de->type != FYET_ERROR)
-			continue;
-		eline = de->line > 0 ? de->line : 1;
-		ecol = de->column > 0 ? de->column : 1;
-		snprintf(emsg, sizeof(emsg), "invalid YAML: %s", de->msg ? de->msg : "syntax error");
-		break;
-	}
-	fy_parser_destroy(fyp);
-	fy_diag_destroy(diag);
+	char emsg[256];
+	if (bad)
+		d2s_fy_first_error(diag, &eline, &ecol, emsg, sizeof(emsg));
+	d2s_fy_parser_free(fyp, diag);
 	if (s.err) {
 		long l, c;
 		const char *m = d2s_reader_error(r, &l, &c);
@@ -734,7 +714,7 @@ static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 	}
 	if (bad) {
 		struct d2s_where w = { .file = p->file, .line = line + eline - 1, .col = ecol };
-		d2s_report(p->diag, D2S_ERROR, &w, "%s", emsg);
+		d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML: %s", emsg);
 		return -1;
 	}
 	return 0;
@@ -943,7 +923,8 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 		size_t len;
 		char *text = d2s_writer_fetch(&p->w, d->item, &len);
 		p->file = d->file;
-		if (d2s_parse(p->parser, text, len, &p->doc) == 0 && p->doc.root) {
+		/* the tree lives in p->doc's arena, so aux may parse again meanwhile */
+		if (d2s_parse(p->aux, text, len, &p->doc) == 0 && p->doc.root) {
 			struct ident id = identify(p->doc.root);
 			write_converted(p, &p->doc, d->line, d2s_options_for(p->o, id.name), 1, d->item);
 		} else {
@@ -993,7 +974,6 @@ void d2s_pipeline_free(struct d2s_pipeline *p)
 	d2s_writer_free(&p->w);
 	d2s_doc_free(&p->doc);
 	d2s_doc_free(&p->auxdoc);
-	d2s_parser_free(p->parser);
 	d2s_parser_free(p->aux);
 	free(p);
 }

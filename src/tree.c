@@ -17,31 +17,62 @@ struct d2s_parser {
 	size_t depth, cap_depth;
 };
 
-static int parser_init(struct d2s_parser *p)
+struct fy_parser *d2s_fy_parser_new(struct fy_diag **diag)
 {
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = NULL;
 	dcfg.level = FYET_ERROR;
-	p->diag = fy_diag_create(&dcfg);
-	if (!p->diag)
-		return -1;
-	fy_diag_set_collect_errors(p->diag, true);
+	*diag = fy_diag_create(&dcfg);
+	if (!*diag)
+		return NULL;
+	fy_diag_set_collect_errors(*diag, true);
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO | FYPCF_JSON_NONE,
-		.diag = p->diag,
+		.diag = *diag,
 	};
-	p->fyp = fy_parser_create(&cfg);
+	struct fy_parser *fyp = fy_parser_create(&cfg);
+	if (!fyp) {
+		fy_diag_destroy(*diag);
+		*diag = NULL;
+	}
+	return fyp;
+}
+
+void d2s_fy_parser_free(struct fy_parser *fyp, struct fy_diag *diag)
+{
+	if (fyp)
+		fy_parser_destroy(fyp);
+	if (diag)
+		fy_diag_destroy(diag);
+}
+
+void d2s_fy_first_error(struct fy_diag *diag, long *line, long *col, char *msg, size_t n)
+{
+	void *it = NULL;
+	struct fy_diag_error *err;
+	*line = *col = 1;
+	snprintf(msg, n, "invalid YAML");
+	while ((err = fy_diag_errors_iterate(diag, &it)) != NULL) {
+		if (err->type != FYET_ERROR)
+			continue;
+		*line = err->line > 0 ? err->line : 1;
+		*col = err->column > 0 ? err->column : 1;
+		snprintf(msg, n, "%s", err->msg ? err->msg : "invalid YAML");
+		return;
+	}
+}
+
+static int parser_init(struct d2s_parser *p)
+{
+	p->fyp = d2s_fy_parser_new(&p->diag);
 	return p->fyp ? 0 : -1;
 }
 
 static void parser_fini(struct d2s_parser *p)
 {
-	if (p->fyp)
-		fy_parser_destroy(p->fyp);
-	if (p->diag)
-		fy_diag_destroy(p->diag);
+	d2s_fy_parser_free(p->fyp, p->diag);
 	p->fyp = NULL;
 	p->diag = NULL;
 }
@@ -150,22 +181,7 @@ static struct d2s_node *new_node(struct d2s_doc *doc, enum d2s_node_type t)
 
 static void take_error(struct d2s_parser *p, struct d2s_doc *doc)
 {
-	void *it = NULL;
-	struct fy_diag_error *err;
-	doc->err_line = 0;
-	snprintf(doc->err_msg, sizeof(doc->err_msg), "invalid YAML");
-	while ((err = fy_diag_errors_iterate(p->diag, &it)) != NULL) {
-		if (err->type != FYET_ERROR)
-			continue;
-		doc->err_line = err->line > 0 ? err->line : 1;
-		doc->err_col = err->column > 0 ? err->column : 1;
-		snprintf(doc->err_msg, sizeof(doc->err_msg), "%s", err->msg ? err->msg : "invalid YAML");
-		break;
-	}
-	if (!doc->err_line) {
-		doc->err_line = 1;
-		doc->err_col = 1;
-	}
+	d2s_fy_first_error(p->diag, &doc->err_line, &doc->err_col, doc->err_msg, sizeof(doc->err_msg));
 	/* collected errors cannot be cleared: start over with fresh objects */
 	parser_fini(p);
 	if (parser_init(p)) {

@@ -53,6 +53,20 @@ struct d2s_doc {
 /** Reusable parser state (one libfyaml parser + collecting diag). */
 struct d2s_parser;
 
+struct fy_parser;
+struct fy_diag;
+
+/** A libfyaml parser with the flags every stage uses and a diag that
+ *  collects errors instead of printing them (libfyaml 0.7.12's printing of
+ *  stream errors reads past a buffer). Sets *diag; free both with
+ *  d2s_fy_parser_free. NULL on out of memory. */
+struct fy_parser *d2s_fy_parser_new(struct fy_diag **diag);
+/** Free what d2s_fy_parser_new made (NULLs are fine). */
+void d2s_fy_parser_free(struct fy_parser *fyp, struct fy_diag *diag);
+/** The first error collected in `diag`: 1-based line and column (1 when
+ *  unknown) and its message, written into msg (size n). */
+void d2s_fy_first_error(struct fy_diag *diag, long *line, long *col, char *msg, size_t n);
+
 /** Create a parser; returns NULL on out of memory. Free with d2s_parser_free. */
 struct d2s_parser *d2s_parser_new(void);
 /** Free a parser made by d2s_parser_new (NULL is fine). */
