@@ -133,12 +133,8 @@ static int stream_to_items(const char *text, size_t len, struct d2s_buf *out)
 			t += skip;
 			n -= skip;
 		}
-		if (!n)
-			continue;
-		d2s_buf_puts(out, "- ");
-		d2s_reindent(t, n, 2, out);
-		if (out->data[out->len - 1] != '\n')
-			d2s_buf_puts(out, "\n");
+		if (n)
+			d2s_append_as_item(out, t, n, 0);
 	}
 	d2s_reader_free(r);
 	return k < 0 ? -1 : 0;

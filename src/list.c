@@ -49,6 +49,15 @@ void d2s_reindent(const char *text, size_t len, int col, struct d2s_buf *out)
 	}
 }
 
+void d2s_append_as_item(struct d2s_buf *out, const char *text, size_t len, int dash)
+{
+	d2s_buf_fill(out, ' ', (size_t)dash);
+	d2s_buf_puts(out, "- ");
+	d2s_reindent(text, len, dash + 2, out);
+	if (out->data[out->len - 1] != '\n')
+		d2s_buf_puts(out, "\n");
+}
+
 /* Skip the "---" line and comment lines that start a generated document. */
 static const char *doc_body(const char *s, size_t len, size_t *blen)
 {
@@ -97,10 +106,7 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	if (res.service.len) {
 		size_t blen;
 		const char *body = doc_body(res.service.data, res.service.len, &blen);
-		int dash = col >= 2 ? col - 2 : 0;
-		d2s_buf_fill(&rep, ' ', (size_t)dash);
-		d2s_buf_puts(&rep, "- ");
-		d2s_reindent(body, blen, col, &rep);
+		d2s_append_as_item(&rep, body, blen, col >= 2 ? col - 2 : 0);
 	}
 	d2s_edit(e, item->start, d2s_next_line(doc->text, doc->len, item->end), rep.data, rep.len);
 	lc->converted++;

@@ -42,4 +42,8 @@ void d2s_item_unindent(const struct d2s_doc *doc, const struct d2s_node *item,
  *  spaces (empty lines stay empty). */
 void d2s_reindent(const char *text, size_t len, int col, struct d2s_buf *out);
 
+/** Append document `text` as one block sequence item: `dash` spaces, "- ",
+ *  the text with its later lines indented to dash + 2, a final line break. */
+void d2s_append_as_item(struct d2s_buf *out, const char *text, size_t len, int dash);
+
 #endif
