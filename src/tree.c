@@ -190,6 +190,47 @@ static void take_error(struct d2s_parser *p, struct d2s_doc *doc)
 	}
 }
 
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The value of a single-quoted scalar whose content (between the quotes) is
+ * s[0..n), written into the arena: '' is one quote, and line breaks fold as
+ * YAML 1.2.2 §7.3.2 and §6.5 say (blanks around a break are dropped; one
+ * break is a space, k > 1 breaks are k-1 newlines). libfyaml 0.7.12 gets
+ * runs of '' wrong and leaks on them (`'a''''b'` reads as a''' and the
+ * atom iterator's chunk array is lost: pantoniou/libfyaml#233). */
+static char *single_quoted_value(struct d2s_arena *a, const char *s, size_t n, size_t *len)
+{
+	char *out = d2s_arena_alloc(a, n + 1); /* the value is never longer */
+	size_t o = 0, line = 0, i = 0;
+	while (i < n) {
+		if (s[i] != '\n' && s[i] != '\r') {
+			out[o++] = s[i];
+			i += s[i] == '\'' ? 2 : 1;
+			continue;
+		}
+		while (o > line && is_blank(out[o - 1]))
+			o--;
+		size_t breaks = 0;
+		while (i < n && (s[i] == '\n' || s[i] == '\r')) {
+			i += s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
+			breaks++;
+			while (i < n && is_blank(s[i]))
+				i++;
+		}
+		if (breaks == 1)
+			out[o++] = ' ';
+		for (; breaks > 1; breaks--)
+			out[o++] = '\n';
+		line = o;
+	}
+	out[o] = '\0';
+	*len = o;
+	return out;
+}
+
 static struct d2s_node *node_for_event(struct d2s_doc *doc, struct fy_event *e, size_t last_end)
 {
 	struct d2s_node *n = NULL;
@@ -208,6 +249,11 @@ static struct d2s_node *node_for_event(struct d2s_doc *doc, struct fy_event *e, 
 			/* a one-line plain scalar is its own text: no need to ask libfyaml */
 			t = doc->text + n->start;
 			len = n->end - n->start;
+		} else if (n->style == D2S_SINGLE && n->end >= n->start + 2 &&
+			   doc->text[n->start] == '\'' && doc->text[n->end - 1] == '\'') {
+			n->value = single_quoted_value(&doc->arena, doc->text + n->start + 1,
+						       n->end - n->start - 2, &n->len);
+			return n;
 		} else {
 			t = e->scalar.value ? fy_token_get_text(e->scalar.value, &len) : NULL;
 		}
