@@ -393,7 +393,7 @@ static void add_mounts(struct cx *c, const struct d2s_node *containers)
 		if (vm && vm->type == D2S_SEQ && vm->n) {
 			d2s_yappend_items(&c->ed, vm, items);
 		} else if (vm) {
-			c->ed.reemit = 1; /* volumeMounts: [] or null: rewrite in block style */
+			d2s_yset_empty(&c->ed, vm, items); /* volumeMounts: [] or null */
 		} else {
 			struct d2s_val *pair = d2s_v_map(&c->a);
 			d2s_v_put(&c->a, pair, "volumeMounts", items);
@@ -575,7 +575,7 @@ static void spec_edits(struct cx *c, const struct d2s_node *spec, struct d2s_val
 		if (cur && cur->type == D2S_SCALAR && !cur->null_empty)
 			d2s_yset_scalar(&c->ed, cur, num(c, nums[i].v));
 		else if (cur)
-			c->ed.reemit = 1;
+			d2s_yset_empty(&c->ed, cur, d2s_v_raw(a, num(c, nums[i].v)));
 		else
 			d2s_v_put(a, head, nums[i].key, d2s_v_raw(a, num(c, nums[i].v)));
 	}
@@ -782,13 +782,22 @@ void d2s_source_comments(const struct d2s_doc *doc, struct d2s_buf *out)
 
 int d2s_reemit_block(const char *text, size_t len, const struct d2s_doc *doc, struct d2s_buf *out)
 {
+	struct d2s_edits e;
+	struct d2s_buf src = {0};
+	d2s_edits_init(&e, text, len);
+	d2s_requote_single(&e, doc->root);
+	int rc = d2s_edits_apply(&e, &src);
+	d2s_edits_free(&e);
 	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO };
-	struct fy_document *fyd = fy_document_build_from_string(&cfg, text, len);
-	if (!fyd)
+	struct fy_document *fyd = rc ? NULL : fy_document_build_from_string(&cfg, src.data, src.len);
+	if (!fyd) {
+		d2s_buf_free(&src);
 		return -1;
+	}
 	char *s = fy_emit_document_to_string(fyd, FYECF_MODE_BLOCK | FYECF_INDENT_2 | FYECF_WIDTH_INF |
 					     FYECF_DOC_START_MARK_OFF | FYECF_DOC_END_MARK_OFF);
 	fy_document_destroy(fyd);
+	d2s_buf_free(&src);
 	if (!s)
 		return -1;
 	/* keep everything before the content (separator, comments) */

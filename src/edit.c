@@ -374,36 +374,65 @@ static size_t content_end(const struct d2s_node *n)
 	return n->end;
 }
 
+/* Call fn(scalar, ctx) for every scalar under `root` (explicit stack: the
+ * tree may nest deeper than the C stack allows). */
+static void each_scalar(const struct d2s_node *root, void (*fn)(const struct d2s_node *, void *),
+			void *ctx)
+{
+	const struct d2s_node **stack = NULL;
+	size_t sp = 0, cap = 0;
+	const struct d2s_node *n = root;
+	while (n) {
+		if (n->type == D2S_SCALAR)
+			fn(n, ctx);
+		size_t k = n->type == D2S_MAP ? 2 * n->n : n->type == D2S_SEQ ? n->n : 0;
+		for (size_t i = 0; i < k; i++) {
+			if (sp == cap) {
+				cap = cap ? cap * 2 : 32;
+				stack = d2s_check_alloc(realloc(stack, cap * sizeof(*stack)));
+			}
+			stack[sp++] = n->kids[i];
+		}
+		n = sp ? stack[--sp] : NULL;
+	}
+	free(stack);
+}
+
 /* Spans of scalars under `n` that may hold lines starting with '#'. */
 struct spans {
 	size_t (*v)[2];
 	size_t n, cap;
 };
 
-static void collect_scalar_spans(const struct d2s_node *root, struct spans *s)
+static void add_quoted_span(const struct d2s_node *n, void *ctx)
 {
-	const struct d2s_node **stack = NULL;
-	size_t sp = 0, cap = 0;
-#define PUSH(x) do { if (sp == cap) { cap = cap ? cap * 2 : 32; \
-	stack = d2s_check_alloc(realloc(stack, cap * sizeof(*stack))); } stack[sp++] = (x); } while (0)
-	PUSH(root);
-	while (sp) {
-		const struct d2s_node *n = stack[--sp];
-		if (n->type == D2S_SCALAR && n->style != D2S_PLAIN) {
-			if (s->n == s->cap) {
-				s->cap = s->cap ? s->cap * 2 : 8;
-				s->v = d2s_check_alloc(realloc(s->v, s->cap * sizeof(*s->v)));
-			}
-			s->v[s->n][0] = n->start;
-			s->v[s->n][1] = n->end;
-			s->n++;
-		}
-		size_t k = n->type == D2S_MAP ? 2 * n->n : n->type == D2S_SEQ ? n->n : 0;
-		for (size_t i = 0; i < k; i++)
-			PUSH(n->kids[i]);
+	struct spans *s = ctx;
+	if (n->style == D2S_PLAIN)
+		return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->v = d2s_check_alloc(realloc(s->v, s->cap * sizeof(*s->v)));
 	}
-#undef PUSH
-	free(stack);
+	s->v[s->n][0] = n->start;
+	s->v[s->n][1] = n->end;
+	s->n++;
+}
+
+static void requote(const struct d2s_node *n, void *ctx)
+{
+	struct d2s_edits *e = ctx;
+	if (n->style != D2S_SINGLE || n->end < n->start + 2 ||
+	    !memmem(e->src + n->start + 1, n->end - n->start - 2, "''", 2))
+		return;
+	struct d2s_buf b = {0};
+	put_quoted(&b, n->value);
+	d2s_edit(e, n->start, n->end, b.data, b.len);
+	d2s_buf_free(&b);
+}
+
+void d2s_requote_single(struct d2s_edits *e, const struct d2s_node *root)
+{
+	each_scalar(root, requote, e);
 }
 
 /* Cut [a, b) but keep the full-line comments in it that are not scalar text. */
@@ -411,7 +440,7 @@ static void cut_keep_comments(struct d2s_edits *e, size_t a, size_t b, const str
 {
 	struct spans sp = {0};
 	if (sub)
-		collect_scalar_spans(sub, &sp);
+		each_scalar(sub, add_quoted_span, &sp);
 	struct d2s_buf keep = {0};
 	const char *t = e->src;
 	size_t i = a;
@@ -514,9 +543,75 @@ static void insert_text(struct d2s_edits *e, size_t at, struct d2s_buf *txt)
 	d2s_edit(e, at, at, txt->data, txt->len);
 }
 
+static int is_empty_value(const struct d2s_node *n)
+{
+	if (n->type == D2S_MAP || n->type == D2S_SEQ)
+		return n->flow && n->n == 0;
+	if (n->type != D2S_SCALAR || n->style != D2S_PLAIN)
+		return 0;
+	return n->null_empty || !strcmp(n->value, "~") || !strcmp(n->value, "null") ||
+	       !strcmp(n->value, "Null") || !strcmp(n->value, "NULL");
+}
+
+/* The key whose value is `n` in a block mapping, or NULL. */
+static const struct d2s_node *block_key_of(const struct d2s_node *n)
+{
+	const struct d2s_node *map = n->parent;
+	if (!map || map->type != D2S_MAP || map->flow)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (map->kids[2 * i + 1] == n)
+			return map->kids[2 * i];
+	return NULL;
+}
+
+/* Render `v` as the value after "key:" at column `col`: " scalar", or a
+ * line break and a block collection. No final line break: the one that
+ * ended the replaced value ends it. */
+static void render_value(struct d2s_buf *b, const struct d2s_val *v, int col,
+			 const struct d2s_layout *l)
+{
+	if (v->type == D2S_V_MAP && v->n) {
+		d2s_buf_puts(b, l->nl);
+		render_pairs_at(b, v, col + l->indent, l, 0);
+	} else if (v->type == D2S_V_SEQ && v->n) {
+		d2s_buf_puts(b, l->nl);
+		render_items(b, v, col + l->seq_indent, l);
+	} else {
+		d2s_buf_puts(b, " ");
+		put_leaf(b, v, l);
+	}
+	size_t nl = strlen(l->nl);
+	if (b->len >= nl)
+		b->len -= nl;
+	b->data[b->len] = '\0';
+}
+
+void d2s_yset_empty(struct d2s_edits *e, const struct d2s_node *n, const struct d2s_val *v)
+{
+	const struct d2s_node *key = is_empty_value(n) && !n->tagged ? block_key_of(n) : NULL;
+	const char *t = e->src;
+	size_t colon = key ? key->end : 0;
+	while (key && colon < e->len && (t[colon] == ' ' || t[colon] == '\t'))
+		colon++;
+	if (!key || colon >= e->len || t[colon] != ':' ||
+	    (!n->null_empty && !only_blanks(t, colon + 1, n->start))) {
+		e->reemit = 1; /* flow parent, anchor or tag: re-emit instead */
+		return;
+	}
+	struct d2s_buf txt = {0};
+	render_value(&txt, v, d2s_column(t, key->start), &e->layout);
+	d2s_edit(e, colon + 1, n->null_empty ? colon + 1 : n->end, txt.data, txt.len);
+	d2s_buf_free(&txt);
+}
+
 void d2s_yinsert_pairs(struct d2s_edits *e, const struct d2s_node *map,
 		       const struct d2s_val *v, int first)
 {
+	if (map->type == D2S_MAP && map->flow && map->n == 0) {
+		d2s_yset_empty(e, map, v); /* key: {} */
+		return;
+	}
 	if (map->flow || map->n == 0 || map->type != D2S_MAP) {
 		e->reemit = 1;
 		return;
@@ -540,6 +635,10 @@ void d2s_yinsert_pairs(struct d2s_edits *e, const struct d2s_node *map,
 
 void d2s_yappend_items(struct d2s_edits *e, const struct d2s_node *seq, const struct d2s_val *v)
 {
+	if (seq->type == D2S_SEQ && seq->flow && seq->n == 0) {
+		d2s_yset_empty(e, seq, v); /* key: [] */
+		return;
+	}
 	if (seq->flow || seq->n == 0 || seq->type != D2S_SEQ) {
 		e->reemit = 1;
 		return;

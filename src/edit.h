@@ -94,11 +94,23 @@ void d2s_yremove_pair(struct d2s_edits *e, const struct d2s_node *map, size_t i)
 /** Remove item `i` of sequence `seq`; full-line comments inside it stay. */
 void d2s_yremove_item(struct d2s_edits *e, const struct d2s_node *seq, size_t i);
 /** Insert the pairs of MAP `v` into block mapping `map` before its first
- *  pair (`first`) or after its last one. */
+ *  pair (`first`) or after its last one (an empty `{}` pair value is
+ *  replaced, see d2s_yset_empty). */
 void d2s_yinsert_pairs(struct d2s_edits *e, const struct d2s_node *map,
 		       const struct d2s_val *v, int first);
-/** Append the items of SEQ `v` to block sequence `seq`. */
+/** Give pair value `n`, empty in the text (nothing, ~, null, {} or []), the
+ *  value `v`, written in block style after its key ("key:" + line break +
+ *  block collection, or "key: scalar"). Sets e->reemit when `n` is not such
+ *  a value of a block mapping pair, or carries a tag or anchor. */
+void d2s_yset_empty(struct d2s_edits *e, const struct d2s_node *n, const struct d2s_val *v);
+/** Append the items of SEQ `v` to block sequence `seq` (an empty `[]`
+ *  pair value is replaced, see d2s_yset_empty). */
 void d2s_yappend_items(struct d2s_edits *e, const struct d2s_node *seq, const struct d2s_val *v);
+/** Rewrite each single-quoted scalar under `root` that holds '' as a
+ *  double-quoted one with the same value, before libfyaml reads the text:
+ *  libfyaml 0.7.12 reads runs of '' wrongly (`'a''''b'` as a''';
+ *  pantoniou/libfyaml#233) and would re-emit that wrong value. */
+void d2s_requote_single(struct d2s_edits *e, const struct d2s_node *root);
 /** Offset of the start of the line holding `off`. */
 size_t d2s_line_start(const char *text, size_t off);
 /** Offset just past the line break at or after `off` (`off` itself when it

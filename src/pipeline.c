@@ -180,6 +180,59 @@ static void kv_free(struct d2s_kv *kv)
 
 /* ---------- PVCs (DESIGN §3.4) ---------- */
 
+/* ---------- the flow-style fallback ---------- */
+
+/* `doc` needs an edit inside a flow collection: re-emit it in block style
+ * into `re` and parse that into `redoc`, with a warning at `w`. Returns 0,
+ * or -1 after an error at `w`. */
+static int reemit_block(struct d2s_pipeline *p, const struct d2s_where *w,
+			const struct d2s_doc *doc, struct d2s_buf *re, struct d2s_doc *redoc)
+{
+	if (d2s_reemit_block(doc->text, doc->len, doc, re) == 0 &&
+	    d2s_parse(p->aux, re->data, re->len, redoc) == 0 && redoc->root) {
+		d2s_report(p->diag, D2S_WARNING, w, "written in flow style where edits are needed: "
+			   "the document is re-emitted in block style (its comments are lost)");
+		return 0;
+	}
+	d2s_report(p->diag, D2S_ERROR, w, "cannot re-emit this document in block style "
+		   "(nested deeper than 64 levels?): rewrite it in block style");
+	p->failed = 1;
+	return -1;
+}
+
+/* Edit the held-back document text[0..len) with `edit` (d2s_ref_retarget,
+ * d2s_pvc_keep) into `out`, re-emitted in block style first when the edit
+ * needs that. `file` and `line` (the object's) place messages. Returns 0,
+ * or -1 after an error: never a silent failure. */
+static int edit_held(struct d2s_pipeline *p, const char *text, size_t len, const char *file,
+		     long line, int (*edit)(const struct d2s_doc *, struct d2s_buf *),
+		     struct d2s_buf *out)
+{
+	struct d2s_where w = { .file = file, .line = line, .col = 1 };
+	if (d2s_parse(p->aux, text, len, &p->auxdoc) || !p->auxdoc.root) {
+		d2s_report(p->diag, D2S_ERROR, &w, "cannot parse this document again (a bug)");
+		p->failed = 1;
+		return -1;
+	}
+	if (edit(&p->auxdoc, out) == 0)
+		return 0;
+	d2s_buf_reset(out);
+	const struct ident id = identify(p->auxdoc.root);
+	w = where_of(p, &id, line);
+	w.file = file;
+	struct d2s_buf re = {0};
+	struct d2s_doc redoc = {0};
+	int rc = reemit_block(p, &w, &p->auxdoc, &re, &redoc);
+	if (rc == 0 && edit(&redoc, out) != 0) {
+		d2s_report(p->diag, D2S_ERROR, &w, "cannot edit this document in place");
+		p->failed = 1;
+		rc = -1;
+	}
+	d2s_doc_free(&redoc);
+	d2s_buf_free(&re);
+	return rc;
+}
+
 static struct d2s_val *pvc_template(void *ctx, struct d2s_arena *a, const char *ns,
 				    const char *claim, const char *volume)
 {
@@ -223,11 +276,12 @@ static void resolve_pvc(struct d2s_pipeline *p, struct pvc_rec *r, const char *d
 		return;
 	}
 	struct d2s_buf out = {0};
-	if (d2s_parse(p->aux, r->text, r->len, &p->auxdoc) == 0 && p->auxdoc.root &&
-	    d2s_pvc_keep(&p->auxdoc, &out) == 0) {
+	if (edit_held(p, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0) {
 		d2s_writer_resolve(&p->w, r->item, D2S_REPLACE, out.data, out.len);
 	} else {
 		d2s_writer_resolve(&p->w, r->item, D2S_KEEP, NULL, 0);
+		d2s_buf_free(&out);
+		return;
 	}
 	d2s_buf_free(&out);
 	d2s_report(p->diag, D2S_WARNING, &w,
@@ -370,11 +424,10 @@ static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, cons
 /* ---------- scaling references (DESIGN §3.5) ---------- */
 
 static void retarget_now(struct d2s_pipeline *p, size_t item, const char *text, size_t len,
-			 int pending)
+			 const char *file, long line, int pending)
 {
 	struct d2s_buf out = {0};
-	int ok = d2s_parse(p->aux, text, len, &p->auxdoc) == 0 && p->auxdoc.root &&
-		 d2s_ref_retarget(&p->auxdoc, &out) == 0;
+	int ok = edit_held(p, text, len, file, line, d2s_ref_retarget, &out) == 0;
 	if (ok)
 		p->stats.retargeted++;
 	if (pending)
@@ -393,7 +446,7 @@ static void on_ref(struct d2s_pipeline *p, const struct d2s_piece *pc, const cha
 	d2s_key(key, sizeof(key), id.ns, target);
 	intptr_t st = dep_state(p, key);
 	if (is_converted(st)) {
-		retarget_now(p, 0, pc->text, pc->len, 0);
+		retarget_now(p, 0, pc->text, pc->len, p->file, root_line(&p->doc, pc->line), 0);
 		return;
 	}
 	if (st == DEP_SKIPPED) {
@@ -422,7 +475,7 @@ static void resolve_refs_to(struct d2s_pipeline *p, const char *key, int convert
 		}
 		size_t len;
 		char *text = d2s_writer_fetch(&p->w, r->item, &len);
-		retarget_now(p, r->item, text, len, 1);
+		retarget_now(p, r->item, text, len, r->file, r->line, 1);
 		free(text);
 	}
 }
@@ -460,16 +513,10 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		d2s_convert_out_free(&out);
 		const struct ident id = identify(doc->root);
 		struct d2s_where w = where_of(p, &id, root_line(doc, line));
-		if (d2s_reemit_block(doc->text, doc->len, doc, &re) == 0 &&
-		    d2s_parse(p->aux, re.data, re.len, &redoc) == 0 && redoc.root) {
-			d2s_report(p->diag, D2S_WARNING, &w, "written in flow style where edits are needed: "
-				   "the document is re-emitted in block style (its comments are lost)");
+		rc = reemit_block(p, &w, doc, &re, &redoc);
+		if (rc == 0) {
 			in.doc = &redoc;
 			rc = d2s_convert(&in, &out);
-		} else {
-			d2s_report(p->diag, D2S_ERROR, &w, "cannot re-emit this document in block style "
-				   "(nested deeper than 64 levels?): rewrite it in block style");
-			rc = -1;
 		}
 		if (rc == 1) {
 			d2s_report(p->diag, D2S_ERROR, &w, "cannot edit this document in place");

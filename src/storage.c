@@ -73,13 +73,14 @@ int d2s_pvc_keep(const struct d2s_doc *doc, struct d2s_buf *out)
 		struct d2s_val *add = d2s_v_map(&a);
 		d2s_v_put(&a, add, "helm.sh/resource-policy", d2s_v_str(&a, "keep"));
 		d2s_yinsert_pairs(&e, ann, add, 0);
-	} else if (!ann) {
+	} else {
 		struct d2s_val *add = d2s_v_map(&a), *inner = d2s_v_map(&a);
 		d2s_v_put(&a, inner, "helm.sh/resource-policy", d2s_v_str(&a, "keep"));
 		d2s_v_put(&a, add, "annotations", inner);
-		d2s_yinsert_pairs(&e, meta, add, 0);
-	} else {
-		e.reemit = 1;
+		if (ann)
+			d2s_yset_empty(&e, ann, inner); /* annotations: {} or null */
+		else
+			d2s_yinsert_pairs(&e, meta, add, 0);
 	}
 	int rc = e.reemit ? -1 : d2s_edits_apply(&e, out);
 	d2s_edits_free(&e);

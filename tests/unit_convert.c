@@ -330,6 +330,45 @@ static void flow_style_reemitted(void **state)
 	run_free(&r);
 }
 
+/* volumeMounts: [] / null and minReadySeconds: null are filled in place,
+ * in the document's own layout (no re-emit, comments stay). */
+static void empty_values_filled_in_place(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD "spec:\n  minReadySeconds:   # set by the flag\n  selector:\n"
+		"    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n"
+		"        app: web\n    spec:\n      containers:\n      - name: a\n        image: x\n"
+		"        volumeMounts: []  # none yet\n      - name: b\n        image: y\n"
+		"        volumeMounts: ~\n",
+	    "volume-claim-template=name=data,mountPath=/d,size=1Gi", "min-ready-seconds=7",
+	    "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.err, "re-emitted");
+	assert_has(r.out, "  minReadySeconds: 7   # set by the flag\n");
+	assert_has(r.out, "        image: x\n        volumeMounts:\n        - name: data\n"
+		   "          mountPath: /d  # none yet\n      - name: b\n");
+	assert_has(r.out, "        image: y\n        volumeMounts:\n        - name: data\n"
+		   "          mountPath: /d\n");
+	run_free(&r);
+}
+
+/* A re-emitted document keeps every value, also a run of '' that libfyaml
+ * 0.7.12 would read wrongly. */
+static void reemit_keeps_single_quoted_values(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "{apiVersion: apps/v1, kind: Deployment, metadata: {name: w}, spec: {selector: "
+		"{matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: "
+		"[{name: c, image: x, command: ['sh', '-c', 'echo ''a'''' b''']}]}}}}\n",
+	    "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "re-emitted in block style");
+	assert_has(r.out, "\"echo 'a'' b'\"");
+	run_free(&r);
+}
+
 static void crlf_kept(void **state)
 {
 	(void)state;
@@ -370,6 +409,8 @@ int main(void)
 		cmocka_unit_test(template_hostname_warns),
 		cmocka_unit_test(wrong_types_are_errors),
 		cmocka_unit_test(flow_style_reemitted),
+		cmocka_unit_test(empty_values_filled_in_place),
+		cmocka_unit_test(reemit_keeps_single_quoted_values),
 		cmocka_unit_test(crlf_kept),
 	};
 	return cmocka_run_group_tests_name("convert", tests, NULL, NULL);

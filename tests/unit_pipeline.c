@@ -140,6 +140,36 @@ static void keda_and_vpa(void **state)
 	run_free(&r);
 }
 
+/* An empty `annotations: {}` (what toYaml of an empty map renders) still
+ * gets the keep annotation, in place. */
+static void pvc_empty_annotations(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n"
+		"  annotations: {}\nspec:\n  accessModes:\n  - ReadWriteOnce\n  resources:\n"
+		"    requests:\n      storage: 5Gi\n" DEP("db", "", PVC_VOL), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  name: store-pvc\n  annotations:\n    helm.sh/resource-policy: keep\nspec:\n");
+	assert_lacks(r.err, "re-emitted");
+	run_free(&r);
+}
+
+/* A reference written in flow style that needs keys added is re-emitted
+ * (with a warning), never left pointing at the Deployment. */
+static void flow_reference_reemitted(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: s}\n"
+		"spec:\n  scaleTargetRef: {name: web}\n" DEP("web", "", ""), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "ScaledObject s: written in flow style where edits are needed");
+	assert_has(r.out, "  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n"
+		   "    name: web\n");
+	run_free(&r);
+}
+
 static void rollout_is_error(void **state)
 {
 	(void)state;
@@ -348,6 +378,8 @@ int main(void)
 		cmocka_unit_test(external_pvc_warns),
 		cmocka_unit_test(hpa_after_and_before),
 		cmocka_unit_test(keda_and_vpa),
+		cmocka_unit_test(pvc_empty_annotations),
+		cmocka_unit_test(flow_reference_reemitted),
 		cmocka_unit_test(rollout_is_error),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
