@@ -435,10 +435,37 @@ void d2s_requote_single(struct d2s_edits *e, const struct d2s_node *root)
 	each_scalar(root, requote, e);
 }
 
-/* Cut [a, b) but keep the full-line comments in it that are not scalar text. */
-static void cut_keep_comments(struct d2s_edits *e, size_t a, size_t b, const struct d2s_node *sub)
+static int in_spans(const struct spans *sp, size_t k)
+{
+	for (size_t x = 0; x < sp->n; x++)
+		if (k >= sp->v[x][0] && k < sp->v[x][1])
+			return 1;
+	return 0;
+}
+
+/* The comment of the whole line [i, j): its first non-blank byte (a
+ * full-line comment) or a '#' after a blank; j when there is none. Bytes
+ * inside quoted or block scalars are text, not comments. */
+static size_t comment_of_line(const char *t, size_t i, size_t j, const struct spans *sp)
+{
+	size_t k = i;
+	while (k < j && (t[k] == ' ' || t[k] == '\t'))
+		k++;
+	for (size_t c = k; c < j && !is_break(t[c]); c++)
+		if (t[c] == '#' && (c == k || t[c - 1] == ' ' || t[c - 1] == '\t') && !in_spans(sp, c))
+			return c;
+	return j;
+}
+
+/* Cut [a, b) but keep the comments in it: a full-line comment stays as it
+ * is; a comment after removed content stays on a line of its own, indented
+ * like that content. `key` and `sub` are the removed nodes. */
+static void cut_keep_comments(struct d2s_edits *e, size_t a, size_t b, const struct d2s_node *key,
+			      const struct d2s_node *sub)
 {
 	struct spans sp = {0};
+	if (key)
+		each_scalar(key, add_quoted_span, &sp);
 	if (sub)
 		each_scalar(sub, add_quoted_span, &sp);
 	struct d2s_buf keep = {0};
@@ -448,17 +475,19 @@ static void cut_keep_comments(struct d2s_edits *e, size_t a, size_t b, const str
 		size_t j = i;
 		while (j < b && !is_break(t[j]))
 			j++;
+		size_t eol = j;
 		if (j < b)
 			j += (t[j] == '\r' && j + 1 < b && t[j + 1] == '\n') ? 2 : 1;
-		size_t k = i;
-		while (k < j && (t[k] == ' ' || t[k] == '\t'))
-			k++;
-		int inside = 0;
-		for (size_t x = 0; x < sp.n; x++)
-			if (k >= sp.v[x][0] && k < sp.v[x][1])
-				inside = 1;
-		if (k < j && t[k] == '#' && !inside && i == line_start(t, i))
-			d2s_buf_add(&keep, t + i, j - i);
+		size_t c = i == line_start(t, i) ? comment_of_line(t, i, j, &sp) : j;
+		if (c < j) {
+			size_t ind = i;
+			while (ind < c && (t[ind] == ' ' || t[ind] == '\t'))
+				ind++;
+			d2s_buf_add(&keep, t + i, ind - i);
+			d2s_buf_add(&keep, t + c, j - c);
+			if (j == eol && j == e->len) /* the text's last line */
+				d2s_buf_puts(&keep, e->layout.nl);
+		}
 		i = j;
 	}
 	d2s_edit(e, a, b, keep.data ? keep.data : "", keep.len);
@@ -500,10 +529,10 @@ void d2s_yremove_pair(struct d2s_edits *e, const struct d2s_node *map, size_t i)
 	const char *t = e->src;
 	size_t ls = line_start(t, k->start);
 	if (only_blanks(t, ls, k->start)) {
-		cut_keep_comments(e, ls, next_line(t, e->len, pair_end(k, v)), v);
+		cut_keep_comments(e, ls, next_line(t, e->len, pair_end(k, v)), k, v);
 	} else if (i + 1 < map->n) {
 		/* first pair written after "- ": pull the next key up */
-		cut_keep_comments(e, k->start, map->kids[2 * i + 2]->start, v);
+		cut_keep_comments(e, k->start, map->kids[2 * i + 2]->start, k, v);
 	} else {
 		e->reemit = 1;
 	}
@@ -527,7 +556,7 @@ void d2s_yremove_item(struct d2s_edits *e, const struct d2s_node *seq, size_t i)
 		return;
 	}
 	size_t end = it->null_empty ? j + 1 : content_end(it);
-	cut_keep_comments(e, ls, next_line(t, e->len, end), it);
+	cut_keep_comments(e, ls, next_line(t, e->len, end), NULL, it);
 }
 
 static void insert_text(struct d2s_edits *e, size_t at, struct d2s_buf *txt)

@@ -265,6 +265,23 @@ static void comments_survive(void **state)
 	run_free(&r);
 }
 
+/* A comment after a removed field stays, on a line of its own; a '#'
+ * inside a quoted scalar is text and goes with its field. */
+static void trailing_comments_of_removed_fields_survive(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  progressDeadlineSeconds: 600 # give up after 10 min\n"
+		"  strategy: # how pods roll\n    type: RollingUpdate   # rolling\n    rollingUpdate:\n"
+		"      maxSurge: \"25% #text\" # surge\n      maxUnavailable: 0\n"), "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "progressDeadlineSeconds");
+	assert_has(r.out, "  replicas: 3\n  # give up after 10 min\n  # how pods roll\n"
+		   "    # rolling\n      # surge\n  selector:\n");
+	assert_lacks(r.out, "#text");
+	run_free(&r);
+}
+
 static void match_expressions_selector(void **state)
 {
 	(void)state;
@@ -405,6 +422,7 @@ int main(void)
 		cmocka_unit_test(vct_container_filter),
 		cmocka_unit_test(other_volumes_kept),
 		cmocka_unit_test(comments_survive),
+		cmocka_unit_test(trailing_comments_of_removed_fields_survive),
 		cmocka_unit_test(match_expressions_selector),
 		cmocka_unit_test(template_hostname_warns),
 		cmocka_unit_test(wrong_types_are_errors),
