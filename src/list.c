@@ -109,7 +109,6 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 		d2s_append_as_item(&rep, body, blen, col >= 2 ? col - 2 : 0);
 	}
 	d2s_edit(e, item->start, d2s_next_line(doc->text, doc->len, item->end), rep.data, rep.len);
-	lc->converted++;
 	char key[512];
 	snprintf(key, sizeof(key), "%s/%s", res.ns, res.name);
 	lc->names = d2s_check_alloc(realloc(lc->names, (lc->n_names + 1) * sizeof(char *)));

@@ -22,7 +22,6 @@ struct d2s_list_ctx {
 					const char *claim, const char *volume);
 	enum d2s_svc_state (*service_state)(void *ctx, const char *ns, const char *name);
 	void *ctx;
-	long converted;    /**< out: items converted */
 	char **names;      /**< out: "ns/name" of converted items, owned */
 	size_t n_names;
 };

@@ -57,7 +57,6 @@ struct d2s_pipeline {
 	struct d2s_writer w;
 	struct d2s_parser *aux;    /* for held-back documents (pieces: the pool) */
 	struct d2s_doc doc, auxdoc;
-	struct d2s_stats stats;
 	struct d2s_map services;   /* ns/name -> 1 headless, 2 not headless; only
 				      names a --service-name template can give */
 	struct d2s_map deploys;    /* ns/name -> enum dep_state */
@@ -101,11 +100,6 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
 		return NULL;
 	}
 	return p;
-}
-
-const struct d2s_stats *d2s_pipeline_stats(const struct d2s_pipeline *p)
-{
-	return &p->stats;
 }
 
 /* ---------- helpers ---------- */
@@ -268,8 +262,6 @@ static void resolve_pvc(struct d2s_pipeline *p, struct pvc_rec *r, const char *d
 	w.ns = ns;
 	if (p->o->drop_absorbed_pvcs) {
 		d2s_writer_resolve(&p->w, r->item, D2S_DROP, NULL, 0);
-		p->stats.dropped_pvcs++;
-		p->stats.docs_out--;
 		d2s_report(p->diag, D2S_WARNING, &w,
 			   "absorbed into per-pod claims of StatefulSet %s and removed "
 			   "(--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", deployment);
@@ -410,8 +402,6 @@ static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, cons
 			return;
 		}
 		d2s_writer_resolve(&p->w, s->item, D2S_DROP, NULL, 0);
-		p->stats.services--;
-		p->stats.docs_out--;
 		d2s_report(p->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
 			   "input: used instead of a generated one", s->deployment);
 		return;
@@ -428,8 +418,6 @@ static void retarget_now(struct d2s_pipeline *p, size_t item, const char *text, 
 {
 	struct d2s_buf out = {0};
 	int ok = edit_held(p, text, len, file, line, d2s_ref_retarget, &out) == 0;
-	if (ok)
-		p->stats.retargeted++;
 	if (pending)
 		d2s_writer_resolve(&p->w, item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
 	else if (ok)
@@ -559,14 +547,9 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 			s->pending = 1;
 		}
 	}
-	if (out.service.len) {
-		p->stats.services++;
-		p->stats.docs_out++;
-	} else {
+	if (!out.service.len)
 		d2s_map_set(&p->deploys, d2s_key(key, sizeof(key), out.ns, out.name),
 			    DEP_CONVERTED_NO_SERVICE);
-	}
-	p->stats.converted++;
 	const struct ident id = identify(doc->root);
 	struct d2s_where w = where_of(p, &id, root_line(doc, line));
 	d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
@@ -660,7 +643,6 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		p->failed = 1;
 	if (rc > 0) {
 		d2s_writer_raw(&p->w, out.data, out.len);
-		p->stats.converted += lc.converted;
 		for (size_t i = 0; i < lc.n_names; i++) {
 			d2s_map_set(&p->deploys, lc.names[i], DEP_CONVERTED);
 			resolve_refs_to(p, lc.names[i], 1);
@@ -678,8 +660,6 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
 static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 {
 	const struct d2s_node *root = p->doc.root;
-	p->stats.docs_in += p->doc.n_docs;
-	p->stats.docs_out += p->doc.n_docs;
 	if (!root || root->type != D2S_MAP || p->doc.n_docs != 1) {
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
@@ -739,13 +719,8 @@ static int stream_piece(struct d2s_pipeline *p, struct d2s_reader *r, long line)
 		return -1;
 	fy_parser_set_input_callback(fyp, &s, stream_cb);
 	struct fy_event *e;
-	while ((e = fy_parser_parse(fyp)) != NULL) {
-		if (e->type == FYET_DOCUMENT_START) {
-			p->stats.docs_in++;
-			p->stats.docs_out++;
-		}
+	while ((e = fy_parser_parse(fyp)) != NULL)
 		fy_parser_event_free(fyp, e);
-	}
 	int bad = fy_parser_get_stream_error(fyp);
 	long eline = 1, ecol = 1;
 	char emsg[256];

@@ -7,16 +7,6 @@
 #include "diag.h"
 #include "options.h"
 
-/** Counters of one run (for KRM results, tests and the closing summary). */
-struct d2s_stats {
-	long docs_in;        /**< documents read (pieces holding a document) */
-	long docs_out;       /**< documents written */
-	long converted;      /**< Deployments converted */
-	long services;       /**< headless Services generated */
-	long dropped_pvcs;   /**< PVC documents removed (--drop-absorbed-pvcs) */
-	long retargeted;     /**< HPA/VPA/ScaledObject references rewritten */
-};
-
 struct d2s_pipeline;
 
 /** Create a pipeline writing to `out` (borrowed). Options and diag are
@@ -38,9 +28,6 @@ int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, 
 /** Resolve everything still held back and flush the output.
  *  Returns 0, or -1 on an error (reported). */
 int d2s_pipeline_finish(struct d2s_pipeline *p);
-
-/** Counters so far. */
-const struct d2s_stats *d2s_pipeline_stats(const struct d2s_pipeline *p);
 
 /** Free the pipeline (NULL is fine); does not flush: call finish first. */
 void d2s_pipeline_free(struct d2s_pipeline *p);
