@@ -744,10 +744,11 @@ void d2s_convert_out_free(struct d2s_convert_out *out)
 	memset(out, 0, sizeof(*out));
 }
 
-const char **d2s_deploy_claims(const struct d2s_doc *doc, const struct d2s_options *o, size_t *n)
+const char **d2s_deploy_claims(const struct d2s_node *deployment, const struct d2s_options *o,
+			       size_t *n)
 {
 	*n = 0;
-	const struct d2s_node *vols = d2s_path(doc->root, "spec", "template", "spec", "volumes");
+	const struct d2s_node *vols = d2s_path(deployment, "spec", "template", "spec", "volumes");
 	if (!vols || vols->type != D2S_SEQ)
 		return NULL;
 	const char **v = d2s_check_alloc(calloc(vols->n + 1, sizeof(*v)));

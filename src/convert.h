@@ -51,11 +51,12 @@ int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out);
 /** Free what d2s_convert put in `out` (safe on a zeroed struct). */
 void d2s_convert_out_free(struct d2s_convert_out *out);
 
-/** Names of the PVCs that the Deployment's pod volumes mount
- *  (persistentVolumeClaim.claimName), skipping --shared-volume names and
- *  volumes replaced by a --volume-claim-template. Pointers into `doc`;
- *  the array is malloc'ed (caller frees), count in *n. */
-const char **d2s_deploy_claims(const struct d2s_doc *doc, const struct d2s_options *o, size_t *n);
+/** Names of the PVCs that the pod volumes of Deployment node `deployment`
+ *  mount (persistentVolumeClaim.claimName), skipping --shared-volume names
+ *  and volumes replaced by a --volume-claim-template. Pointers into the
+ *  tree; the array is malloc'ed (caller frees), count in *n. */
+const char **d2s_deploy_claims(const struct d2s_node *deployment, const struct d2s_options *o,
+			       size_t *n);
 
 /** Re-emit `text` (one document) in block style with libfyaml, keeping the
  *  lines before the document content (`---`, `# Source:` comments).

@@ -109,10 +109,8 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 		d2s_append_as_item(&rep, body, blen, col >= 2 ? col - 2 : 0);
 	}
 	d2s_edit(e, item->start, d2s_next_line(doc->text, doc->len, item->end), rep.data, rep.len);
-	char key[512];
-	snprintf(key, sizeof(key), "%s/%s", res.ns, res.name);
-	lc->names = d2s_check_alloc(realloc(lc->names, (lc->n_names + 1) * sizeof(char *)));
-	lc->names[lc->n_names++] = d2s_check_alloc(strdup(key));
+	if (lc->converted)
+		lc->converted(lc->ctx, &res);
 	d2s_convert_out_free(&res);
 	rc = 0;
 out:
@@ -185,11 +183,13 @@ int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct 
 	return rc;
 }
 
-void d2s_list_ctx_free(struct d2s_list_ctx *lc)
+void d2s_list_each_selected(const struct d2s_doc *doc, const struct d2s_options *o,
+			    void (*fn)(void *ctx, const struct d2s_node *item), void *ctx)
 {
-	for (size_t i = 0; i < lc->n_names; i++)
-		free(lc->names[i]);
-	free(lc->names);
-	lc->names = NULL;
-	lc->n_names = 0;
+	const struct d2s_node *items = d2s_get(doc->root, "items");
+	if (!items || items->type != D2S_SEQ)
+		return;
+	for (size_t i = 0; i < items->n; i++)
+		if (is_selected_deployment(items->kids[i], o))
+			fn(ctx, items->kids[i]);
 }

@@ -21,16 +21,20 @@ struct d2s_list_ctx {
 	struct d2s_val *(*pvc_template)(void *ctx, struct d2s_arena *a, const char *ns,
 					const char *claim, const char *volume);
 	enum d2s_svc_state (*service_state)(void *ctx, const char *ns, const char *name);
+	/** Called for each item converted, with its result (borrowed, valid
+	 *  during the call): the caller records the StatefulSet and its PVCs. */
+	void (*converted)(void *ctx, const struct d2s_convert_out *res);
 	void *ctx;
-	char **names;      /**< out: "ns/name" of converted items, owned */
-	size_t n_names;
 };
 
 /** Convert the Deployments among the `items` of List `doc`. Returns 1 with
  *  the new text in `out`, 0 when nothing changed, -1 on error (reported). */
 int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out);
-/** Free the result fields of `lc` (names). */
-void d2s_list_ctx_free(struct d2s_list_ctx *lc);
+
+/** The List items of `doc` that are apps/v1 Deployments selected by `o`
+ *  (flags, annotations): calls fn(ctx, item) for each. */
+void d2s_list_each_selected(const struct d2s_doc *doc, const struct d2s_options *o,
+			    void (*fn)(void *ctx, const struct d2s_node *item), void *ctx);
 
 /** Text of sequence item `item` shifted so that its content starts at
  *  column 0 (lines lose up to `*col` leading spaces). Appends to `out`;

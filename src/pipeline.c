@@ -36,10 +36,11 @@ struct ref_rec {
 	int pending;
 };
 
-struct dep_rec {
+struct dep_rec {         /* a Deployment or List waiting for a later PVC */
 	char *file;
 	size_t item;
 	long line;
+	int list;
 };
 
 struct svc_rec {
@@ -562,11 +563,13 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	return 0;
 }
 
-static int claims_known(struct d2s_pipeline *p, const struct d2s_doc *doc, const struct d2s_options *o,
+/* Every PVC that Deployment node `dep` mounts has been read (so the claim
+ * template can be built from it now). */
+static int claims_known(struct d2s_pipeline *p, const struct d2s_node *dep, const struct d2s_options *o,
 			const char *ns)
 {
 	size_t n;
-	const char **claims = d2s_deploy_claims(doc, o, &n);
+	const char **claims = d2s_deploy_claims(dep, o, &n);
 	int known = 1;
 	char key[512];
 	for (size_t i = 0; i < n; i++)
@@ -574,6 +577,18 @@ static int claims_known(struct d2s_pipeline *p, const struct d2s_doc *doc, const
 			known = 0;
 	free(claims);
 	return known;
+}
+
+/* Hold piece `pc` (a Deployment, or a List of them) back until the end of
+ * the input, when every PVC is known. */
+static void hold_until_end(struct d2s_pipeline *p, const struct d2s_piece *pc, int list)
+{
+	GROW(p->deps, p->n_deps);
+	struct dep_rec *d = &p->deps[p->n_deps++];
+	d->file = xstrdup(p->file);
+	d->line = pc->line;
+	d->list = list;
+	d->item = d2s_writer_pending(&p->w, pc->text, pc->len);
 }
 
 static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct ident *id)
@@ -616,13 +631,8 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, co
 	}
 	d2s_map_set(&p->deploys, key, DEP_CONVERTED);
 	check_progressive(p, key);
-	if (!claims_known(p, &p->doc, o, id->ns)) {
-		/* a PVC it mounts may come later: decide at the end */
-		GROW(p->deps, p->n_deps);
-		struct dep_rec *d = &p->deps[p->n_deps++];
-		d->file = xstrdup(p->file);
-		d->line = pc->line;
-		d->item = d2s_writer_pending(&p->w, pc->text, pc->len);
+	if (!claims_known(p, root, o, id->ns)) {
+		hold_until_end(p, pc, 0); /* a PVC it mounts may come later */
 	} else {
 		write_converted(p, &p->doc, pc->line, o, 0, 0);
 	}
@@ -631,28 +641,61 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, co
 
 /* ---------- kind: List ---------- */
 
-static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
+/* One Deployment item of a List was converted: record it like a standalone one. */
+static void list_item_converted(void *ctx, const struct d2s_convert_out *res)
+{
+	struct d2s_pipeline *p = ctx;
+	char key[512];
+	d2s_key(key, sizeof(key), res->ns, res->name);
+	d2s_map_set(&p->deploys, key, res->service.len ? DEP_CONVERTED : DEP_CONVERTED_NO_SERVICE);
+	for (size_t i = 0; i < res->n_absorbed; i++)
+		absorb(p, res->ns, res->absorbed[i], res->name);
+	check_progressive(p, key);
+	resolve_refs_to(p, key, 1);
+}
+
+static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long line, int pending,
+		       size_t item)
 {
 	struct d2s_buf out = {0};
 	struct d2s_list_ctx lc = {
-		.o = p->o, .diag = p->diag, .file = p->file, .line0 = pc->line,
-		.pvc_template = pvc_template, .service_state = service_state, .ctx = p,
+		.o = p->o, .diag = p->diag, .file = p->file, .line0 = line,
+		.pvc_template = pvc_template, .service_state = service_state,
+		.converted = list_item_converted, .ctx = p,
 	};
-	int rc = d2s_convert_list(&p->doc, &lc, &out);
+	int rc = d2s_convert_list(doc, &lc, &out);
 	if (rc < 0)
 		p->failed = 1;
-	if (rc > 0) {
+	if (pending)
+		d2s_writer_resolve(&p->w, item, rc > 0 ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
+	else if (rc > 0)
 		d2s_writer_raw(&p->w, out.data, out.len);
-		for (size_t i = 0; i < lc.n_names; i++) {
-			d2s_map_set(&p->deploys, lc.names[i], DEP_CONVERTED);
-			resolve_refs_to(p, lc.names[i], 1);
-			check_progressive(p, lc.names[i]);
-		}
-	} else {
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-	}
-	d2s_list_ctx_free(&lc);
+	else
+		d2s_writer_raw(&p->w, doc->text, doc->len);
 	d2s_buf_free(&out);
+}
+
+struct list_wait {
+	struct d2s_pipeline *p;
+	int wait;
+};
+
+static void item_waits(void *ctx, const struct d2s_node *item)
+{
+	struct list_wait *lw = ctx;
+	const struct ident id = identify(item);
+	if (!claims_known(lw->p, item, d2s_options_for(lw->p->o, id.name), id.ns))
+		lw->wait = 1;
+}
+
+static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
+{
+	struct list_wait lw = { .p = p };
+	d2s_list_each_selected(&p->doc, p->o, item_waits, &lw);
+	if (lw.wait)
+		hold_until_end(p, pc, 1); /* a PVC an item mounts may come later */
+	else
+		write_list(p, &p->doc, pc->line, 0, 0);
 }
 
 /* ---------- per piece ---------- */
@@ -946,7 +989,9 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 		char *text = d2s_writer_fetch(&p->w, d->item, &len);
 		p->file = d->file;
 		/* the tree lives in p->doc's arena, so aux may parse again meanwhile */
-		if (d2s_parse(p->aux, text, len, &p->doc) == 0 && p->doc.root) {
+		if (d2s_parse(p->aux, text, len, &p->doc) == 0 && p->doc.root && d->list) {
+			write_list(p, &p->doc, d->line, 1, d->item);
+		} else if (p->doc.root) {
 			struct ident id = identify(p->doc.root);
 			write_converted(p, &p->doc, d->line, d2s_options_for(p->o, id.name), 1, d->item);
 		} else {

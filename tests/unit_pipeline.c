@@ -353,6 +353,35 @@ static void list_items(void **state)
 	run_free(&r);
 }
 
+#define LIST_DEP "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n" \
+	"  kind: Deployment\n  metadata:\n    name: db\n  spec:\n    selector:\n      matchLabels:\n" \
+	"        app: db\n    template:\n      metadata:\n        labels:\n          app: db\n" \
+	"      spec:\n        containers:\n        - name: c\n          image: x\n" \
+	"          volumeMounts:\n          - name: store\n            mountPath: /s\n" \
+	"        volumes:\n        - name: store\n          persistentVolumeClaim:\n" \
+	"            claimName: store-pvc\n"
+
+/* A Deployment inside a List absorbs its PVC like a standalone one: the PVC
+ * is kept with helm.sh/resource-policy: keep and warned about, whether it
+ * comes before or after the List; a reference to it is retargeted. */
+static void list_item_absorbs_pvc(void **state)
+{
+	(void)state;
+	const char *inputs[] = { PVC LIST_DEP HPA("db"), LIST_DEP HPA("db") PVC };
+	for (size_t i = 0; i < 2; i++) {
+		struct run r;
+		RUN(&r, inputs[i], "log-file=/dev/null");
+		assert_int_equal(r.rc, 0);
+		assert_has(r.out, "    volumeClaimTemplates:\n    - metadata:\n        name: store\n");
+		assert_lacks(r.out, "claimName: store-pvc");
+		assert_has(r.out, "  annotations:\n    helm.sh/resource-policy: keep\n");
+		assert_has(r.err, "PersistentVolumeClaim store-pvc: now replaced by per-pod claims of "
+			   "StatefulSet db");
+		assert_has(r.out, "    kind: StatefulSet\n    name: db\n");
+		run_free(&r);
+	}
+}
+
 static void generated_service_keeps_source(void **state)
 {
 	(void)state;
@@ -388,6 +417,7 @@ int main(void)
 		cmocka_unit_test(passthrough_bytes),
 		cmocka_unit_test(idempotent),
 		cmocka_unit_test(list_items),
+		cmocka_unit_test(list_item_absorbs_pvc),
 		cmocka_unit_test(generated_service_keeps_source),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
