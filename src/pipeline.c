@@ -358,8 +358,9 @@ static void svc_conflict(struct d2s_pipeline *p, const struct d2s_where *w, cons
 {
 	if (headless && written)
 		d2s_report(p->diag, D2S_ERROR, w, "a headless Service of this name was already generated "
-			   "for StatefulSet %s (this Service comes more than 1 MiB after it): move this "
-			   "Service before the Deployment, or pass --no-headless-service", deployment);
+			   "for StatefulSet %s and written (a generated Service waits for at most 1 MiB of "
+			   "output, one inside a List does not wait): move this Service before the "
+			   "Deployment, or pass --no-headless-service", deployment);
 	else
 		d2s_report(p->diag, D2S_ERROR, w, "StatefulSet %s needs a headless Service of this name, "
 			   "but this Service is not headless (clusterIP is immutable): choose another "
