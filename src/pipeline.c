@@ -353,9 +353,16 @@ static int generated_name_of(const struct d2s_pipeline *p, const char *ns, const
 	return 0;
 }
 
+/* An index key "ns/name" as messages show it: "name" when ns is empty. */
+static const char *shown(const char *key)
+{
+	return key[0] == '/' ? key + 1 : key;
+}
+
 static void svc_conflict(struct d2s_pipeline *p, const struct d2s_where *w, const char *deployment,
 			 int headless, int written)
 {
+	deployment = shown(deployment);
 	if (headless && written)
 		d2s_report(p->diag, D2S_ERROR, w, "a headless Service of this name was already generated "
 			   "for StatefulSet %s and written (a generated Service waits for at most 1 MiB of "
@@ -405,7 +412,7 @@ static void on_service(struct d2s_pipeline *p, const struct d2s_node *root, cons
 		}
 		d2s_writer_resolve(&p->w, s->item, D2S_DROP, NULL, 0);
 		d2s_report(p->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
-			   "input: used instead of a generated one", s->deployment);
+			   "input: used instead of a generated one", shown(s->deployment));
 		return;
 	}
 	char dkey[512];
@@ -480,7 +487,7 @@ static void check_progressive(struct d2s_pipeline *p, const char *key)
 				       .ns = g->ns, .name = g->name };
 		d2s_report(p->diag, D2S_ERROR, &w, "points at Deployment %s, which is converted to a "
 			   "StatefulSet; %s cannot manage a StatefulSet: --exclude %s, or drop the %s",
-			   key, g->kind, strchr(key, '/') + 1, g->kind);
+			   shown(key), g->kind, strchr(key, '/') + 1, g->kind);
 		p->failed = 1;
 	}
 }

@@ -178,13 +178,13 @@ static void rollout_is_error(void **state)
 		"  workloadRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n"
 		DEP("web", "", ""), "quiet");
 	assert_int_equal(r.rc, 1);
-	assert_has(r.err, "Rollout ro: points at Deployment /web");
+	assert_has(r.err, "Rollout ro: points at Deployment web,");
 	run_free(&r);
 	RUN(&r, DEP("web", "", "") "---\napiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata:\n"
 		"  name: ca\nspec:\n  targetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n",
 	    "quiet");
 	assert_int_equal(r.rc, 1);
-	assert_has(r.err, "Canary ca: points at Deployment /web");
+	assert_has(r.err, "Canary ca: points at Deployment web,");
 	run_free(&r);
 }
 
@@ -239,7 +239,7 @@ static void service_after_the_window(void **state)
 	struct run r;
 	RUN(&r, in.data, "quiet");
 	assert_int_equal(r.rc, 1);
-	assert_has(r.err, "already generated for StatefulSet /web");
+	assert_has(r.err, "already generated for StatefulSet web and written");
 	run_free(&r);
 	/* a non-headless one is reported too */
 	char *at = strstr(in.data, "  clusterIP: None\n");
