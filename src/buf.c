@@ -77,6 +77,20 @@ void d2s_buf_free(struct d2s_buf *b)
 	b->len = b->cap = 0;
 }
 
+int d2s_buf_read_file(struct d2s_buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		d2s_buf_add(b, chunk, n);
+	int rc = ferror(f) ? -1 : 0;
+	fclose(f);
+	return rc;
+}
+
 char *d2s_buf_take(struct d2s_buf *b)
 {
 	char *s = b->data ? b->data : d2s_check_alloc(calloc(1, 1));

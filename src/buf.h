@@ -32,6 +32,9 @@ void d2s_buf_free(struct d2s_buf *b);
 /** Detach the bytes: the caller owns and frees the returned string
  *  (never NULL); the buffer is left empty. */
 char *d2s_buf_take(struct d2s_buf *b);
+/** Append the whole file at `path` to `b`. Returns 0, or -1 with errno set
+ *  when it cannot be opened or read (`b` may then hold part of it). */
+int d2s_buf_read_file(struct d2s_buf *b, const char *path);
 
 /** A bump allocator: many small allocations freed at once. */
 struct d2s_arena {

@@ -461,17 +461,12 @@ int d2s_config_load_text(struct d2s_options *o, const char *text, size_t len, co
 
 int d2s_config_load_file(struct d2s_options *o, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	struct d2s_buf b = {0};
+	if (d2s_buf_read_file(&b, path)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		d2s_buf_free(&b);
 		return -1;
 	}
-	struct d2s_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		d2s_buf_add(&b, chunk, n);
-	fclose(f);
 	int rc = d2s_config_load_text(o, b.data ? b.data : "", b.len, path, err, errlen);
 	d2s_buf_free(&b);
 	return rc;

@@ -201,6 +201,26 @@ static void put_leaf(struct d2s_buf *b, const struct d2s_val *c, const struct d2
 }
 
 static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
+			    const struct d2s_layout *l, int first_inline);
+
+/* The value after "key:" of a key at column `col`: " scalar", or a line
+ * break and a block collection; then the line break. */
+static void put_value(struct d2s_buf *b, const struct d2s_val *v, int col,
+		      const struct d2s_layout *l)
+{
+	if (v->type == D2S_V_MAP && v->n) {
+		d2s_buf_puts(b, l->nl);
+		render_pairs_at(b, v, col + l->indent, l, 0);
+	} else if (v->type == D2S_V_SEQ && v->n) {
+		d2s_buf_puts(b, l->nl);
+		render_items(b, v, col + l->seq_indent, l);
+	} else {
+		d2s_buf_puts(b, " ");
+		put_leaf(b, v, l);
+	}
+}
+
+static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
 			    const struct d2s_layout *l, int first_inline)
 {
 	for (size_t i = 0; i < v->n; i++) {
@@ -208,17 +228,7 @@ static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
 			d2s_buf_fill(b, ' ', (size_t)col);
 		put_key(b, v->keys[i]);
 		d2s_buf_puts(b, ":");
-		const struct d2s_val *c = v->kids[i];
-		if (c->type == D2S_V_MAP && c->n) {
-			d2s_buf_puts(b, l->nl);
-			render_pairs_at(b, c, col + l->indent, l, 0);
-		} else if (c->type == D2S_V_SEQ && c->n) {
-			d2s_buf_puts(b, l->nl);
-			render_items(b, c, col + l->seq_indent, l);
-		} else {
-			d2s_buf_puts(b, " ");
-			put_leaf(b, c, l);
-		}
+		put_value(b, v->kids[i], col, l);
 	}
 }
 
@@ -594,22 +604,12 @@ static const struct d2s_node *block_key_of(const struct d2s_node *n)
 	return NULL;
 }
 
-/* Render `v` as the value after "key:" at column `col`: " scalar", or a
- * line break and a block collection. No final line break: the one that
- * ended the replaced value ends it. */
+/* put_value without the final line break: the one that ended the replaced
+ * value ends it. */
 static void render_value(struct d2s_buf *b, const struct d2s_val *v, int col,
 			 const struct d2s_layout *l)
 {
-	if (v->type == D2S_V_MAP && v->n) {
-		d2s_buf_puts(b, l->nl);
-		render_pairs_at(b, v, col + l->indent, l, 0);
-	} else if (v->type == D2S_V_SEQ && v->n) {
-		d2s_buf_puts(b, l->nl);
-		render_items(b, v, col + l->seq_indent, l);
-	} else {
-		d2s_buf_puts(b, " ");
-		put_leaf(b, v, l);
-	}
+	put_value(b, v, col, l);
 	size_t nl = strlen(l->nl);
 	if (b->len >= nl)
 		b->len -= nl;

@@ -71,17 +71,13 @@ static void single_quoted_folding(void **state)
 
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
 	struct d2s_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		d2s_buf_add(&b, chunk, n);
-	fclose(f);
+	if (d2s_buf_read_file(&b, path)) {
+		d2s_buf_free(&b);
+		return NULL;
+	}
 	*len = b.len;
-	return b.data ? d2s_buf_take(&b) : strdup("");
+	return d2s_buf_take(&b);
 }
 
 /* A scalar value in test.event's escaping. */
