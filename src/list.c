@@ -125,29 +125,8 @@ static int is_selected_deployment(const struct d2s_node *it, const struct d2s_op
 	if (!d2s_is(d2s_get(it, "kind"), "Deployment") || !d2s_is(d2s_get(it, "apiVersion"), "apps/v1"))
 		return 0;
 	const struct d2s_node *meta = d2s_get(it, "metadata");
-	const char *name = d2s_get_str(meta, "name");
-	if (!name)
-		return 0;
-	const struct d2s_options *o = d2s_options_for(base, name);
-	struct d2s_kv labels = {0}, ann = {0};
-	const struct d2s_node *l = d2s_get(meta, "labels"), *a = d2s_get(meta, "annotations");
-	const char *lk[64], *lv[64], *ak[64], *av[64];
-	labels.keys = lk;
-	labels.vals = lv;
-	ann.keys = ak;
-	ann.vals = av;
-	for (size_t i = 0; l && l->type == D2S_MAP && i < l->n && labels.n < 64; i++)
-		if (d2s_str(l->kids[2 * i]) && d2s_str(l->kids[2 * i + 1])) {
-			lk[labels.n] = l->kids[2 * i]->value;
-			lv[labels.n++] = l->kids[2 * i + 1]->value;
-		}
-	for (size_t i = 0; a && a->type == D2S_MAP && i < a->n && ann.n < 64; i++)
-		if (d2s_str(a->kids[2 * i]) && d2s_str(a->kids[2 * i + 1])) {
-			ak[ann.n] = a->kids[2 * i]->value;
-			av[ann.n++] = a->kids[2 * i + 1]->value;
-		}
 	const char *why;
-	return d2s_select(o, name, &labels, &ann, &why);
+	return d2s_select_meta(d2s_options_for(base, d2s_get_str(meta, "name")), meta, &why);
 }
 
 int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out)

@@ -151,28 +151,6 @@ static struct d2s_where where_of(struct d2s_pipeline *p, const struct ident *id,
 	return w;
 }
 
-static void kv_of(const struct d2s_node *m, struct d2s_kv *kv)
-{
-	memset(kv, 0, sizeof(*kv));
-	if (!m || m->type != D2S_MAP)
-		return;
-	kv->keys = d2s_check_alloc(calloc(m->n + 1, sizeof(char *)));
-	kv->vals = d2s_check_alloc(calloc(m->n + 1, sizeof(char *)));
-	for (size_t i = 0; i < m->n; i++) {
-		const char *k = d2s_str(m->kids[2 * i]), *v = d2s_str(m->kids[2 * i + 1]);
-		if (k && v) {
-			kv->keys[kv->n] = k;
-			kv->vals[kv->n++] = v;
-		}
-	}
-}
-
-static void kv_free(struct d2s_kv *kv)
-{
-	free(kv->keys);
-	free(kv->vals);
-}
-
 /* ---------- PVCs (DESIGN §3.4) ---------- */
 
 /* ---------- the flow-style fallback ---------- */
@@ -617,14 +595,8 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, co
 		return;
 	}
 	const struct d2s_options *o = d2s_options_for(p->o, id->name);
-	const struct d2s_node *meta = d2s_get(root, "metadata");
-	struct d2s_kv labels, ann;
-	kv_of(d2s_get(meta, "labels"), &labels);
-	kv_of(d2s_get(meta, "annotations"), &ann);
 	const char *why = NULL;
-	int sel = id->name && d2s_select(o, id->name, &labels, &ann, &why);
-	kv_free(&labels);
-	kv_free(&ann);
+	int sel = d2s_select_meta(o, d2s_get(root, "metadata"), &why);
 	char key[512];
 	d2s_key(key, sizeof(key), id->ns, id->name);
 	if (!sel) {

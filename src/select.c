@@ -2,6 +2,7 @@
 #include "select.h"
 #include "buf.h"
 #include "options.h"
+#include "tree.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
@@ -254,4 +255,39 @@ int d2s_select(const struct d2s_options *o, const char *name, const struct d2s_k
 		}
 	}
 	return 1;
+}
+
+/* The string pairs of mapping `m` (pointers into the tree). */
+static void kv_of(const struct d2s_node *m, struct d2s_kv *kv)
+{
+	memset(kv, 0, sizeof(*kv));
+	if (!m || m->type != D2S_MAP)
+		return;
+	kv->keys = d2s_check_alloc(calloc(m->n + 1, sizeof(char *)));
+	kv->vals = d2s_check_alloc(calloc(m->n + 1, sizeof(char *)));
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = d2s_str(m->kids[2 * i]), *v = d2s_str(m->kids[2 * i + 1]);
+		if (k && v) {
+			kv->keys[kv->n] = k;
+			kv->vals[kv->n++] = v;
+		}
+	}
+}
+
+int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, const char **why)
+{
+	const char *name = d2s_get_str(meta, "name");
+	if (!name) {
+		*why = "no metadata.name";
+		return 0;
+	}
+	struct d2s_kv labels, ann;
+	kv_of(d2s_get(meta, "labels"), &labels);
+	kv_of(d2s_get(meta, "annotations"), &ann);
+	int sel = d2s_select(o, name, &labels, &ann, why);
+	free(labels.keys);
+	free(labels.vals);
+	free(ann.keys);
+	free(ann.vals);
+	return sel;
 }

@@ -50,4 +50,10 @@ struct d2s_kv {
 int d2s_select(const struct d2s_options *o, const char *name, const struct d2s_kv *labels,
 	       const struct d2s_kv *annotations, const char **why);
 
+struct d2s_node;
+/** d2s_select for the object whose `metadata` node is `meta`: its name,
+ *  labels and annotations (string pairs only) are read from the tree.
+ *  0 when it has no name. */
+int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, const char **why);
+
 #endif
