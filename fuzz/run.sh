@@ -13,13 +13,14 @@ FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_G
 LIBS="$(pkg-config --libs libfyaml) -pthread"
 SRC=$(ls src/*.c | grep -v main.c)
 status=0
-for t in stream options selector; do
+for t in stream krm options selector; do
 	clang $FLAGS fuzz/fuzz_$t.c $SRC -o "$OUT/fuzz_$t" $LIBS || exit 1
 	seeds="$OUT/corpus-$t"
 	mkdir -p "$seeds"
 	case $t in
 	stream) cp testdata/golden/*/in.yaml testdata/demo/*.yaml "$seeds"/ 2>/dev/null
 		[ -d ../shared/corpus ] && for f in ../shared/corpus/*.yaml; do head -c 20000 "$f" > "$seeds/$(basename "$f")"; done ;;
+	krm) cp testdata/krm/*.yaml "$seeds"/ ;;
 	options) printf 'pod-management-policy=Parallel\nvolume-claim-template=name=d,mountPath=/d,size=1Gi,accessModes=ReadWriteOnce\npvc-retention-policy=whenDeleted=Delete\nmax-unavailable=50%%\nservice-name={name}-x\n' > "$seeds/seed1" ;;
 	selector) printf 'a=b,c!=d,e in (x,y),f,!g\na=b\ne=x\nf=1\n' > "$seeds/seed1" ;;
 	esac

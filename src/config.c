@@ -1,5 +1,6 @@
 /* config.c - StatefulSetConversion / ConfigMap -> options (see config.h). */
 #include "config.h"
+#include "reader.h"
 #include "buf.h"
 
 #include <errno.h>
@@ -441,16 +442,19 @@ int d2s_config_load_text(struct d2s_options *o, const char *text, size_t len, co
 		return -1;
 	int rc = -1;
 	char msg[600];
+	long line, col;
 	const struct d2s_node *at = NULL;
-	if (d2s_parse(p, text, len, &doc)) {
+	if (d2s_text_check(text, len, msg, sizeof(msg), &line, &col)) {
+		snprintf(err, errlen, "%s:%ld:%ld: %s", name, line, col, msg);
+	} else if (d2s_parse(p, text, len, &doc)) {
 		snprintf(err, errlen, "%s:%ld:%ld: invalid YAML: %s", name, doc.err_line, doc.err_col, doc.err_msg);
 	} else if (doc.n_docs != 1) {
 		snprintf(err, errlen, "%s: want exactly one StatefulSetConversion document", name);
 	} else if (d2s_config_apply(o, doc.root, msg, sizeof(msg), &at)) {
-		long l = 1, col = 1;
+		line = col = 1;
 		if (at)
-			d2s_linecol(text, at->start, &l, &col);
-		snprintf(err, errlen, "%s:%ld:%ld: %s", name, l, col, msg);
+			d2s_linecol(text, at->start, &line, &col);
+		snprintf(err, errlen, "%s:%ld:%ld: %s", name, line, col, msg);
 	} else {
 		rc = 0;
 	}

@@ -176,7 +176,11 @@ int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_optio
 	char *conv = NULL;
 	size_t conv_len = 0;
 	int rc = -1;
-	if (!p || d2s_parse(p, text, len, &doc) || !doc.root ||
+	char msg[256];
+	long line, col;
+	/* a text the stream reader rejects is left to it: it says why */
+	if (d2s_text_check(text, len, msg, sizeof(msg), &line, &col) ||
+	    !p || d2s_parse(p, text, len, &doc) || !doc.root ||
 	    !d2s_is(d2s_get(doc.root, "kind"), "ResourceList"))
 		goto done;
 	rc = 1;

@@ -481,3 +481,21 @@ ssize_t d2s_reader_stream(struct d2s_reader *r, void *dst, size_t max)
 			return -1;
 	}
 }
+
+int d2s_text_check(const char *text, size_t len, char *msg, size_t n, long *line, long *col)
+{
+	struct d2s_reader *r = d2s_reader_new_mem(text, len, "");
+	if (!r) {
+		snprintf(msg, n, "out of memory");
+		*line = *col = 1;
+		return -1;
+	}
+	struct d2s_piece pc;
+	int rc;
+	while ((rc = d2s_reader_next(r, &pc, 0)) == 1)
+		;
+	if (rc < 0)
+		snprintf(msg, n, "%s", d2s_reader_error(r, line, col));
+	d2s_reader_free(r);
+	return rc < 0 ? -1 : 0;
+}

@@ -59,6 +59,12 @@ ssize_t d2s_reader_stream(struct d2s_reader *r, void *dst, size_t max);
 /** The last input error: message and 1-based position. */
 const char *d2s_reader_error(const struct d2s_reader *r, long *line, long *col);
 
+/** Check a whole text held in memory the way the reader checks a stream
+ *  (NUL bytes, malformed UTF-8: libfyaml 0.7.12 ends the stream silently
+ *  at some and never returns on others). Returns 0, or -1 with the message
+ *  in msg (size n) and the 1-based position of the first bad byte. */
+int d2s_text_check(const char *text, size_t len, char *msg, size_t n, long *line, long *col);
+
 /** Input name given at creation. */
 const char *d2s_reader_name(const struct d2s_reader *r);
 

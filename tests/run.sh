@@ -29,11 +29,12 @@ for t in tests/unit_*.c; do
 done
 
 # fuzz targets replayed on kept crash inputs and the golden inputs (no libFuzzer needed)
-for t in stream options selector; do
+for t in stream krm options selector; do
 	exe="$BUILD/replay_$t"
 	if $CC -std=c11 -D_GNU_SOURCE -g -O1 $SAN -Isrc -Ifuzz $FY_CFLAGS fuzz/fuzz_$t.c fuzz/driver.c \
 		"$BUILD/libdeploy2sts.a" -o "$exe" $FY_LIBS; then
-		"$exe" $(ls fuzz/regressions/$t/* 2>/dev/null) testdata/golden/*/in.yaml testdata/golden/*/args 2>/dev/null
+		"$exe" $(ls fuzz/regressions/$t/* 2>/dev/null) testdata/golden/*/in.yaml testdata/golden/*/args \
+			testdata/krm/*.yaml 2>/dev/null
 		note $? "fuzz-replay-$t"
 	else
 		note 1 "fuzz-replay-$t(build)"

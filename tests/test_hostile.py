@@ -59,6 +59,16 @@ def main():
     expect_error("truncated UTF-8 at end", DEPLOY + b"# \xe2\x82")
     expect_error("overlong UTF-8", b"a: \xc0\xaf\n")
     expect_error("UTF-16 input", "a: 1\n".encode("utf-16"))
+    # libfyaml 0.7.12 never returns on "%" + a bad byte: the KRM and --config
+    # readers check the text first, as the stream reader does
+    expect_error("invalid UTF-8 in a ResourceList (KRM)",
+                 b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n%\x95", b":3:2:")
+    with tempfile.NamedTemporaryFile(suffix=".yaml") as cfg:
+        cfg.write(b"apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\n%\x95")
+        cfg.flush()
+        p, _ = run(b"a: 1\n", ["--config", cfg.name], timeout=10)
+        case("invalid UTF-8 in --config: exit 2 with position", p.returncode == 2 and
+             (cfg.name.encode() + b":3:2: invalid UTF-8") in p.stderr, "exit %d %r" % (p.returncode, p.stderr[:300]))
     p = expect_converted("BOM then a Deployment", b"\xef\xbb\xbf" + DEPLOY)
     case("BOM kept", p.stdout.startswith(b"\xef\xbb\xbf"))
     expect_same("BOM alone passes", b"\xef\xbb\xbf# c\na: 1\n")
