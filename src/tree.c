@@ -1,5 +1,6 @@
 /* tree.c - read stage: libfyaml events -> span tree (see tree.h). */
 #include "tree.h"
+#include "scalar.h"
 
 #include <libfyaml.h>
 #include <stdarg.h>
@@ -190,48 +191,47 @@ static void take_error(struct d2s_parser *p, struct d2s_doc *doc)
 	}
 }
 
-static int is_blank(char c)
+/* Column of offset `off` (bytes from its line start). */
+static int column_of(const char *t, size_t off)
 {
-	return c == ' ' || c == '\t';
+	size_t i = off;
+	while (i > 0 && t[i - 1] != '\n' && t[i - 1] != '\r')
+		i--;
+	return (int)(off - i);
 }
 
-/* The value of a single-quoted scalar whose content (between the quotes) is
- * s[0..n), written into the arena: '' is one quote, and line breaks fold as
- * YAML 1.2.2 §7.3.2 and §6.5 say (blanks around a break are dropped; one
- * break is a space, k > 1 breaks are k-1 newlines). libfyaml 0.7.12 gets
- * runs of '' wrong and leaks on them (`'a''''b'` reads as a''' and the
- * atom iterator's chunk array is lost: pantoniou/libfyaml#233). */
-static char *single_quoted_value(struct d2s_arena *a, const char *s, size_t n, size_t *len)
+/* Quoted scalar spans start and end with their quote. */
+static int quoted_span(const struct d2s_node *n, const char *t)
 {
-	char *out = d2s_arena_alloc(a, n + 1); /* the value is never longer */
-	size_t o = 0, line = 0, i = 0;
-	while (i < n) {
-		if (s[i] != '\n' && s[i] != '\r') {
-			out[o++] = s[i];
-			i += s[i] == '\'' ? 2 : 1;
-			continue;
-		}
-		while (o > line && is_blank(out[o - 1]))
-			o--;
-		size_t breaks = 0;
-		while (i < n && (s[i] == '\n' || s[i] == '\r')) {
-			i += s[i] == '\r' && i + 1 < n && s[i + 1] == '\n' ? 2 : 1;
-			breaks++;
-			while (i < n && is_blank(s[i]))
-				i++;
-		}
-		if (breaks == 1)
-			out[o++] = ' ';
-		for (; breaks > 1; breaks--)
-			out[o++] = '\n';
-		line = o;
+	char q = n->style == D2S_SINGLE ? '\'' : '"';
+	return n->end >= n->start + 2 && t[n->start] == q && t[n->end - 1] == q;
+}
+
+/* The value of scalar `n`, decoded from its span by scalar.c; NULL when
+ * the span is not what the style needs (then libfyaml is asked). */
+static char *value_from_text(struct d2s_parser *p, struct d2s_doc *doc, struct d2s_node *n,
+			     size_t last_end, size_t *len)
+{
+	const char *t = doc->text;
+	switch (n->style) {
+	case D2S_PLAIN:
+		return d2s_flow_scalar_value(&doc->arena, t, n->start, n->end, n->style, len);
+	case D2S_SINGLE:
+	case D2S_DOUBLE:
+		if (!quoted_span(n, t))
+			return NULL;
+		return d2s_flow_scalar_value(&doc->arena, t, n->start, n->end, n->style, len);
+	case D2S_LITERAL:
+	case D2S_FOLDED:
+		return d2s_block_scalar_value(&doc->arena, t, doc->len, last_end, n->start,
+					      p->depth ? column_of(t, p->open[p->depth - 1]->start) : -1,
+					      len);
 	}
-	out[o] = '\0';
-	*len = o;
-	return out;
+	return NULL;
 }
 
-static struct d2s_node *node_for_event(struct d2s_doc *doc, struct fy_event *e, size_t last_end)
+static struct d2s_node *node_for_event(struct d2s_parser *p, struct d2s_doc *doc, struct fy_event *e,
+				       size_t last_end)
 {
 	struct d2s_node *n = NULL;
 	const struct fy_mark *s = fy_event_start_mark(e);
@@ -246,23 +246,17 @@ static struct d2s_node *node_for_event(struct d2s_doc *doc, struct fy_event *e, 
 		if (n->style == D2S_PLAIN && n->end > n->start &&
 		    !memchr(doc->text + n->start, '\n', n->end - n->start) &&
 		    !memchr(doc->text + n->start, '\r', n->end - n->start)) {
-			/* a one-line plain scalar is its own text: no need to ask libfyaml */
-			t = doc->text + n->start;
-			len = n->end - n->start;
-		} else if (n->style == D2S_SINGLE && n->end >= n->start + 2 &&
-			   doc->text[n->start] == '\'' && doc->text[n->end - 1] == '\'') {
-			n->value = single_quoted_value(&doc->arena, doc->text + n->start + 1,
-						       n->end - n->start - 2, &n->len);
-			return n;
+			/* a one-line plain scalar is its own text */
+			n->value = d2s_arena_strndup(&doc->arena, doc->text + n->start, n->end - n->start);
+			n->len = n->end - n->start;
+		} else if (s && (n->value = value_from_text(p, doc, n, last_end, &n->len)) != NULL) {
+			/* decoded from the text */
 		} else {
+			/* no usable span: ask libfyaml (see scalar.h for why not always) */
 			t = e->scalar.value ? fy_token_get_text(e->scalar.value, &len) : NULL;
+			n->value = d2s_arena_strndup(&doc->arena, t ? t : "", t ? len : 0);
+			n->len = t ? len : 0;
 		}
-		if (!t) {
-			t = "";
-			len = 0;
-		}
-		n->value = d2s_arena_strndup(&doc->arena, t, len);
-		n->len = len;
 		n->null_empty = n->style == D2S_PLAIN && n->start == n->end;
 		return n;
 	case FYET_ALIAS:
@@ -332,7 +326,7 @@ int d2s_parse_lazy(struct d2s_parser *p, const char *text, size_t len, struct d2
 			fy_parser_event_free(p->fyp, e);
 			continue;
 		}
-		struct d2s_node *n = node_for_event(doc, e, last_end);
+		struct d2s_node *n = node_for_event(p, doc, e, last_end);
 		if (n && want && doc->n_docs == 1 && is_root_kind(p, n) && !want(n->value)) {
 			doc->skipped = 1; /* check the rest, build nothing */
 			fy_parser_event_free(p->fyp, e);
