@@ -3,6 +3,7 @@
 #include "scalar.h"
 
 #include <libfyaml.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,8 +42,46 @@ struct fy_parser *d2s_fy_parser_new(struct fy_diag **diag)
 	return fyp;
 }
 
+/* libfyaml 0.7.12 frees a simple key twice when it reports this error
+ * inside an explicit key (`? a:<TAB>>`; pantoniou/libfyaml#57), so
+ * destroying that parser crashes. Such parsers are kept, reachable from
+ * this list, until the process ends: a few KiB per bad document. */
+#define DOUBLE_FREE_ERROR "cannot use tab for indentation of block entry"
+
+struct kept_parser {
+	struct fy_parser *fyp;
+	struct fy_diag *diag;
+	struct kept_parser *next;
+};
+static struct kept_parser *kept_parsers;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int unsafe_to_destroy(struct fy_parser *fyp, struct fy_diag *diag)
+{
+	if (!fyp || !diag || !fy_parser_get_stream_error(fyp))
+		return 0;
+	void *it = NULL;
+	struct fy_diag_error *err;
+	while ((err = fy_diag_errors_iterate(diag, &it)) != NULL)
+		if (err->msg && strstr(err->msg, DOUBLE_FREE_ERROR))
+			return 1;
+	return 0;
+}
+
 void d2s_fy_parser_free(struct fy_parser *fyp, struct fy_diag *diag)
 {
+	if (unsafe_to_destroy(fyp, diag)) {
+		struct kept_parser *k = malloc(sizeof(*k));
+		if (k) {
+			k->fyp = fyp;
+			k->diag = diag;
+			pthread_mutex_lock(&kept_lock);
+			k->next = kept_parsers;
+			kept_parsers = k;
+			pthread_mutex_unlock(&kept_lock);
+		}
+		return;
+	}
 	if (fyp)
 		fy_parser_destroy(fyp);
 	if (diag)

@@ -61,7 +61,9 @@ struct fy_diag;
  *  stream errors reads past a buffer). Sets *diag; free both with
  *  d2s_fy_parser_free. NULL on out of memory. */
 struct fy_parser *d2s_fy_parser_new(struct fy_diag **diag);
-/** Free what d2s_fy_parser_new made (NULLs are fine). */
+/** Free what d2s_fy_parser_new made (NULLs are fine). A parser that hit
+ *  libfyaml 0.7.12's double free (pantoniou/libfyaml#57) is kept instead,
+ *  reachable until the process ends, because destroying it crashes. */
 void d2s_fy_parser_free(struct fy_parser *fyp, struct fy_diag *diag);
 /** The first error collected in `diag`: 1-based line and column (1 when
  *  unknown) and its message, written into msg (size n). */

@@ -59,6 +59,11 @@ def main():
     expect_error("truncated UTF-8 at end", DEPLOY + b"# \xe2\x82")
     expect_error("overlong UTF-8", b"a: \xc0\xaf\n")
     expect_error("UTF-16 input", "a: 1\n".encode("utf-16"))
+    # libfyaml 0.7.12 frees a simple key twice on this error and crashes
+    # when its parser is destroyed (pantoniou/libfyaml#57)
+    expect_error("tab before a block indicator in an explicit key", b"? a:\t>\n", b":1:5:")
+    expect_error("... the same inside a Deployment",
+                 DEPLOY + b"  extra:\n    ? a:\t|\n", b"invalid YAML")
     # libfyaml 0.7.12 never returns on "%" + a bad byte: the KRM and --config
     # readers check the text first, as the stream reader does
     expect_error("invalid UTF-8 in a ResourceList (KRM)",
