@@ -171,9 +171,13 @@ static size_t to_eol(const char *t, size_t end, size_t i)
 	return i;
 }
 
+#define BOM "\xEF\xBB\xBF"
+
+/* t[i] starts a line (a byte order mark before it at the text start does
+ * not count). */
 static int at_line_start(const char *t, size_t i)
 {
-	return i == 0 || is_break(t[i - 1]);
+	return i == 0 || is_break(t[i - 1]) || (i == 3 && !memcmp(t, BOM, 3));
 }
 
 /* The last block scalar header in t[from, start): between it and `from`
@@ -191,9 +195,10 @@ static int find_header(const char *t, size_t from, size_t start, struct header *
 			i++;
 		} else if (c == '#' || (c == '%' && at_line_start(t, i))) {
 			i = to_eol(t, start, i);
-		} else if ((c == '-' || c == '.') && at_line_start(t, i) && i + 3 <= start &&
-			   t[i + 1] == c && t[i + 2] == c) {
-			i += 3;
+		} else if ((i == 0 && start >= 3 && !memcmp(t, BOM, 3)) ||
+			   ((c == '-' || c == '.') && at_line_start(t, i) && i + 3 <= start &&
+			    t[i + 1] == c && t[i + 2] == c)) {
+			i += 3; /* byte order mark, --- or ... */
 		} else if (c == '!' || c == '&') {
 			while (i < start && !is_blank(t[i]) && !is_break(t[i]))
 				i++;

@@ -230,6 +230,13 @@ static void take_error(struct d2s_parser *p, struct d2s_doc *doc)
 	}
 }
 
+static unsigned long value_fallbacks;
+
+unsigned long d2s_value_fallbacks(void)
+{
+	return __atomic_load_n(&value_fallbacks, __ATOMIC_RELAXED);
+}
+
 /* Column of offset `off` (bytes from its line start). */
 static int column_of(const char *t, size_t off)
 {
@@ -290,8 +297,12 @@ static struct d2s_node *node_for_event(struct d2s_parser *p, struct d2s_doc *doc
 			n->len = n->end - n->start;
 		} else if (s && (n->value = value_from_text(p, doc, n, last_end, &n->len)) != NULL) {
 			/* decoded from the text */
+		} else if (!s && n->style == D2S_PLAIN) {
+			n->value = d2s_arena_strndup(&doc->arena, "", 0); /* empty: no marks */
+			n->len = 0;
 		} else {
 			/* no usable span: ask libfyaml (see scalar.h for why not always) */
+			__atomic_add_fetch(&value_fallbacks, 1, __ATOMIC_RELAXED);
 			t = e->scalar.value ? fy_token_get_text(e->scalar.value, &len) : NULL;
 			n->value = d2s_arena_strndup(&doc->arena, t ? t : "", t ? len : 0);
 			n->len = t ? len : 0;

@@ -71,6 +71,7 @@ static void double_quoted_escapes(void **state)
 static void plain_and_block_scalars(void **state)
 {
 	(void)state;
+	ASSERT_K("k:\n", "");
 	ASSERT_K("k: one\r  two\r\r  three\r", "one two\nthree");
 	ASSERT_K("k: |\n  a\n   b\n\n  c\n\nz: 1\n", "a\n b\n\nc\n");
 	ASSERT_K("k: >-\n  a\n  b\n\n  c\n    d\n  e\n", "a b\nc\n  d\ne");
@@ -78,6 +79,22 @@ static void plain_and_block_scalars(void **state)
 	ASSERT_K("k: !!str |2\n    a\n   b\n", "  a\n b\n");
 	/* lone CR breaks (libfyaml 0.7.12 leaks on such block scalars) */
 	ASSERT_K("k: >\r  y\r\r\r\r\r\r\r\r\r\r  z\r", "y\n\n\n\n\n\n\n\n\nz\n");
+}
+
+/* A block scalar at the root, after a byte order mark and `---`. */
+static void root_block_scalar_after_bom(void **state)
+{
+	(void)state;
+	static const char text[] = "\xef\xbb\xbf--- >\n a\n b\n";
+	struct d2s_parser *p = d2s_parser_new();
+	struct d2s_doc doc = {0};
+	unsigned long before = d2s_value_fallbacks();
+	assert_int_equal(d2s_parse(p, text, sizeof(text) - 1, &doc), 0);
+	assert_non_null(doc.root);
+	assert_string_equal(doc.root->value, "a b\n");
+	assert_int_equal(d2s_value_fallbacks(), before);
+	d2s_doc_free(&doc);
+	d2s_parser_free(p);
 }
 
 static void single_quoted_folding(void **state)
@@ -241,7 +258,9 @@ static void yaml_test_suite_values(void **state)
 	int compared = 0;
 	int bad = walk(p, SUITE, &compared);
 	d2s_parser_free(p);
-	printf("yaml-test-suite values: %d of %d valid cases differ\n", bad, compared);
+	printf("yaml-test-suite values: %d of %d valid cases differ, %lu values asked from libfyaml\n",
+	       bad, compared, d2s_value_fallbacks());
+	assert_int_equal(d2s_value_fallbacks(), 0);
 	assert_true(compared >= 308); /* every valid case of the suite */
 	assert_int_equal(bad, 0);
 }
@@ -253,6 +272,7 @@ int main(void)
 		cmocka_unit_test(single_quoted_folding),
 		cmocka_unit_test(double_quoted_escapes),
 		cmocka_unit_test(plain_and_block_scalars),
+		cmocka_unit_test(root_block_scalar_after_bom),
 		cmocka_unit_test(yaml_test_suite_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
