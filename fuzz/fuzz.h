@@ -4,8 +4,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* /dev/null opened once, for targets whose output is not checked. */
+static inline FILE *fuzz_devnull(void)
+{
+	static FILE *devnull;
+	if (!devnull)
+		devnull = fopen("/dev/null", "w");
+	return devnull;
+}
 
 /* The input as a NUL-terminated string (malloc'ed; NULL on out of memory). */
 static inline char *fuzz_cstr(const uint8_t *data, size_t size)

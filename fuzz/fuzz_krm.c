@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "fuzz.h"
 #include "krm.h"
 #include "options.h"
 
@@ -15,14 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static FILE *devnull;
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
 	struct d2s_options o;
 	d2s_options_init(&o);
 	struct d2s_pairs cli = {0};
 	struct d2s_diag diag = { .keep = 1 };
-	d2s_krm_run((const char *)data, size, "fuzz", &o, &cli, &diag, devnull);
+	d2s_krm_run((const char *)data, size, "fuzz", &o, &cli, &diag, fuzz_devnull());
 	d2s_diag_free(&diag);
 	d2s_options_free(&o);
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "fuzz.h"
 #include "options.h"
 #include "pipeline.h"
 
@@ -12,9 +13,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static FILE *devnull;
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
 	struct d2s_options o;
 	d2s_options_init(&o);
 	char err[256];
@@ -22,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d2s_options_set(&o, "pod-management-policy", "Parallel", err, sizeof(err));
 	d2s_options_set(&o, "partition", "1", err, sizeof(err));
 	struct d2s_diag diag = { .keep = 1 };
-	struct d2s_pipeline *p = d2s_pipeline_new(&o, &diag, devnull);
+	struct d2s_pipeline *p = d2s_pipeline_new(&o, &diag, fuzz_devnull());
 	if (p) {
 		if (d2s_pipeline_feed_mem(p, (const char *)data, size, "fuzz") == 0)
 			d2s_pipeline_finish(p);
