@@ -390,10 +390,10 @@ static void add_mounts(struct cx *c, const struct d2s_node *containers)
 		if (!items->n)
 			continue;
 		const struct d2s_node *vm = d2s_get(ct, "volumeMounts");
-		if (vm && vm->type == D2S_SEQ && vm->n) {
-			d2s_yappend_items(&c->ed, vm, items);
+		if (vm && vm->type == D2S_SEQ) {
+			d2s_yappend_items(&c->ed, vm, items); /* also fills volumeMounts: [] */
 		} else if (vm) {
-			d2s_yset_empty(&c->ed, vm, items); /* volumeMounts: [] or null */
+			d2s_yset_empty(&c->ed, vm, items); /* volumeMounts: (null) or ~ */
 		} else {
 			struct d2s_val *pair = d2s_v_map(&c->a);
 			d2s_v_put(&c->a, pair, "volumeMounts", items);

@@ -366,11 +366,6 @@ size_t d2s_next_line(const char *text, size_t len, size_t off)
 	return next_line(text, len, off);
 }
 
-int d2s_column(const char *text, size_t off)
-{
-	return (int)(off - line_start(text, off));
-}
-
 static int only_blanks(const char *t, size_t a, size_t b)
 {
 	for (size_t i = a; i < b; i++)

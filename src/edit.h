@@ -116,7 +116,5 @@ size_t d2s_line_start(const char *text, size_t off);
 /** Offset just past the line break at or after `off` (`off` itself when it
  *  starts a line already; `len` when no break follows). */
 size_t d2s_next_line(const char *text, size_t len, size_t off);
-/** Column (bytes from line start) of offset `off`. */
-int d2s_column(const char *text, size_t off);
 
 #endif

@@ -151,8 +151,6 @@ static struct d2s_where where_of(struct d2s_pipeline *p, const struct ident *id,
 	return w;
 }
 
-/* ---------- PVCs (DESIGN §3.4) ---------- */
-
 /* ---------- the flow-style fallback ---------- */
 
 /* `doc` needs an edit inside a flow collection: re-emit it in block style
@@ -206,6 +204,8 @@ static int edit_held(struct d2s_pipeline *p, const char *text, size_t len, const
 	return rc;
 }
 
+/* ---------- PVCs (DESIGN §3.4) ---------- */
+
 static struct d2s_val *pvc_template(void *ctx, struct d2s_arena *a, const char *ns,
 				    const char *claim, const char *volume)
 {
@@ -247,14 +247,11 @@ static void resolve_pvc(struct d2s_pipeline *p, struct pvc_rec *r, const char *d
 		return;
 	}
 	struct d2s_buf out = {0};
-	if (edit_held(p, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0) {
-		d2s_writer_resolve(&p->w, r->item, D2S_REPLACE, out.data, out.len);
-	} else {
-		d2s_writer_resolve(&p->w, r->item, D2S_KEEP, NULL, 0);
-		d2s_buf_free(&out);
-		return;
-	}
+	int ok = edit_held(p, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0;
+	d2s_writer_resolve(&p->w, r->item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
 	d2s_buf_free(&out);
+	if (!ok)
+		return; /* edit_held reported why */
 	d2s_report(p->diag, D2S_WARNING, &w,
 		   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY; the claim is "
 		   "kept (helm.sh/resource-policy: keep) so its data survives: copy the data into the new "

@@ -65,22 +65,20 @@ int d2s_pvc_keep(const struct d2s_doc *doc, struct d2s_buf *out)
 	struct d2s_arena a = {0};
 	d2s_edits_init(&e, doc->text, doc->len);
 	d2s_layout_detect(doc, &e.layout);
+	struct d2s_val *keep = d2s_v_map(&a);
+	d2s_v_put(&a, keep, "helm.sh/resource-policy", d2s_v_str(&a, "keep"));
 	if (cur && d2s_is(cur, "keep")) {
 		/* already kept */
 	} else if (cur && cur->type == D2S_SCALAR) {
 		d2s_yset_scalar(&e, cur, "keep");
-	} else if (ann && ann->type == D2S_MAP && ann->n) {
-		struct d2s_val *add = d2s_v_map(&a);
-		d2s_v_put(&a, add, "helm.sh/resource-policy", d2s_v_str(&a, "keep"));
-		d2s_yinsert_pairs(&e, ann, add, 0);
+	} else if (ann && ann->type == D2S_MAP) {
+		d2s_yinsert_pairs(&e, ann, keep, 0); /* also fills annotations: {} */
+	} else if (ann) {
+		d2s_yset_empty(&e, ann, keep); /* annotations: (null) or ~ */
 	} else {
-		struct d2s_val *add = d2s_v_map(&a), *inner = d2s_v_map(&a);
-		d2s_v_put(&a, inner, "helm.sh/resource-policy", d2s_v_str(&a, "keep"));
-		d2s_v_put(&a, add, "annotations", inner);
-		if (ann)
-			d2s_yset_empty(&e, ann, inner); /* annotations: {} or null */
-		else
-			d2s_yinsert_pairs(&e, meta, add, 0);
+		struct d2s_val *add = d2s_v_map(&a);
+		d2s_v_put(&a, add, "annotations", keep);
+		d2s_yinsert_pairs(&e, meta, add, 0);
 	}
 	int rc = e.reemit ? -1 : d2s_edits_apply(&e, out);
 	d2s_edits_free(&e);

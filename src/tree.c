@@ -237,8 +237,7 @@ unsigned long d2s_value_fallbacks(void)
 	return __atomic_load_n(&value_fallbacks, __ATOMIC_RELAXED);
 }
 
-/* Column of offset `off` (bytes from its line start). */
-static int column_of(const char *t, size_t off)
+int d2s_column(const char *t, size_t off)
 {
 	size_t i = off;
 	while (i > 0 && t[i - 1] != '\n' && t[i - 1] != '\r')
@@ -270,7 +269,7 @@ static char *value_from_text(struct d2s_parser *p, struct d2s_doc *doc, struct d
 	case D2S_LITERAL:
 	case D2S_FOLDED:
 		return d2s_block_scalar_value(&doc->arena, t, doc->len, last_end, n->start,
-					      p->depth ? column_of(t, p->open[p->depth - 1]->start) : -1,
+					      p->depth ? d2s_column(t, p->open[p->depth - 1]->start) : -1,
 					      len);
 	}
 	return NULL;

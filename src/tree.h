@@ -110,6 +110,8 @@ const char *d2s_get_str(const struct d2s_node *map, const char *key);
 /** True when `n` is a scalar equal to `s`. */
 int d2s_is(const struct d2s_node *n, const char *s);
 
+/** Column of byte offset `off` in `text`: bytes from its line start. */
+int d2s_column(const char *text, size_t off);
 /** 1-based line and column (in bytes) of byte offset `off` in `text`. */
 void d2s_linecol(const char *text, size_t off, long *line, long *col);
 
