@@ -14,7 +14,11 @@
 
 #include <stddef.h>
 #include "buf.h"
-#include "tree.h"
+
+/** Scalar styles, in libfyaml's order (FYSS_PLAIN ...); tree.h's nodes
+ *  carry one (it lives here so that tree.h includes scalar.h, not the
+ *  other way round). */
+enum d2s_style { D2S_PLAIN, D2S_SINGLE, D2S_DOUBLE, D2S_LITERAL, D2S_FOLDED };
 
 /** Decode the flow scalar (plain, single- or double-quoted) written at
  *  text[start, end) — quotes included for quoted styles — into the arena.

@@ -11,11 +11,10 @@
 
 #include <stddef.h>
 #include "buf.h"
+#include "scalar.h"
 
+/** Kind of a node: scalar, mapping, sequence or alias (YAML 1.2.2 ch. 3.2.1). */
 enum d2s_node_type { D2S_SCALAR, D2S_MAP, D2S_SEQ, D2S_ALIAS };
-
-/** Scalar styles, in libfyaml's order (FYSS_PLAIN ...). */
-enum d2s_style { D2S_PLAIN, D2S_SINGLE, D2S_DOUBLE, D2S_LITERAL, D2S_FOLDED };
 
 /** One node. Offsets are bytes into the parsed text; all memory belongs to
  *  the d2s_doc's arena. */
