@@ -1,5 +1,9 @@
 /* convert.h - convert stage: one apps/v1 Deployment document -> the same text
- * edited into a StatefulSet, plus its headless Service (DESIGN §3.2-§3.4).
+ * edited into an apps/v1 StatefulSet, plus its headless Service (Kubernetes
+ * docs, "StatefulSets":
+ * https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/;
+ * docs/architecture.md). convert.c owns the StatefulSet fields and calls
+ * storage.c (claim templates, volumes) and service.c (the Service).
  *
  * Pure with respect to the stream: what it needs from other documents (a
  * standalone PVC, an existing Service) comes through the lookups in
@@ -11,10 +15,9 @@
 #include "diag.h"
 #include "edit.h"
 #include "options.h"
+#include "service.h" /* enum d2s_svc_state, d2s_svc_lookup */
+#include "storage.h" /* d2s_pvc_lookup, d2s_deploy_claims */
 #include "tree.h"
-
-/** Result of looking up an existing Service by name. */
-enum d2s_svc_state { D2S_SVC_NONE, D2S_SVC_HEADLESS, D2S_SVC_NOT_HEADLESS };
 
 /** Inputs of one conversion (everything borrowed). */
 struct d2s_convert_in {
@@ -23,14 +26,13 @@ struct d2s_convert_in {
 	struct d2s_diag *diag;
 	const char *file;                 /**< input name for messages */
 	long line0;                       /**< input line of doc->text[0] */
-	/** Claim template for pod volume `volume` backed by PVC `claim` in
-	 *  namespace `ns` when that PVC is in the stream, else NULL. The value
-	 *  is allocated in `a`. */
-	struct d2s_val *(*pvc_template)(void *ctx, struct d2s_arena *a, const char *ns,
-					const char *claim, const char *volume);
-	/** State of an existing Service `ns`/`name` in the stream. */
-	enum d2s_svc_state (*service_state)(void *ctx, const char *ns, const char *name);
-	void *ctx;
+	/** Claim template for a pod volume's PVC when that PVC is in the
+	 *  stream (see d2s_pvc_lookup); NULL: none is. */
+	d2s_pvc_lookup pvc_template;
+	/** State of an existing Service `ns`/`name` in the stream (see
+	 *  d2s_svc_lookup); NULL: none exists. */
+	d2s_svc_lookup service_state;
+	void *ctx;                        /**< passed to both lookups */
 };
 
 /** Outputs; free with d2s_convert_out_free. */
@@ -44,19 +46,26 @@ struct d2s_convert_out {
 	int reused_service;         /**< an existing headless Service is used */
 };
 
-/** Convert. Returns 0 on success; 1 when an edit falls inside a flow
- *  collection and the caller should re-emit the document in block style
- *  and call again; -1 on a conversion error (already reported to diag). */
+/** Convert `in->doc` (a Deployment) into `out` (zeroed first; free it with
+ *  d2s_convert_out_free whatever the result). The StatefulSet rules:
+ *  kind StatefulSet; metadata kept less deployment.kubernetes.io/revision;
+ *  strategy, progressDeadlineSeconds, paused, rollbackTo and status
+ *  removed; serviceName, podManagementPolicy, updateStrategy,
+ *  persistentVolumeClaimRetentionPolicy, ordinals, minReadySeconds and
+ *  revisionHistoryLimit set from the options (apps/v1 StatefulSetSpec,
+ *  pkg/apis/apps/validation/validation.go); the name must be a DNS-1123
+ *  label of at most 52 characters (kubernetes/kubernetes#64023) and the
+ *  serviceName a DNS-1035 label (pkg/apis/core/validation/validation.go,
+ *  ValidateServiceName). Returns 0 on success; 1 when an edit falls inside
+ *  a flow collection and the caller should re-emit the document in block
+ *  style and call again; -1 on a conversion error (already reported to
+ *  in->diag; out->text is then empty). */
 int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out);
 /** Free what d2s_convert put in `out` (safe on a zeroed struct). */
 void d2s_convert_out_free(struct d2s_convert_out *out);
 
-/** Names of the PVCs that the pod volumes of Deployment node `deployment`
- *  mount (persistentVolumeClaim.claimName), skipping --shared-volume names
- *  and volumes replaced by a --volume-claim-template. Pointers into the
- *  tree; the array is malloc'ed (caller frees), count in *n. */
-const char **d2s_deploy_claims(const struct d2s_node *deployment, const struct d2s_options *o,
-			       size_t *n);
+/* d2s_deploy_claims (the PVCs a Deployment mounts) is declared in
+ * storage.h, included above. */
 
 /** Re-emit `text` (one document) in block style with libfyaml, keeping the
  *  lines before the document content (`---`, `# Source:` comments).

@@ -1,0 +1,51 @@
+/* convert_ctx.h - convert stage, internal: the state of one Deployment's
+ * conversion, shared by convert.c (the StatefulSet fields, orchestration),
+ * storage.c (claim templates, volumes, volumeMounts) and service.c (the
+ * headless Service). Not used outside the convert stage.
+ *
+ * It holds the pending edits of the Deployment text and the arena every
+ * generated value lives in; the three files add to them in the order
+ * convert.c calls them. See docs/architecture.md. */
+#ifndef D2S_CONVERT_CTX_H
+#define D2S_CONVERT_CTX_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "diag.h"
+#include "edit.h"
+#include "options.h"
+#include "tree.h"
+
+/** One conversion in progress. Everything is borrowed except `ed` and `a`,
+ *  which d2s_convert initialises and frees. */
+struct d2s_cx {
+	const struct d2s_options *o; /**< options for this Deployment */
+	const struct d2s_doc *doc;   /**< the parsed Deployment piece */
+	struct d2s_diag *diag;       /**< where report() writes */
+	const char *file;            /**< input name for messages */
+	long line0;                  /**< input line of doc->text[0] */
+	struct d2s_edits ed;         /**< edits of doc->text, applied at the end */
+	struct d2s_arena a;          /**< owns every generated value */
+	const char *name, *ns;       /**< metadata.name (NULL until read), namespace ("" if none) */
+	int failed;                  /**< an error was reported */
+};
+
+/** Report a diagnostic about the Deployment `c` converts, at node `at`
+ *  (NULL: no position) and field path `field` (NULL: none), with a printf
+ *  message (cut at 1023 bytes). An error sets c->failed. */
+void d2s_cx_report(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
+		   const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/** True when `n` is a plain scalar of decimal digits only (a non-negative
+ *  integer as Kubernetes' int32 fields accept it; no sign, no base prefix). */
+int d2s_cx_is_uint(const struct d2s_node *n);
+
+/** Queue the removal of the pair `key` (with its lines) from mapping `map`;
+ *  nothing when the key is absent or `map` is NULL. */
+void d2s_cx_remove_key(struct d2s_cx *c, const struct d2s_node *map, const char *key);
+
+/** Index of the pair `key` in mapping `map`, or (size_t)-1 when absent or
+ *  `map` is NULL. */
+size_t d2s_cx_pair_index(const struct d2s_node *map, const char *key);
+
+#endif

@@ -1,0 +1,199 @@
+/* service.c - convert stage, headless Service: name, existing-Service check
+ * and the generated Service document (see service.h). */
+#include "service.h"
+#include "convert_ctx.h"
+
+#include <string.h>
+
+/* Annotations carried from the Deployment to the generated Service so the
+ * client files it with the StatefulSet: Helm 4 regroups a post-renderer's
+ * output into files by postrenderer.helm.sh/postrender-filename (helm/helm
+ * pkg/action/action.go, annotateAndMerge), kpt and kustomize write a KRM
+ * function's items to config.kubernetes.io/path (KRM Functions
+ * Specification, kubernetes-sigs/kustomize
+ * cmd/config/docs/api-conventions/functions-spec.md). */
+static const char *const carried_annotations[] = {
+	"postrenderer.helm.sh/postrender-filename",
+	"config.kubernetes.io/path",
+	"internal.config.kubernetes.io/path",
+	NULL
+};
+
+char *d2s_service_name(const char *tmpl, const char *name, const char *ns)
+{
+	struct d2s_buf b = {0};
+	if (!tmpl)
+		tmpl = "{name}-headless";
+	for (const char *p = tmpl; *p; p++) {
+		if (!strncmp(p, "{name}", 6)) {
+			d2s_buf_puts(&b, name);
+			p += 5;
+		} else if (!strncmp(p, "{namespace}", 11)) {
+			d2s_buf_puts(&b, ns);
+			p += 10;
+		} else {
+			d2s_buf_add(&b, p, 1);
+		}
+	}
+	if (!b.data)
+		d2s_buf_puts(&b, "");
+	return d2s_buf_take(&b);
+}
+
+int d2s_service_existing(struct d2s_cx *c, const char *svc, d2s_svc_lookup lookup, void *ctx,
+			 int *reused)
+{
+	if (!lookup)
+		return 0;
+	enum d2s_svc_state st = lookup(ctx, c->ns, svc);
+	if (st == D2S_SVC_HEADLESS) {
+		*reused = 1;
+		return 1;
+	}
+	if (st == D2S_SVC_NOT_HEADLESS) {
+		d2s_cx_report(c, D2S_ERROR, NULL, "spec.serviceName",
+			      "Service %s exists in the input and is not headless (clusterIP is immutable, "
+			      "the apply would fail): choose another --service-name, or --no-headless-service "
+			      "if that Service is meant", svc);
+		return -1;
+	}
+	return 0;
+}
+
+static struct d2s_val *copy_string_map(struct d2s_cx *c, const struct d2s_node *m)
+{
+	struct d2s_val *v = d2s_v_map(&c->a);
+	for (size_t i = 0; m && m->type == D2S_MAP && i < m->n; i++) {
+		const struct d2s_node *k = m->kids[2 * i], *x = m->kids[2 * i + 1];
+		if (k->type == D2S_SCALAR && x->type == D2S_SCALAR)
+			d2s_v_put(&c->a, v, k->value, d2s_v_str(&c->a, x->value));
+	}
+	return v;
+}
+
+/* Whether template labels `labels` satisfy one LabelSelectorRequirement
+ * (operators In, NotIn, Exists, DoesNotExist: meta/v1 LabelSelector). */
+static int expr_holds(const struct d2s_node *e, const struct d2s_node *labels)
+{
+	const char *key = d2s_get_str(e, "key"), *op = d2s_get_str(e, "operator");
+	const struct d2s_node *vals = d2s_get(e, "values");
+	if (!key || !op)
+		return 0;
+	const char *have = d2s_get_str(labels, key);
+	int in = 0;
+	for (size_t i = 0; have && vals && vals->type == D2S_SEQ && i < vals->n; i++)
+		in |= d2s_is(vals->kids[i], have);
+	if (!strcmp(op, "In"))
+		return have && in;
+	if (!strcmp(op, "NotIn"))
+		return !have || !in;
+	if (!strcmp(op, "Exists"))
+		return have != NULL;
+	if (!strcmp(op, "DoesNotExist"))
+		return have == NULL;
+	return 0;
+}
+
+static struct d2s_val *service_selector(struct d2s_cx *c, const struct d2s_node *spec,
+					const struct d2s_node *tmpl)
+{
+	const struct d2s_node *sel = d2s_get(spec, "selector");
+	const struct d2s_node *ml = d2s_get(sel, "matchLabels");
+	const struct d2s_node *me = d2s_get(sel, "matchExpressions");
+	if (ml && ml->type == D2S_MAP && ml->n && !(me && me->type == D2S_SEQ && me->n))
+		return copy_string_map(c, ml);
+	const struct d2s_node *labels = d2s_path(tmpl, "metadata", "labels");
+	int ok = labels && labels->type == D2S_MAP && labels->n;
+	for (size_t i = 0; ok && ml && ml->type == D2S_MAP && i < ml->n; i++)
+		ok = d2s_is(d2s_get(labels, ml->kids[2 * i]->value), d2s_str(ml->kids[2 * i + 1]));
+	for (size_t i = 0; ok && me && me->type == D2S_SEQ && i < me->n; i++)
+		ok = expr_holds(me->kids[i], labels);
+	if (!ok) {
+		d2s_cx_report(c, D2S_ERROR, sel, "spec.selector",
+			      "the selector cannot be written as a Service selector: matchExpressions need "
+			      "template labels that satisfy them (or use --no-headless-service and bring a Service)");
+		return NULL;
+	}
+	return copy_string_map(c, labels);
+}
+
+static struct d2s_val *service_ports(struct d2s_cx *c, const struct d2s_node *containers)
+{
+	struct d2s_val *ports = d2s_v_seq(&c->a);
+	const char *seen[64];
+	size_t n_seen = 0;
+	for (size_t i = 0; i < containers->n; i++) {
+		const struct d2s_node *ps = d2s_get(containers->kids[i], "ports");
+		for (size_t k = 0; ps && ps->type == D2S_SEQ && k < ps->n; k++) {
+			const struct d2s_node *p = ps->kids[k];
+			const char *pname = d2s_get_str(p, "name");
+			const struct d2s_node *num_node = d2s_get(p, "containerPort");
+			if (!pname || !d2s_cx_is_uint(num_node))
+				continue;
+			int dup = 0;
+			for (size_t s = 0; s < n_seen; s++)
+				dup |= !strcmp(seen[s], pname);
+			if (dup || n_seen == 64)
+				continue;
+			seen[n_seen++] = pname;
+			struct d2s_val *sp = d2s_v_map(&c->a);
+			d2s_v_put(&c->a, sp, "name", d2s_v_str(&c->a, pname));
+			d2s_v_put(&c->a, sp, "port", d2s_v_raw(&c->a, num_node->value));
+			d2s_v_put(&c->a, sp, "targetPort", d2s_v_str(&c->a, pname));
+			const char *proto = d2s_get_str(p, "protocol");
+			if (proto)
+				d2s_v_put(&c->a, sp, "protocol", d2s_v_str(&c->a, proto));
+			d2s_v_push(&c->a, ports, sp);
+		}
+	}
+	return ports;
+}
+
+/* metadata of the Service: name, namespace, the Deployment's labels and
+ * the carried annotations. */
+static struct d2s_val *service_meta(struct d2s_cx *c, const struct d2s_node *root, const char *svc)
+{
+	struct d2s_arena *a = &c->a;
+	const struct d2s_node *meta = d2s_get(root, "metadata");
+	struct d2s_val *m = d2s_v_map(a);
+	d2s_v_put(a, m, "name", d2s_v_str(a, svc));
+	if (c->ns[0])
+		d2s_v_put(a, m, "namespace", d2s_v_str(a, c->ns));
+	struct d2s_val *labels = copy_string_map(c, d2s_get(meta, "labels"));
+	if (labels->n)
+		d2s_v_put(a, m, "labels", labels);
+	const struct d2s_node *ann = d2s_get(meta, "annotations");
+	struct d2s_val *sa = d2s_v_map(a);
+	for (int i = 0; carried_annotations[i]; i++) {
+		const char *v = d2s_get_str(ann, carried_annotations[i]);
+		if (v)
+			d2s_v_put(a, sa, carried_annotations[i], d2s_v_str(a, v));
+	}
+	if (sa->n)
+		d2s_v_put(a, m, "annotations", sa);
+	return m;
+}
+
+struct d2s_val *d2s_service_build(struct d2s_cx *c, const struct d2s_node *root, const char *svc)
+{
+	struct d2s_arena *a = &c->a;
+	const struct d2s_node *spec = d2s_get(root, "spec");
+	const struct d2s_node *tmpl = d2s_get(spec, "template");
+	const struct d2s_node *containers = d2s_path(tmpl, "spec", "containers");
+	struct d2s_val *s = d2s_v_map(a), *sp = d2s_v_map(a);
+	d2s_v_put(a, s, "apiVersion", d2s_v_str(a, "v1"));
+	d2s_v_put(a, s, "kind", d2s_v_str(a, "Service"));
+	d2s_v_put(a, s, "metadata", service_meta(c, root, svc));
+	d2s_v_put(a, sp, "clusterIP", d2s_v_str(a, "None"));
+	if (c->o->publish_not_ready_addresses)
+		d2s_v_put(a, sp, "publishNotReadyAddresses", d2s_v_raw(a, "true"));
+	struct d2s_val *sel = service_selector(c, spec, tmpl);
+	if (!sel)
+		return NULL;
+	d2s_v_put(a, sp, "selector", sel);
+	struct d2s_val *ports = service_ports(c, containers);
+	if (ports->n)
+		d2s_v_put(a, sp, "ports", ports);
+	d2s_v_put(a, s, "spec", sp);
+	return s;
+}
