@@ -40,6 +40,7 @@ static const struct d2s_node *need(struct d2s_cx *c, const struct d2s_node *pare
 	return v;
 }
 
+/* `v` in decimal, in the arena. */
 static char *num(struct d2s_cx *c, long v)
 {
 	char tmp[32];
@@ -90,7 +91,7 @@ static void check_duplicates(struct d2s_cx *c, const struct d2s_node *root)
 		for (size_t i = 1; i < nk; i++)
 			if (!strcmp(keys[i]->value, keys[i - 1]->value)) {
 				d2s_cx_report(c, D2S_ERROR, keys[i], NULL, "duplicate key \"%s\" (YAML allows each "
-				       "key once per mapping): remove one", keys[i]->value);
+					      "key once per mapping): remove one", keys[i]->value);
 				break;
 			}
 	}
@@ -120,9 +121,9 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	if (!out && type && !strcmp(type, "Recreate")) {
 		out = o->recreate_as ? o->recreate_as : "RollingUpdate";
 		d2s_cx_report(c, D2S_WARNING, strategy, "spec.strategy",
-		       "strategy Recreate has no StatefulSet equivalent; using updateStrategy %s "
-		       "(pods are replaced one at a time%s)", out,
-		       strcmp(out, "OnDelete") ? "; --recreate-as OnDelete for manual updates" : "");
+			      "strategy Recreate has no StatefulSet equivalent; using updateStrategy %s "
+			      "(pods are replaced one at a time%s)", out,
+			      strcmp(out, "OnDelete") ? "; --recreate-as OnDelete for manual updates" : "");
 	} else if (!out && type) {
 		out = "RollingUpdate";
 	}
@@ -131,8 +132,8 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 		const struct d2s_node *r = d2s_get(spec, "replicas");
 		partition = d2s_cx_is_uint(r) ? strtol(r->value, NULL, 10) : 1;
 		d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
-		       "paused: true becomes a RollingUpdate with partition %ld (no pod is updated "
-		       "until the partition is lowered)", partition);
+			      "paused: true becomes a RollingUpdate with partition %ld (no pod is updated "
+			      "until the partition is lowered)", partition);
 	}
 	if (!out && (partition >= 0 || o->max_unavailable))
 		out = "RollingUpdate";
@@ -152,13 +153,20 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 		d2s_v_put(&c->a, us, "rollingUpdate", ru);
 	} else if (strcmp(out, "RollingUpdate") && (partition >= 0 || o->max_unavailable)) {
 		d2s_cx_report(c, D2S_WARNING, NULL, "spec.updateStrategy",
-		       "--partition and --max-unavailable apply to RollingUpdate only; ignored with %s", out);
+			      "--partition and --max-unavailable apply to RollingUpdate only; ignored with %s", out);
 	}
 	return us;
 }
 
 /* ---------- the StatefulSet ---------- */
 
+/* Remove the Deployment-only spec fields (strategy, progressDeadlineSeconds,
+ * paused, rollbackTo) and put the StatefulSet ones into `head` (inserted at
+ * the top of spec by the caller): serviceName, podManagementPolicy,
+ * updateStrategy, persistentVolumeClaimRetentionPolicy, ordinals.start;
+ * minReadySeconds and revisionHistoryLimit replace the Deployment's value or
+ * are added (apps/v1 StatefulSetSpec; pkg/apis/apps/validation/validation.go,
+ * ValidateStatefulSetSpec). */
 static void spec_edits(struct d2s_cx *c, const struct d2s_node *spec, struct d2s_val *head,
 		       const char *service_name)
 {
@@ -204,6 +212,9 @@ static void spec_edits(struct d2s_cx *c, const struct d2s_node *spec, struct d2s
 	}
 }
 
+/* Drop the annotation deployment.kubernetes.io/revision, which the
+ * Deployment controller owns (the whole annotations key when it is the only
+ * one). */
 static void metadata_edits(struct d2s_cx *c, const struct d2s_node *root)
 {
 	const struct d2s_node *meta = d2s_get(root, "metadata");
@@ -217,6 +228,9 @@ static void metadata_edits(struct d2s_cx *c, const struct d2s_node *root)
 		d2s_yremove_pair(&c->ed, ann, i);
 }
 
+/* Warn about pod template fields the StatefulSet controller overwrites:
+ * each pod's hostname is its name <name>-<ordinal> and its subdomain the
+ * serviceName (Kubernetes docs, "StatefulSets", Stable Network ID). */
 static void template_warnings(struct d2s_cx *c, const struct d2s_node *pspec)
 {
 	static const char *const fields[] = { "hostname", "subdomain", NULL };
@@ -224,26 +238,31 @@ static void template_warnings(struct d2s_cx *c, const struct d2s_node *pspec)
 		const struct d2s_node *v = d2s_get(pspec, fields[i]);
 		if (v)
 			d2s_cx_report(c, D2S_WARNING, v, "spec.template.spec",
-			       "spec.template.spec.%s is overwritten by the StatefulSet controller "
-			       "(pods are named <name>-<ordinal>)", fields[i]);
+				      "spec.template.spec.%s is overwritten by the StatefulSet controller "
+				      "(pods are named <name>-<ordinal>)", fields[i]);
 	}
 }
 
+/* The StatefulSet name must be a DNS-1123 label of at most 52 characters
+ * (the pods' controller-revision-hash label value is <name>-<hash> and
+ * must fit 63: kubernetes/kubernetes#64023), the serviceName a DNS-1035
+ * label (pkg/apis/core/validation/validation.go, ValidateServiceName).
+ * Returns -1 after reporting an error. */
 static int check_names(struct d2s_cx *c, const struct d2s_node *root, const char *svc)
 {
 	const struct d2s_node *nm = d2s_path(root, "metadata", "name");
 	if (!d2s_is_dns1123_label(c->name, 52)) {
 		d2s_cx_report(c, D2S_ERROR, nm ? nm : root, "metadata.name",
-		       "a StatefulSet name must be a DNS-1123 label of at most 52 characters "
-		       "(its pods' controller-revision-hash label adds 11; kubernetes/kubernetes#64023); "
-		       "\"%s\" has %zu: rename it or --exclude it", c->name, strlen(c->name));
+			      "a StatefulSet name must be a DNS-1123 label of at most 52 characters "
+			      "(its pods' controller-revision-hash label adds 11; kubernetes/kubernetes#64023); "
+			      "\"%s\" has %zu: rename it or --exclude it", c->name, strlen(c->name));
 		return -1;
 	}
 	/* serviceName is set even without a generated Service: it must be valid */
 	if (!d2s_is_dns1035_label(svc)) {
 		d2s_cx_report(c, D2S_ERROR, nm ? nm : root, "spec.serviceName",
-		       "service name \"%s\" is not a DNS-1035 label (a letter first, then lower case "
-		       "letters, digits or '-', at most 63): choose another --service-name", svc);
+			      "service name \"%s\" is not a DNS-1035 label (a letter first, then lower case "
+			      "letters, digits or '-', at most 63): choose another --service-name", svc);
 		return -1;
 	}
 	return 0;
@@ -327,6 +346,7 @@ static int service_doc(struct d2s_cx *c, const struct parts *p, const struct d2s
 	return 0;
 }
 
+/* d2s_convert without the setup and teardown of `c`; same result codes. */
 static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct d2s_convert_out *out)
 {
 	struct parts p = { .root = in->doc->root };

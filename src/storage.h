@@ -32,10 +32,14 @@ typedef struct d2s_val *(*d2s_pvc_lookup)(void *ctx, struct d2s_arena *a, const 
 					  const char *claim, const char *volume);
 
 /** Claim template named `volume` built from PVC `pvc` (root node): its
- *  labels, annotations (less Helm's and the PV controller's own) and spec
+ *  labels, annotations (less Helm's bookkeeping, helm.sh/ and
+ *  meta.helm.sh/, the PV controller's pv.kubernetes.io/ and volume.*
+ *  annotations and kubectl's last-applied-configuration) and spec
  *  accessModes, resources, storageClassName, volumeMode, dataSource,
- *  dataSourceRef. Allocated in `a`; NULL if the PVC cannot be copied
- *  (aliases, tags, no spec). */
+ *  dataSourceRef. These are copied because volumeClaimTemplates cannot be
+ *  changed once the StatefulSet exists (pkg/apis/apps/validation/
+ *  validation.go, ValidateStatefulSetUpdate). Allocated in `a`; NULL if the
+ *  PVC cannot be copied (aliases, tags, no spec). */
 struct d2s_val *d2s_claim_from_pvc(struct d2s_arena *a, const struct d2s_node *pvc, const char *volume);
 
 /** Append to `out` the PVC document `doc` with the annotation
