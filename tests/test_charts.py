@@ -137,7 +137,8 @@ class Results:
             self.used.update(keys)
             if keys and errors:
                 self.xfailed += 1
-                self.lines.append((case, "XFAIL %s: %s" % (label, XFAIL[keys[0]][1])))
+                self.lines.append((case, "XFAIL %s: %s\n" % (label, XFAIL[keys[0]][1]) + "\n".join(
+                    "     " + e[:300] for e in errors[:4])))
             elif keys:
                 self.failed += 1
                 self.lines.append((case, "FAIL %s: expected to fail (%s) but passed: update XFAIL"
