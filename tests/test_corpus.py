@@ -17,6 +17,7 @@ import sys
 
 import yaml
 
+import k8s_rules
 from report import Report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,6 +27,9 @@ VALIDATE = os.path.join(SHARED, "tools", "validate.py")
 ARGS = ["--volume-claim-template", "name=data,mountPath=/data,size=1Gi", "-q"]
 CHANGED_KINDS = {"Deployment", "List", "PersistentVolumeClaim", "HorizontalPodAutoscaler",
                  "VerticalPodAutoscaler", "ScaledObject"}
+# The claim mount goes to /data where redis-cart already mounts redis-data: mountPath twice
+# (core validateVolumeMounts); deploy2sts bug, to fix in src/.
+API_XFAIL = {"GoogleCloudPlatform__microservices-demo__release_kubernetes-manifests.yaml": "'/data' must be unique"}
 MARK = re.compile(rb"^(---|\.\.\.)([ \t\r\n]|$)")
 
 
@@ -108,6 +112,13 @@ def check_file(binary, path):
     summary = v.stdout.decode().strip().splitlines()[-1:] or [""]
     if v.returncode != 0 or " 0 invalid" not in summary[0]:
         errors.append("schema: %s %s" % (summary[0], v.stdout.decode()[-800:]))
+    # Kubernetes API rules (tests/k8s_rules.py); API_XFAIL: known deploy2sts bugs, strict
+    in_api = set(k8s_rules.check_objects(in_docs))
+    api = [e for e in k8s_rules.check_objects(out_docs) if e not in in_api]
+    known = API_XFAIL.get(os.path.basename(path))
+    if known and not any(known in e for e in api):
+        errors.append("API_XFAIL entry passes now: remove it")
+    errors += ["api: " + e for e in api if not (known and known in e)]
     # untouched pieces byte-identical, in order; converted keep comments + 80 % lines
     ip, op = pieces(data), pieces(out)
     j = 0

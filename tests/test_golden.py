@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import k8s_rules
 from report import Report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,6 +40,8 @@ def main():
         for line in read(os.path.join(d, "stderr"), b"").decode().splitlines():
             if line and line not in p.stderr.decode():
                 errs.append("stderr lacks %r (got %r)" % (line, p.stderr.decode()[:400]))
+        if want_rc == 0:  # Kubernetes API rules on the output (tests/k8s_rules.py)
+            errs += ["api: " + e for e in k8s_rules.check_stream(p.stdout)]
         if want_rc == 0 and not errs:
             p2 = subprocess.run([binary] + args, input=p.stdout, capture_output=True, timeout=30)
             if p2.stdout != p.stdout:
