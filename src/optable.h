@@ -85,6 +85,7 @@ struct d2s_option {
 	const char *env_legacy;        /**< older environment variable, or NULL */
 	enum d2s_opt_action action;
 	unsigned flags;                /**< D2S_OF_* */
+	size_t mirror;                 /**< RUN BOOL: transitional copy in d2s_options, 0 = none */
 };
 
 /** Target in the conversion model / in the run struct. */
