@@ -177,9 +177,11 @@ static void zsh_one(FILE *out, const struct d2s_option *o)
 	int repeat = o->kind == D2S_OPT_LIST || (o->flags & D2S_OF_REPEAT);
 	int arg = d2s_opt_takes_value(o);
 	fputs("\t", out);
-	if (o->short_name)
-		fprintf(out, "'%s(-%c --%s)'{-%c,--%s%s}'", repeat ? "*" : "", o->short_name, o->name,
-			o->short_name, o->name, arg ? "=" : "");
+	if (o->short_name && repeat) /* no exclusion list: it may repeat */
+		fprintf(out, "'*'{-%c,--%s%s}'", o->short_name, o->name, arg ? "=" : "");
+	else if (o->short_name)
+		fprintf(out, "'(-%c --%s)'{-%c,--%s%s}'", o->short_name, o->name, o->short_name, o->name,
+			arg ? "=" : "");
 	else
 		fprintf(out, "'%s--%s%s", repeat ? "*" : "", o->name, arg ? "=" : "");
 	fputc('[', out);
