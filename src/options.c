@@ -169,12 +169,11 @@ static int list_ok(const char *v, const char *a, const char *b, const char *c)
 }
 
 /* Store "key=value" of a --volume-claim-template text into v. */
-static int vct_kv(struct d2s_vct *v, const char *text, char *kv, char *err, size_t errlen)
+static int vct_kv(struct d2s_vct *v, char *kv, char *err, size_t errlen)
 {
 	char *eq = strchr(kv, '=');
 	if (!eq) {
-		snprintf(err, errlen, "invalid value \"%s\" for volume-claim-template: "
-			 "\"%s\" is not key=value", text, kv);
+		snprintf(err, errlen, "\"%s\" is not key=value", kv);
 		return -1;
 	}
 	*eq = '\0';
@@ -187,9 +186,8 @@ static int vct_kv(struct d2s_vct *v, const char *text, char *kv, char *err, size
 		: !strcmp(k, "volumeMode") ? &v->volume_mode
 		: !strcmp(k, "containers") ? &v->containers : NULL;
 	if (!slot) {
-		snprintf(err, errlen, "invalid value \"%s\" for volume-claim-template: unknown key "
-			 "\"%s\" (known: name, mountPath, size, storageClassName, accessModes, "
-			 "volumeMode, containers)", text, k);
+		snprintf(err, errlen, "unknown key \"%s\" (known: name, mountPath, size, storageClassName, "
+			 "accessModes, volumeMode, containers)", k);
 		return -1;
 	}
 	free(*slot);
@@ -227,11 +225,11 @@ int d2s_vct_parse(struct d2s_vct *v, const char *text, char *err, size_t errlen)
 	char *copy = xstrdup(text), *save = NULL;
 	int rc = 0;
 	for (char *kv = strtok_r(copy, ",", &save); kv && !rc; kv = strtok_r(NULL, ",", &save))
-		rc = vct_kv(v, text, kv, err, errlen);
+		rc = vct_kv(v, kv, err, errlen);
 	free(copy);
 	const char *field, *want;
 	if (!rc && d2s_vct_check(v, &field, &want)) {
-		snprintf(err, errlen, "invalid value \"%s\" for volume-claim-template: %s= %s", text, field, want);
+		snprintf(err, errlen, "%s= %s", field, want);
 		rc = -1;
 	}
 	if (rc)
@@ -268,8 +266,7 @@ int d2s_retention_parse(struct d2s_options *o, const char *v, char *err, size_t 
 		const char *val = eq ? eq + 1 : NULL;
 		if (!val || !d2s_is_retention(val) ||
 		    (strcmp(kv, "whenDeleted") && strcmp(kv, "whenScaled"))) {
-			snprintf(err, errlen, "invalid value \"%s\" for pvc-retention-policy: "
-				 "want whenDeleted=Retain|Delete,whenScaled=Retain|Delete", v);
+			snprintf(err, errlen, "want whenDeleted=Retain|Delete,whenScaled=Retain|Delete");
 			rc = -1;
 			break;
 		}

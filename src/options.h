@@ -80,7 +80,7 @@ int d2s_options_set(struct d2s_options *o, const char *key, const char *value,
 int d2s_option_is_bool(const char *key);
 
 /** Parse a `--volume-claim-template` value into `v` (fields owned by `v`).
- *  Returns 0 or -1 with message in err. */
+ *  Returns 0 or -1 with the reason (without the value) in err. */
 int d2s_vct_parse(struct d2s_vct *v, const char *text, char *err, size_t errlen);
 /** Check the fields of `v` (however filled). Returns 0, or -1 with *field
  *  set to the key at fault (`name`, `size`, `mountPath`, ...) and *want to
@@ -93,7 +93,7 @@ int d2s_vct_check(const struct d2s_vct *v, const char **field, const char **want
  *  or -1 when a template of that name exists (t is freed). */
 int d2s_options_add_vct(struct d2s_options *o, struct d2s_vct *t);
 /** Parse `whenDeleted=Retain|Delete,whenScaled=Retain|Delete` into o.
- *  Returns 0 or -1 with message in err. */
+ *  Returns 0 or -1 with the reason in err. */
 int d2s_retention_parse(struct d2s_options *o, const char *text, char *err, size_t errlen);
 /** True when `v` is a PVC retention value (Retain or Delete; apps/v1
  *  StatefulSetPersistentVolumeClaimRetentionPolicy). */

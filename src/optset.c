@@ -58,7 +58,7 @@ int d2s_opt_set(const struct d2s_option *opt, struct d2s_options *o, struct d2s_
 		const char *v, char *err, size_t errlen)
 {
 	void *slot = field(opt, o, r, opt->offset);
-	char want[256];
+	char want[400];
 	if (opt->kind == D2S_OPT_BOOL)
 		return set_bool(opt, slot, v, err, errlen);
 	if (!v)
@@ -80,7 +80,9 @@ int d2s_opt_set(const struct d2s_option *opt, struct d2s_options *o, struct d2s_
 		list_append(slot, field(opt, o, r, opt->count_offset), v);
 		return 0;
 	case D2S_OPT_CALLBACK:
-		return opt->set(o, v, err, errlen);
+		if (opt->set(o, v, want, sizeof(want)))
+			return bad(err, errlen, opt->name, v, want);
+		return 0;
 	default:
 		snprintf(err, errlen, "option \"%s\" cannot be set", opt->name);
 		return -1;

@@ -31,8 +31,7 @@ int d2s_vct_set(void *base, const char *value, char *err, size_t errlen)
 	if (d2s_vct_parse(&t, value, err, errlen))
 		return -1;
 	if (d2s_options_add_vct(base, &t)) {
-		snprintf(err, errlen, "invalid value \"%s\" for volume-claim-template: "
-			 "a claim template with this name is already given", value);
+		snprintf(err, errlen, "a claim template with this name is already given");
 		return -1;
 	}
 	return 0;

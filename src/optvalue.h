@@ -22,7 +22,8 @@ int d2s_cfg_fail(struct d2s_cfgerr *c, const struct d2s_node *n, const char *fmt
 	__attribute__((format(printf, 3, 4)));
 
 /** Set a compound option of `base` (a struct d2s_options) from flag text.
- *  Returns 0 or -1 with a message in err. */
+ *  Returns 0 or -1 with the reason in err (the caller names value and
+ *  option). */
 typedef int d2s_opt_set_fn(void *base, const char *value, char *err, size_t errlen);
 /** Set a compound option of `base` from YAML node `value`, found under the
  *  mapping `parent` at key path `path` (for messages). Returns 0 or -1. */
