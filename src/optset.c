@@ -33,16 +33,16 @@ static int set_bool(const struct d2s_option *opt, int *slot, const char *v, char
 
 static int set_enum(const struct d2s_option *opt, char **slot, const char *v, char *err, size_t errlen)
 {
-	struct d2s_buf want = {0};
-	for (int i = 0; opt->values[i]; i++) {
+	for (int i = 0; opt->values[i]; i++)
 		if (!strcmp(v, opt->values[i])) {
 			free(*slot);
 			*slot = d2s_check_alloc(strdup(v));
 			return 0;
 		}
+	struct d2s_buf want = {0};
+	for (int i = 0; opt->values[i]; i++)
 		d2s_buf_printf(&want, "%s%s", i == 0 ? "want " : opt->values[i + 1] ? ", " : " or ",
 			       opt->values[i]);
-	}
 	bad(err, errlen, opt->name, v, want.data);
 	d2s_buf_free(&want);
 	return -1;
