@@ -164,6 +164,13 @@ def test_precedence(tmp):
                           "DEPLOY2STS_STRICT": "false"}, PVC_DEPLOY)
     check(rc == 0 and "shares it" in read(os.path.join(tmp, "legacy.log")), "legacy DEPLOY2STS_LOG still works")
     check(run([], {"DEPLOY2STS_PARTITION": ""})[0] == 0, "an empty variable is unset")
+    with open(os.path.join(ROOT, "testdata", "krm", "configmap.yaml")) as f:
+        krm = f.read()
+    if "pod-management-policy: Parallel" in krm:
+        _, out, _ = run([], {pmp: "OrderedReady"}, krm)
+        check("podManagementPolicy: OrderedReady" in out, "KRM: environment wins over functionConfig")
+        _, out, _ = run(["--pod-management-policy", "Parallel"], {pmp: "OrderedReady"}, krm)
+        check("podManagementPolicy: Parallel" in out, "KRM: flag wins over environment")
 
 
 def test_config_claims(tmp):
