@@ -6,6 +6,9 @@ PKGS := libfyaml
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 CPPFLAGS += -D_GNU_SOURCE -DD2S_VERSION='"$(VERSION)"'
+# the commit --version names (git rev-parse; "unknown" outside a git checkout)
+D2S_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CPPFLAGS += -DD2S_COMMIT='"$(D2S_COMMIT)"'
 ifeq ($(SANITIZE),1)
 CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -92,6 +95,20 @@ install: deploy2sts
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 deploy2sts $(DESTDIR)$(PREFIX)/bin/deploy2sts
 	install -m 644 man/deploy2sts.1 $(DESTDIR)$(PREFIX)/share/man/man1/deploy2sts.1
+
+# shell completion, generated from the option table (deploy2sts --completion SHELL)
+COMPLETION := build/completion/deploy2sts.bash build/completion/_deploy2sts
+.PHONY: completion install-completion
+completion: $(COMPLETION)
+build/completion/deploy2sts.bash: deploy2sts
+	mkdir -p build/completion && ./deploy2sts --completion bash > $@
+build/completion/_deploy2sts: deploy2sts
+	mkdir -p build/completion && ./deploy2sts --completion zsh > $@
+install: install-completion
+install-completion: $(COMPLETION)
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 build/completion/deploy2sts.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/deploy2sts
+	install -m 644 build/completion/_deploy2sts $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_deploy2sts
 
 clean:
 	rm -rf build deploy2sts

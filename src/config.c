@@ -1,301 +1,192 @@
-/* config.c - StatefulSetConversion / ConfigMap -> options (see config.h). */
+/* config.c - the typed readers of options: a StatefulSetConversion
+ * (`--config FILE`, the kustomize legacy plugin config, a typed KRM
+ * functionConfig) and a ConfigMap functionConfig (see config.h). Keys are
+ * found in the option table (optable.h) by their `path`; nothing here names
+ * an option. */
 #include "config.h"
 #include "reader.h"
 #include "buf.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------- flag pairs ---------- */
+#define fail d2s_cfg_fail
 
-void d2s_pairs_add(struct d2s_pairs *p, const char *key, const char *val)
+/* Options visible at this level of the spec (overrides have no selector). */
+static int visible(const struct d2s_option *opt, int top)
 {
-	p->keys = d2s_check_alloc(realloc(p->keys, (p->n + 1) * sizeof(char *)));
-	p->vals = d2s_check_alloc(realloc(p->vals, (p->n + 1) * sizeof(char *)));
-	p->keys[p->n] = d2s_check_alloc(strdup(key));
-	p->vals[p->n] = val ? d2s_check_alloc(strdup(val)) : NULL;
-	p->n++;
+	return opt->name && opt->path && (top || !(opt->flags & D2S_OF_TOP));
 }
 
-void d2s_pairs_free(struct d2s_pairs *p)
+/* The option whose path is "spec." + rel, or NULL; *aux when rel is its
+ * path_aux; *inner when rel is a mapping holding option paths. */
+static const struct d2s_option *find_path(const char *rel, int top, int *aux, int *inner)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->keys[i]);
-		free(p->vals[i]);
-	}
-	free(p->keys);
-	free(p->vals);
-	memset(p, 0, sizeof(*p));
-}
-
-const char *d2s_pairs_get(const struct d2s_pairs *p, const char *key)
-{
-	const char *v = NULL;
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->keys[i], key))
-			v = p->vals[i] ? p->vals[i] : "true";
-	return v;
-}
-
-static void clear_list(struct d2s_options *o, const char *key)
-{
-	char ***lists[] = { &o->only, &o->exclude, &o->shared_volumes };
-	size_t *counts[] = { &o->n_only, &o->n_exclude, &o->n_shared_volumes };
-	const char *names[] = { "only", "exclude", "shared-volume" };
-	for (int i = 0; i < 3; i++) {
-		if (strcmp(key, names[i]))
+	size_t n = strlen(rel);
+	*aux = *inner = 0;
+	for (const struct d2s_option *opt = d2s_optable; opt->help || opt->name; opt++) {
+		if (!visible(opt, top))
 			continue;
-		for (size_t k = 0; k < *counts[i]; k++)
-			free((*lists[i])[k]);
-		free(*lists[i]);
-		*lists[i] = NULL;
-		*counts[i] = 0;
+		if (!strcmp(opt->path + 5, rel))
+			return opt;
+		if (opt->path_aux && !strcmp(opt->path_aux + 5, rel))
+			*aux = 1;
+		if (!strncmp(opt->path + 5, rel, n) && opt->path[5 + n] == '.')
+			*inner = 1;
 	}
-	if (!strcmp(key, "volume-claim-template")) {
-		for (size_t k = 0; k < o->n_vcts; k++)
-			d2s_vct_free(&o->vcts[k]);
-		free(o->vcts);
-		o->vcts = NULL;
-		o->n_vcts = 0;
+	return NULL;
+}
+
+/* "known: a, b, c" for the keys directly under prefix `rel` ("" = spec). */
+static void known_keys(const char *rel, int top, struct d2s_buf *b)
+{
+	size_t n = strlen(rel);
+	for (const struct d2s_option *opt = d2s_optable; opt->help || opt->name; opt++) {
+		const char *paths[2] = { visible(opt, top) ? opt->path : NULL,
+					 visible(opt, top) ? opt->path_aux : NULL };
+		for (int i = 0; i < 2; i++) {
+			if (!paths[i] || strncmp(paths[i] + 5, rel, n))
+				continue;
+			const char *k = paths[i] + 5 + n, *dot = strchr(k, '.');
+			size_t len = dot ? (size_t)(dot - k) : strlen(k);
+			char key[96];
+			snprintf(key, sizeof(key), "%.*s", (int)len, k);
+			if (!b->data || !strstr(b->data, key))
+				d2s_buf_printf(b, "%s%s", b->len ? ", " : "", key);
+		}
 	}
 }
 
-static int apply_pairs_one(const struct d2s_pairs *p, struct d2s_options *o, char *err, size_t errlen)
+static int unknown(struct d2s_cfgerr *c, const struct d2s_node *k, const char *where, const char *rel, int top)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		int first = 1;
-		for (size_t k = 0; k < i; k++)
-			first &= strcmp(p->keys[k], p->keys[i]) != 0;
-		if (first)
-			clear_list(o, p->keys[i]);
-	}
-	for (size_t i = 0; i < p->n; i++)
-		if (d2s_options_set(o, p->keys[i], p->vals[i], err, errlen))
-			return -1;
-	return 0;
-}
-
-int d2s_pairs_apply(const struct d2s_pairs *p, struct d2s_options *o, char *err, size_t errlen)
-{
-	if (apply_pairs_one(p, o, err, errlen))
-		return -1;
-	for (size_t i = 0; i < o->n_overrides; i++)
-		if (apply_pairs_one(p, o->overrides[i].opts, err, errlen))
-			return -1;
-	return 0;
-}
-
-/* ---------- StatefulSetConversion ---------- */
-
-struct cfg {
-	char *err;
-	size_t errlen;
-	const struct d2s_node **at;
-};
-
-static int fail(struct cfg *c, const struct d2s_node *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct cfg *c, const struct d2s_node *n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->err, c->errlen, fmt, ap);
-	va_end(ap);
-	if (c->at)
-		*c->at = n;
+	struct d2s_buf b = {0};
+	known_keys(rel, top, &b);
+	if (!top && !*rel)
+		d2s_buf_puts(&b, ", name");
+	fail(c, k, "%s: unknown key \"%s\" (known: %s)", where, d2s_str(k) ? k->value : "?",
+	     b.data ? b.data : "");
+	d2s_buf_free(&b);
 	return -1;
 }
 
-static int set(struct cfg *c, struct d2s_options *o, const char *flag, const struct d2s_node *v,
-	       const char *path)
+static int set_scalar(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_option *opt,
+		      const struct d2s_node *v, const char *path)
 {
 	if (!v || v->type != D2S_SCALAR)
 		return fail(c, v, "%s: want a single value, found a list or mapping", path);
 	char msg[512];
-	if (d2s_options_set(o, flag, v->value, msg, sizeof(msg)))
+	if (d2s_opt_set(opt, o, NULL, v->value, msg, sizeof(msg)))
 		return fail(c, v, "%s: %s", path, msg);
 	return 0;
 }
 
-static int each_string(struct cfg *c, struct d2s_options *o, const char *flag, const struct d2s_node *v,
-		       const char *path)
-{
-	if (!v || v->type != D2S_SEQ)
-		return fail(c, v, "%s: want a list", path);
-	for (size_t i = 0; i < v->n; i++)
-		if (set(c, o, flag, v->kids[i], path))
-			return -1;
-	return 0;
-}
-
-static int join_map(struct cfg *c, const struct d2s_node *v, const char *path, struct d2s_buf *b,
-		    const char *const *allowed)
-{
-	if (!v || v->type != D2S_MAP)
-		return fail(c, v, "%s: want a mapping", path);
-	for (size_t i = 0; i < v->n; i++) {
-		const struct d2s_node *k = v->kids[2 * i], *x = v->kids[2 * i + 1];
-		int ok = allowed == NULL;
-		for (int a = 0; allowed && allowed[a]; a++)
-			ok |= d2s_is(k, allowed[a]);
-		if (!ok || k->type != D2S_SCALAR)
-			return fail(c, k, "%s: unknown key \"%s\"", path, d2s_str(k) ? k->value : "?");
-		if (x->type != D2S_SCALAR || strpbrk(x->value, ",=") || strpbrk(k->value, ",="))
-			return fail(c, x, "%s.%s: want a plain value without ',' or '='", path, k->value);
-		d2s_buf_printf(b, "%s%s=%s", b->len ? "," : "", k->value, x->value);
-	}
-	return 0;
-}
-
-static int set_bool_node(struct cfg *c, struct d2s_options *o, const char *flag,
-			 const struct d2s_node *v, const char *path, int invert)
+static int set_bool(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_option *opt,
+		    const struct d2s_node *v, const char *path)
 {
 	const char *s = d2s_str(v);
 	if (!s || (strcmp(s, "true") && strcmp(s, "false")))
 		return fail(c, v, "%s: want true or false, found \"%s\"", path, s ? s : "?");
-	int b = !strcmp(s, "true") != !!invert;
+	int b = !strcmp(s, "true") != !!(opt->flags & D2S_OF_INVERT);
 	char msg[256];
-	d2s_options_set(o, flag, b ? "true" : "false", msg, sizeof(msg));
-	return 0;
+	return d2s_opt_set(opt, o, NULL, b ? "true" : "false", msg, sizeof(msg));
 }
 
-static int selector_field(struct cfg *c, struct d2s_options *o, const struct d2s_node *v)
+/* A label map (matchLabels) -> the selector text k=v,k2=v2. */
+static int set_labels(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_option *opt,
+		      const struct d2s_node *v, const char *path)
 {
 	if (!v || v->type != D2S_MAP)
-		return fail(c, v, "spec.selector: want a mapping");
+		return fail(c, v, "%s: want a mapping", path);
+	struct d2s_buf b = {0};
 	for (size_t i = 0; i < v->n; i++) {
 		const struct d2s_node *k = v->kids[2 * i], *x = v->kids[2 * i + 1];
-		if (d2s_is(k, "only") && each_string(c, o, "only", x, "spec.selector.only"))
-			return -1;
-		if (d2s_is(k, "exclude") && each_string(c, o, "exclude", x, "spec.selector.exclude"))
-			return -1;
-		if (d2s_is(k, "optIn") && set_bool_node(c, o, "opt-in", x, "spec.selector.optIn", 0))
-			return -1;
-		if (d2s_is(k, "matchLabels")) {
-			struct d2s_buf b = {0};
-			int rc = join_map(c, x, "spec.selector.matchLabels", &b, NULL);
-			if (!rc && b.len) {
-				char msg[512];
-				if (d2s_options_set(o, "selector", b.data, msg, sizeof(msg)))
-					rc = fail(c, x, "spec.selector.matchLabels: %s", msg);
-			}
+		if (k->type != D2S_SCALAR || x->type != D2S_SCALAR || strpbrk(x->value, ",=") ||
+		    strpbrk(k->value, ",=")) {
 			d2s_buf_free(&b);
-			if (rc)
-				return -1;
-		}
-		if (!d2s_is(k, "only") && !d2s_is(k, "exclude") && !d2s_is(k, "optIn") && !d2s_is(k, "matchLabels"))
-			return fail(c, k, "spec.selector: unknown key \"%s\" (known: only, exclude, matchLabels, optIn)",
+			return fail(c, x, "%s.%s: want a plain value without ',' or '='", path,
 				    d2s_str(k) ? k->value : "?");
+		}
+		d2s_buf_printf(&b, "%s%s=%s", b.len ? "," : "", k->value, x->value);
 	}
+	char msg[512];
+	int rc = b.len && d2s_opt_set(opt, o, NULL, b.data, msg, sizeof(msg)) ? fail(c, v, "%s: %s", path, msg) : 0;
+	d2s_buf_free(&b);
+	return rc;
+}
+
+/* One key of the spec whose option is `opt`. */
+static int set_node(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_option *opt,
+		    const struct d2s_node *x, const struct d2s_node *parent)
+{
+	const char *path = opt->path;
+	if (opt->kind == D2S_OPT_CALLBACK)
+		return opt->load(o, x, parent, path, c);
+	if (opt->flags & D2S_OF_LABELS)
+		return set_labels(c, o, opt, x, path);
+	if (opt->kind == D2S_OPT_BOOL)
+		return set_bool(c, o, opt, x, path);
+	if (opt->kind != D2S_OPT_LIST)
+		return set_scalar(c, o, opt, x, path);
+	if (!x || x->type != D2S_SEQ)
+		return fail(c, x, "%s: want a list", path);
+	for (size_t i = 0; i < x->n; i++)
+		if (set_scalar(c, o, opt, x->kids[i], path))
+			return -1;
 	return 0;
 }
 
-static int update_strategy_field(struct cfg *c, struct d2s_options *o, const struct d2s_node *v)
-{
-	if (!v || v->type != D2S_MAP)
-		return fail(c, v, "spec.updateStrategy: want a mapping");
-	for (size_t i = 0; i < v->n; i++) {
-		const struct d2s_node *k = v->kids[2 * i], *x = v->kids[2 * i + 1];
-		if (d2s_is(k, "type")) {
-			if (set(c, o, "update-strategy", x, "spec.updateStrategy.type"))
-				return -1;
-		} else if (d2s_is(k, "rollingUpdate") && x->type == D2S_MAP) {
-			for (size_t j = 0; j < x->n; j++) {
-				const struct d2s_node *k2 = x->kids[2 * j], *x2 = x->kids[2 * j + 1];
-				if (d2s_is(k2, "partition")) {
-					if (set(c, o, "partition", x2, "spec.updateStrategy.rollingUpdate.partition"))
-						return -1;
-				} else if (d2s_is(k2, "maxUnavailable")) {
-					if (set(c, o, "max-unavailable", x2, "spec.updateStrategy.rollingUpdate.maxUnavailable"))
-						return -1;
-				} else {
-					return fail(c, k2, "spec.updateStrategy.rollingUpdate: unknown key \"%s\"",
-						    d2s_str(k2) ? k2->value : "?");
-				}
-			}
-		} else {
-			return fail(c, k, "spec.updateStrategy: unknown key \"%s\"", d2s_str(k) ? k->value : "?");
-		}
-	}
-	return 0;
-}
+static int spec_fields(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_node *spec, int top);
 
-static const char *mount_path_for(const struct d2s_node *mounts, const char *name)
+/* The keys of mapping `m` at key path "spec." + rel (rel "" or "a.b."). */
+static int map_fields(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_node *m,
+		      const char *rel, int top)
 {
-	for (size_t i = 0; mounts && mounts->type == D2S_SEQ && i < mounts->n; i++)
-		if (d2s_is(d2s_get(mounts->kids[i], "name"), name))
-			return d2s_get_str(mounts->kids[i], "mountPath");
-	return NULL;
-}
-
-static int claim_templates(struct cfg *c, struct d2s_options *o, const struct d2s_node *v,
-			   const struct d2s_node *mounts)
-{
-	if (!v || v->type != D2S_SEQ)
-		return fail(c, v, "spec.volumeClaimTemplates: want a list");
-	for (size_t i = 0; mounts && mounts->type == D2S_SEQ && i < mounts->n; i++) {
-		const struct d2s_node *m = mounts->kids[i];
-		for (size_t k = 0; m->type == D2S_MAP && k < m->n; k++)
-			if (!d2s_is(m->kids[2 * k], "name") && !d2s_is(m->kids[2 * k], "mountPath"))
-				return fail(c, m->kids[2 * k], "spec.volumeMounts: unknown key \"%s\" (known: name, mountPath)",
-					    d2s_str(m->kids[2 * k]) ? m->kids[2 * k]->value : "?");
-	}
-	for (size_t i = 0; i < v->n; i++) {
-		const struct d2s_node *t = v->kids[i];
-		const char *name = d2s_str(d2s_path(t, "metadata", "name"));
-		const char *size = d2s_str(d2s_path(t, "spec", "resources", "requests", "storage"));
-		if (!name || !size)
-			return fail(c, t, "spec.volumeClaimTemplates[]: metadata.name and "
-				    "spec.resources.requests.storage are required");
-		const struct d2s_node *spec = d2s_get(t, "spec");
-		struct d2s_buf b = {0};
-		d2s_buf_printf(&b, "name=%s,size=%s", name, size);
-		const char *mp = mount_path_for(mounts, name);
-		if (mp)
-			d2s_buf_printf(&b, ",mountPath=%s", mp);
-		for (size_t k = 0; k < spec->n; k++) {
-			const struct d2s_node *key = spec->kids[2 * k], *x = spec->kids[2 * k + 1];
-			if (d2s_is(key, "storageClassName") || d2s_is(key, "volumeMode")) {
-				if (x->type != D2S_SCALAR) {
-					d2s_buf_free(&b);
-					return fail(c, x, "spec.volumeClaimTemplates[].spec.%s: want a value", key->value);
-				}
-				d2s_buf_printf(&b, ",%s=%s", key->value, x->value);
-			} else if (d2s_is(key, "accessModes") && x->type == D2S_SEQ) {
-				d2s_buf_puts(&b, ",accessModes=");
-				for (size_t m = 0; m < x->n; m++)
-					d2s_buf_printf(&b, "%s%s", m ? ";" : "", d2s_str(x->kids[m]) ? x->kids[m]->value : "");
-			} else if (!d2s_is(key, "resources")) {
-				d2s_buf_free(&b);
-				return fail(c, key, "spec.volumeClaimTemplates[].spec: unknown key \"%s\"",
-					    d2s_str(key) ? key->value : "?");
-			}
-		}
-		char msg[512];
+	char where[160];
+	snprintf(where, sizeof(where), "%s%s%.*s", !*rel && !top ? "spec.overrides[]" : "spec",
+		 *rel ? "." : "", (int)(*rel ? strlen(rel) - 1 : 0), rel);
+	if (!m || m->type != D2S_MAP)
+		return fail(c, m, "%s: want a mapping", where);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct d2s_node *k = m->kids[2 * i], *x = m->kids[2 * i + 1];
+		if (k->type != D2S_SCALAR)
+			return fail(c, k, "%s: keys must be plain strings", where);
+		if (!*rel && (d2s_is(k, top ? "overrides" : "name")))
+			continue; /* overrides: after the base fields, so they start from them */
+		char sub[160];
+		int aux, inner;
+		snprintf(sub, sizeof(sub), "%s%s", rel, k->value);
+		const struct d2s_option *opt = find_path(sub, top, &aux, &inner);
 		int rc = 0;
-		size_t commas = 0, equals = 0;
-		for (const char *q = b.data; *q; q++) {
-			commas += *q == ',';
-			equals += *q == '=';
+		if (opt) {
+			rc = set_node(c, o, opt, x, m);
+		} else if (inner) {
+			snprintf(sub, sizeof(sub), "%s%s.", rel, k->value);
+			rc = map_fields(c, o, x, sub, top);
+		} else if (!aux) {
+			rc = unknown(c, k, where, rel, top);
 		}
-		if (equals != commas + 1) /* a value held ',' or '=' */
-			rc = fail(c, t, "spec.volumeClaimTemplates[%s]: values may not contain ',' or '='", name);
-		else if (d2s_options_set(o, "volume-claim-template", b.data, msg, sizeof(msg)))
-			rc = fail(c, t, "spec.volumeClaimTemplates[%s]: %s", name, msg);
-		d2s_buf_free(&b);
 		if (rc)
 			return -1;
 	}
 	return 0;
 }
 
-static int spec_fields(struct cfg *c, struct d2s_options *o, const struct d2s_node *spec, int top);
+/* Keys read by a callback beside its own (spec.volumeMounts) need it. */
+static int check_aux(struct d2s_cfgerr *c, const struct d2s_node *spec, int top)
+{
+	for (const struct d2s_option *opt = d2s_optable; opt->help || opt->name; opt++) {
+		if (!visible(opt, top) || !opt->path_aux)
+			continue;
+		const struct d2s_node *aux = d2s_get(spec, opt->path_aux + 5);
+		if (aux && !d2s_get(spec, opt->path + 5))
+			return fail(c, aux, "%s: needs %s of the same names", opt->path_aux, opt->path);
+	}
+	return 0;
+}
 
-static int overrides_field(struct cfg *c, struct d2s_options *o, const struct d2s_node *v)
+static int overrides_field(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_node *v)
 {
 	if (!v || v->type != D2S_SEQ)
 		return fail(c, v, "spec.overrides: want a list");
@@ -315,81 +206,12 @@ static int overrides_field(struct cfg *c, struct d2s_options *o, const struct d2
 	return 0;
 }
 
-static int scalar_field(struct cfg *c, struct d2s_options *o, const struct d2s_node *k,
-			const struct d2s_node *x, int *handled)
-{
-	static const char *const map[][2] = {
-		{ "serviceName", "service-name" }, { "podManagementPolicy", "pod-management-policy" },
-		{ "recreateAs", "recreate-as" }, { "minReadySeconds", "min-ready-seconds" },
-		{ "revisionHistoryLimit", "revision-history-limit" },
-	};
-	static const char *const bools[][2] = {
-		{ "publishNotReadyAddresses", "publish-not-ready-addresses" },
-		{ "dropAbsorbedPVCs", "drop-absorbed-pvcs" }, { "skipUnsupported", "skip-unsupported" },
-	};
-	char path[128];
-	snprintf(path, sizeof(path), "spec.%s", k->value);
-	*handled = 1;
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (d2s_is(k, map[i][0]))
-			return set(c, o, map[i][1], x, path);
-	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
-		if (d2s_is(k, bools[i][0]))
-			return set_bool_node(c, o, bools[i][1], x, path, 0);
-	if (d2s_is(k, "headlessService"))
-		return set_bool_node(c, o, "no-headless-service", x, path, 1);
-	if (d2s_is(k, "sharedVolumes"))
-		return each_string(c, o, "shared-volume", x, path);
-	if (d2s_is(k, "ordinals")) {
-		const struct d2s_node *s = d2s_get(x, "start");
-		if (!s || x->n != 1)
-			return fail(c, x, "spec.ordinals: want {start: N}");
-		return set(c, o, "ordinals-start", s, "spec.ordinals.start");
-	}
-	if (d2s_is(k, "persistentVolumeClaimRetentionPolicy")) {
-		static const char *const allowed[] = { "whenDeleted", "whenScaled", NULL };
-		struct d2s_buf b = {0};
-		int rc = join_map(c, x, path, &b, allowed);
-		char msg[512];
-		if (!rc && d2s_options_set(o, "pvc-retention-policy", b.data ? b.data : "", msg, sizeof(msg)))
-			rc = fail(c, x, "%s: %s", path, msg);
-		d2s_buf_free(&b);
-		return rc;
-	}
-	*handled = 0;
-	return 0;
-}
-
-static int spec_fields(struct cfg *c, struct d2s_options *o, const struct d2s_node *spec, int top)
+static int spec_fields(struct d2s_cfgerr *c, struct d2s_options *o, const struct d2s_node *spec, int top)
 {
 	if (!spec || spec->type != D2S_MAP)
 		return fail(c, spec, "spec: want a mapping");
-	const struct d2s_node *mounts = d2s_get(spec, "volumeMounts");
-	for (size_t i = 0; i < spec->n; i++) {
-		const struct d2s_node *k = spec->kids[2 * i], *x = spec->kids[2 * i + 1];
-		int handled = 0;
-		if (k->type != D2S_SCALAR)
-			return fail(c, k, "spec: keys must be plain strings");
-		if (scalar_field(c, o, k, x, &handled))
-			return -1;
-		if (handled || d2s_is(k, "volumeMounts") || (!top && d2s_is(k, "name")))
-			continue;
-		int rc;
-		if (d2s_is(k, "selector") && top)
-			rc = selector_field(c, o, x);
-		else if (d2s_is(k, "updateStrategy"))
-			rc = update_strategy_field(c, o, x);
-		else if (d2s_is(k, "volumeClaimTemplates"))
-			rc = claim_templates(c, o, x, mounts);
-		else if (d2s_is(k, "overrides") && top)
-			rc = 0; /* after the base fields, so overrides start from them */
-		else
-			rc = fail(c, k, "%s: unknown key \"%s\"", top ? "spec" : "spec.overrides[]", k->value);
-		if (rc)
-			return -1;
-	}
-	if (mounts && !d2s_get(spec, "volumeClaimTemplates"))
-		return fail(c, mounts, "spec.volumeMounts: needs spec.volumeClaimTemplates of the same names");
+	if (map_fields(c, o, spec, "", top) || check_aux(c, spec, top))
+		return -1;
 	if (top && d2s_get(spec, "overrides"))
 		return overrides_field(c, o, d2s_get(spec, "overrides"));
 	return 0;
@@ -398,7 +220,7 @@ static int spec_fields(struct cfg *c, struct d2s_options *o, const struct d2s_no
 int d2s_config_apply(struct d2s_options *o, const struct d2s_node *root, char *err, size_t errlen,
 		     const struct d2s_node **at)
 {
-	struct cfg c = { err, errlen, at };
+	struct d2s_cfgerr c = { err, errlen, at };
 	if (!root || root->type != D2S_MAP)
 		return fail(&c, root, "want a StatefulSetConversion mapping");
 	if (!d2s_is(d2s_get(root, "apiVersion"), "deploy2sts.io/v1alpha1") ||
@@ -416,7 +238,7 @@ int d2s_config_apply(struct d2s_options *o, const struct d2s_node *root, char *e
 int d2s_config_apply_configmap(struct d2s_options *o, const struct d2s_node *root, char *err,
 			       size_t errlen, const struct d2s_node **at)
 {
-	struct cfg c = { err, errlen, at };
+	struct d2s_cfgerr c = { err, errlen, at };
 	const struct d2s_node *data = d2s_get(root, "data");
 	if (!data)
 		return 0;

@@ -1,32 +1,17 @@
-/* config.h - the second and third doors into the options model: a
+/* config.h - the YAML doors into the options model: a
  * deploy2sts.io/v1alpha1 StatefulSetConversion (`--config FILE`, the kustomize
  * legacy plugin config, a typed KRM functionConfig) and a ConfigMap
  * functionConfig whose `data` keys are long flag names (what
- * `kpt fn eval --exec … -- key=value` sends). Both end in d2s_options_set, so
- * every value is validated exactly as the flag would be (DESIGN §3.6). */
+ * `kpt fn eval --exec ... -- key=value` sends, see
+ * https://kpt.dev/book/04-using-functions/02-imperative-function-execution).
+ * Both are read through the option table (optable.h), so every value is
+ * validated exactly as the flag would be. */
 #ifndef D2S_CONFIG_H
 #define D2S_CONFIG_H
 
 #include <stddef.h>
-#include "options.h"
+#include "optable.h"
 #include "tree.h"
-
-/** Command-line flags as given, so that they can be applied over a config
- *  ("flags win"). Strings owned. */
-struct d2s_pairs {
-	char **keys, **vals;   /**< vals[i] NULL for boolean flags */
-	size_t n;
-};
-/** Append flag `key` with `val` (NULL for a boolean flag); both copied. */
-void d2s_pairs_add(struct d2s_pairs *p, const char *key, const char *val);
-/** Free every pair and zero `p`. */
-void d2s_pairs_free(struct d2s_pairs *p);
-/** The last value given for `key`, or NULL. */
-const char *d2s_pairs_get(const struct d2s_pairs *p, const char *key);
-
-/** Apply flags over `o` and over every override in it: a repeatable option
- *  given as a flag replaces the config's list. Returns 0 or -1 with err. */
-int d2s_pairs_apply(const struct d2s_pairs *p, struct d2s_options *o, char *err, size_t errlen);
 
 /** Apply a StatefulSetConversion document (root mapping) to `o`. Unknown
  *  keys and bad values are errors naming the key path and value. Returns 0,

@@ -1,7 +1,6 @@
 /* select.c - select stage: label selectors and the conversion decision. */
 #include "select.h"
 #include "buf.h"
-#include "options.h"
 #include "tree.h"
 
 #include <ctype.h>
@@ -217,8 +216,8 @@ static int any_glob(char *const *globs, size_t n, const char *name)
 	return 0;
 }
 
-int d2s_select(const struct d2s_options *o, const char *name, const struct d2s_kv *labels,
-	       const struct d2s_kv *annotations, const char **why)
+int d2s_selection_match(const struct d2s_selection *o, const char *name, const struct d2s_kv *labels,
+			const struct d2s_kv *annotations, const char **why)
 {
 	const char *conv = NULL;
 	if (annotations)
@@ -274,7 +273,8 @@ static void kv_of(const struct d2s_node *m, struct d2s_kv *kv)
 	}
 }
 
-int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, const char **why)
+int d2s_selection_match_meta(const struct d2s_selection *o, const struct d2s_node *meta,
+			     const char **why)
 {
 	const char *name = d2s_get_str(meta, "name");
 	if (!name) {
@@ -284,7 +284,7 @@ int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, co
 	struct d2s_kv labels, ann;
 	kv_of(d2s_get(meta, "labels"), &labels);
 	kv_of(d2s_get(meta, "annotations"), &ann);
-	int sel = d2s_select(o, name, &labels, &ann, why);
+	int sel = d2s_selection_match(o, name, &labels, &ann, why);
 	free(labels.keys);
 	free(labels.vals);
 	free(ann.keys);

@@ -1,4 +1,6 @@
-/* select.h - select stage: which Deployments are converted (DESIGN §3.1).
+/* select.h - select stage: which Deployments are converted, decided from a
+ * struct d2s_selection (--only/--exclude globs, the label selector, --opt-in)
+ * and the object's metadata. Knows nothing of the other options.
  *
  * Label selectors use kubectl's syntax (k8s.io/apimachinery
  * pkg/labels/selector.go): comma-separated requirements
@@ -8,7 +10,13 @@
 
 #include <stddef.h>
 
-struct d2s_options;
+/** What to convert. Strings owned by whoever fills it (the options model). */
+struct d2s_selection {
+	char **only, **exclude;  /**< globs on metadata.name (fnmatch(3)) */
+	size_t n_only, n_exclude;
+	char *selector;          /**< -l: kubectl label selector text, or NULL */
+	int opt_in;              /**< convert only deploy2sts.io/convert: "true" */
+};
 
 enum d2s_sel_op { D2S_EQ, D2S_NE, D2S_IN, D2S_NOTIN, D2S_EXISTS, D2S_NOT_EXISTS };
 
@@ -43,17 +51,18 @@ struct d2s_kv {
 	size_t n;
 };
 
-/** Decide whether Deployment `name` is converted under `o`: --only/--exclude
+/** Decide whether Deployment `name` is converted under `s`: --only/--exclude
  *  globs (fnmatch), the label selector, the `deploy2sts.io/convert`
  *  annotation and --opt-in. Returns 1 to convert, 0 to skip; `why` gets a
  *  static reason for a skip. A selector that fails to parse skips. */
-int d2s_select(const struct d2s_options *o, const char *name, const struct d2s_kv *labels,
-	       const struct d2s_kv *annotations, const char **why);
+int d2s_selection_match(const struct d2s_selection *s, const char *name, const struct d2s_kv *labels,
+			const struct d2s_kv *annotations, const char **why);
 
 struct d2s_node;
-/** d2s_select for the object whose `metadata` node is `meta`: its name,
+/** d2s_selection_match for the object whose `metadata` node is `meta`: its name,
  *  labels and annotations (string pairs only) are read from the tree.
  *  0 when it has no name. */
-int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, const char **why);
+int d2s_selection_match_meta(const struct d2s_selection *s, const struct d2s_node *meta,
+			     const char **why);
 
 #endif
