@@ -225,11 +225,61 @@ def test_kustomize(b, tmp, label, kubectl):
          p.err)
 
 
+def test_argocd_cmp(b, tmp):
+    """Run the example CMP's generate command as the Argo CD sidecar would: in the
+    Application's source directory, with the build environment Argo CD sets."""
+    helm3 = tool("helm3")
+    if not helm3:
+        return skip("Argo CD CMP", ".tools/bin/helm3 missing")
+    if not os.path.isdir(os.path.join(CHARTS, "podinfo")):
+        return skip("Argo CD CMP", "../shared/charts/podinfo missing")
+    cmp = yaml.safe_load(open(os.path.join(ROOT, "examples", "argocd-cmp", "plugin.yaml")))
+    gen = cmp["spec"]["generate"]
+    app = os.path.join(tmp, "cmp-app")
+    shutil.copytree(os.path.join(CHARTS, "podinfo"), app)
+    open(os.path.join(app, "templates", "capabilities.yaml"), "w").write(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caps}\ndata:\n"
+        "  kube: {{ .Capabilities.KubeVersion.Version | quote }}\n"
+        "  crd: {{ .Capabilities.APIVersions.Has \"example.com/v1\" | quote }}\n")
+    path = os.path.join(tmp, "cmp-bin")
+    os.makedirs(path)
+    os.symlink(helm3, os.path.join(path, "helm"))
+    os.symlink(b, os.path.join(path, "deploy2sts"))
+    env = dict(helm_homes(tmp, "helm3"), PATH=path + ":/usr/bin:/bin", ARGOCD_APP_NAME="web",
+               ARGOCD_APP_NAMESPACE="apps", ARGOCD_APP_REVISION="abc123", KUBE_VERSION="1.31.4",
+               KUBE_API_VERSIONS="v1,apps/v1,autoscaling/v2,example.com/v1",
+               PARAM_VALUES_FILES_0="values-prod.yaml", PARAM_POD_MANAGEMENT_POLICY="OrderedReady")
+    p = run(gen["command"] + gen.get("args", []), env=env, cwd=app)
+    ds = docs(p.out) if p.returncode == 0 else []
+    sts = {d["metadata"]["name"]: d for d in ds if d["kind"] == "StatefulSet"}
+    caps = [d["data"] for d in ds if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "caps"]
+    case("argocd-cmp generate: release ARGOCD_APP_NAME, namespace ARGOCD_APP_NAMESPACE, converted",
+         "web-podinfo" in sts and sts["web-podinfo"]["metadata"].get("namespace") == "apps" and
+         "Deployment" not in kinds(p.out), p.err)
+    case("argocd-cmp: PARAM_VALUES_FILES_0 applied (values-prod.yaml enables redis)",
+         "web-podinfo-redis" in sts, sorted(sts))
+    case("argocd-cmp: PARAM_POD_MANAGEMENT_POLICY applied; announced default for the rest",
+         sts.get("web-podinfo", {}).get("spec", {}).get("podManagementPolicy") == "OrderedReady" and
+         sts["web-podinfo"]["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "data")
+    case("argocd-cmp: KUBE_VERSION and KUBE_API_VERSIONS reach helm's Capabilities",
+         caps == [{"kube": "v1.31.4", "crd": "true"}], caps)
+    p = run(gen["command"] + gen.get("args", []), env=dict(env, ARGOCD_ENV_RELEASE_NAME="blue"), cwd=app)
+    case("argocd-cmp: plugin env RELEASE_NAME (ARGOCD_ENV_RELEASE_NAME) names the release",
+         p.returncode == 0 and "name: blue-podinfo" in p.out, p.err)
+    p = run(gen["command"] + gen.get("args", []), env=dict(env, PARAM_POD_MANAGEMENT_POLICY="Sideways"), cwd=app)
+    case("argocd-cmp: a bad parameter fails generate with our message and no output",
+         p.returncode != 0 and p.stdout == b"" and "Sideways" in p.err, p.err)
+    p = run(gen["command"] + gen.get("args", []), env=dict(env, PARAM_VALUES_FILES_0="../../etc/x.yaml"), cwd=app)
+    case("argocd-cmp: a values file outside the repository is refused",
+         p.returncode != 0 and p.stdout == b"" and "inside the repository" in p.err, p.err)
+
+
 def main():
     b = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:
         h4env = test_helm4(b, tmp)
         test_separate_homes(tmp, h4env)
+        test_argocd_cmp(b, tmp)
         k135 = tool("kubectl135")
         if k135:
             test_kustomize(b, tmp, "kustomize 5.7", k135)
