@@ -17,7 +17,7 @@ VERSION=$1
 BIN=$2
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-DIST=dist
+DIST=${DIST:-dist}
 NAME=deploy2sts-$VERSION-linux-amd64
 : "${SOURCE_DATE_EPOCH:=$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
 export SOURCE_DATE_EPOCH
