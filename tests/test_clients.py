@@ -37,7 +37,8 @@ def tool(name):
 
 
 def run(args, data="", env=None, cwd=None):
-    e = dict(os.environ)
+    # no make flags of the `make test` that runs us: the plugin hook's make is a user's
+    e = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     e.update(env or {})
     p = subprocess.run(args, input=data.encode(), capture_output=True, env=e, cwd=cwd, timeout=300)
     p.out, p.err = p.stdout.decode(), p.stderr.decode()
