@@ -147,8 +147,11 @@ image: static
 	@sh tests/ensure-deps.sh umoci
 	sh packaging/image.sh $(VERSION) $(STATIC_BIN)
 
-# the release artifacts tested: static binary, archives, signed plugin, image
-test-dist: dist image
+# the release artifacts tested: static binary, archives, signed plugin, image.
+# Builds the archives only when missing, so a signed `make dist` is kept.
+test-dist: static
+	@[ -f dist/deploy2sts-$(VERSION).tgz ] || $(MAKE) dist
+	@[ -f dist/deploy2sts-$(VERSION)-oci.tar ] || $(MAKE) image
 	@sh tests/ensure-deps.sh gnupg file umoci
 	@sh tests/install-tools.sh || [ $$? = 3 ]
 	sh tests/test_dist.sh $(VERSION) $(STATIC_BIN)
