@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Integrations (DESIGN §1, §3.6): --config, KRM ResourceList (typed and
+"""Integrations: --config, KRM ResourceList (typed and
 ConfigMap functionConfig), the kustomize legacy exec plugin, kpt, Helm 3 as a
 post-renderer, and the Helm 4 plugin.yaml. A client that is not installed
 prints a SKIP line (CI installs them all: see .ci/run).
