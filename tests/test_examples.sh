@@ -5,9 +5,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # `helm` in the examples is Helm 3.10.1 (.tools/bin/helm3, from tests/install-tools.sh)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-if [ -x "$ROOT/.tools/bin/helm3" ]; then
-	mkdir -p "$TMP/bin" && ln -s "$ROOT/.tools/bin/helm3" "$TMP/bin/helm" && PATH="$TMP/bin:$PATH"
-fi
+mkdir -p "$TMP/bin"
+[ -x "$ROOT/.tools/bin/helm3" ] && ln -s "$ROOT/.tools/bin/helm3" "$TMP/bin/helm"
+# kubectl: the system's, else kubectl 1.35 from tests/install-tools.sh
+command -v kubectl >/dev/null 2>&1 || { [ -x "$ROOT/.tools/bin/kubectl135" ] && ln -s "$ROOT/.tools/bin/kubectl135" "$TMP/bin/kubectl"; }
+PATH="$TMP/bin:$PATH"
 export HELM_CACHE_HOME="$TMP/cache" HELM_CONFIG_HOME="$TMP/config" HELM_DATA_HOME="$TMP/data"
 pass=0; fail=0
 for ex in helm-template helm3-post-renderer kpt kustomize-legacy; do
