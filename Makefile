@@ -80,7 +80,7 @@ $(BUILD):
 
 # Build dependencies (Debian package names); installed when run as root.
 BUILD_DEPS := gcc make pkg-config libfyaml-dev
-TEST_DEPS := libyaml-dev libcmocka-dev python3-yaml python3-jsonschema valgrind
+TEST_DEPS := libyaml-dev libcmocka-dev python3-yaml python3-jsonschema valgrind zsh
 deps:
 	@sh tests/ensure-deps.sh $(BUILD_DEPS)
 
