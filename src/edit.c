@@ -111,24 +111,21 @@ static int number_like(const char *s)
 
 /* Bytes that may not appear in a plain scalar we write (flow and comment
  * indicators, quotes, controls): 1 in this table. */
-static unsigned char unsafe_byte[256];
-
-static void init_unsafe(void)
-{
-	if (unsafe_byte[0])
-		return;
-	for (int c = 0; c < 0x20; c++)
-		unsafe_byte[c] = 1;
-	unsafe_byte[0x7f] = 1;
-	for (const char *p = ",[]{}#&*!|>'\"%@`\\"; *p; p++)
-		unsafe_byte[(unsigned char)*p] = 1;
-}
+static const unsigned char unsafe_byte[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	[0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+	[0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+	[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x7f] = 1,
+	[','] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, ['#'] = 1, ['&'] = 1, ['*'] = 1,
+	['!'] = 1, ['|'] = 1, ['>'] = 1, ['\''] = 1, ['"'] = 1, ['%'] = 1, ['@'] = 1,
+	['`'] = 1, ['\\'] = 1,
+};
 
 int d2s_plain_safe(const char *s)
 {
 	static const char *const words[] = { "null", "~", "true", "false", "yes", "no", "on",
 					     "off", "y", "n", ".inf", ".nan", "-.inf", "+.inf", NULL };
-	init_unsafe();
 	size_t n = strlen(s);
 	if (!n || s[0] == ' ' || s[n - 1] == ' ')
 		return 0;

@@ -8,7 +8,7 @@
  * back as pending writer items. */
 #include "pipeline.h"
 #include "convert.h"
-#include "index.h"
+#include "hashmap.h"
 #include "reader.h"
 #include "refs.h"
 #include "select.h"
