@@ -117,4 +117,17 @@ size_t d2s_line_start(const char *text, size_t off);
  *  starts a line already; `len` when no break follows). */
 size_t d2s_next_line(const char *text, size_t len, size_t off);
 
+/* Implemented in reemit.c (the flow-style fallback of this layer). */
+
+/** Re-emit `text` (one document, parsed into `doc`) in block style with
+ *  libfyaml, keeping the lines before the document content (`---`,
+ *  `# Source:` comments). Returns 0 with the new text appended to `out`, or
+ *  -1 (e.g. nesting deeper than libfyaml's 64 levels). Comments inside the
+ *  content are lost. */
+int d2s_reemit_block(const char *text, size_t len, const struct d2s_doc *doc, struct d2s_buf *out);
+
+/** Lines of `doc` before its content that start with "# Source:" (written by
+ *  `helm template`), appended to `out` as they are. */
+void d2s_source_comments(const struct d2s_doc *doc, struct d2s_buf *out);
+
 #endif

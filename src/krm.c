@@ -6,6 +6,7 @@
 #include "list.h"
 #include "pipeline.h"
 #include "reader.h"
+#include "reemit.h"
 #include "tree.h"
 
 #include <stdlib.h>
@@ -171,8 +172,9 @@ int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_optio
 		const struct d2s_pairs *cli, struct d2s_diag *diag, FILE *out)
 {
 	struct d2s_parser *p = d2s_parser_new();
-	struct d2s_doc doc = {0}, redoc = {0};
-	struct d2s_buf re = {0}, stream = {0}, items_out = {0};
+	struct d2s_doc doc = {0};
+	struct d2s_reemit re = {0};
+	struct d2s_buf stream = {0}, items_out = {0};
 	char *conv = NULL;
 	size_t conv_len = 0;
 	int rc = -1;
@@ -188,10 +190,10 @@ int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_optio
 	const struct d2s_node *items = d2s_get(doc.root, "items");
 	if (items && items->type == D2S_SEQ && items->flow) {
 		/* JSON or flow items: re-emit in block style once, then edit */
-		if (d2s_reemit_block(text, len, &doc, &re) || d2s_parse(p, re.data, re.len, &redoc) || !redoc.root)
+		if (d2s_reemit_parse(p, &doc, &re))
 			goto done;
-		use = &redoc;
-		items = d2s_get(redoc.root, "items");
+		use = &re.doc;
+		items = d2s_get(re.doc.root, "items");
 	}
 	if (items && items->type != D2S_SEQ) {
 		struct d2s_where w = { .file = name, .field = "items" };
@@ -233,9 +235,8 @@ done:
 	free(conv);
 	d2s_buf_free(&items_out);
 	d2s_buf_free(&stream);
-	d2s_buf_free(&re);
+	d2s_reemit_free(&re);
 	d2s_doc_free(&doc);
-	d2s_doc_free(&redoc);
 	d2s_parser_free(p);
 	return rc;
 }

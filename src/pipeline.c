@@ -17,6 +17,7 @@
 #include "parsepool.h"
 #include "storage.h"
 #include "list.h"
+#include "reemit.h"
 
 #include <libfyaml.h>
 #include <stdlib.h>
@@ -151,24 +152,20 @@ static struct d2s_where where_of(struct d2s_pipeline *p, const struct ident *id,
 	return w;
 }
 
-/* ---------- the flow-style fallback ---------- */
+/* ---------- the flow-style fallback (reemit.c) ---------- */
 
-/* `doc` needs an edit inside a flow collection: re-emit it in block style
- * into `re` and parse that into `redoc`, with a warning at `w`. Returns 0,
- * or -1 after an error at `w`. */
-static int reemit_block(struct d2s_pipeline *p, const struct d2s_where *w,
-			const struct d2s_doc *doc, struct d2s_buf *re, struct d2s_doc *redoc)
+struct held_edit {
+	int (*edit)(const struct d2s_doc *, struct d2s_buf *);
+	struct d2s_buf *out;
+};
+
+static int held_edit_cb(const struct d2s_doc *doc, void *ctx)
 {
-	if (d2s_reemit_block(doc->text, doc->len, doc, re) == 0 &&
-	    d2s_parse(p->aux, re->data, re->len, redoc) == 0 && redoc->root) {
-		d2s_report(p->diag, D2S_WARNING, w, "written in flow style where edits are needed: "
-			   "the document is re-emitted in block style (its comments are lost)");
+	struct held_edit *h = ctx;
+	if (h->edit(doc, h->out) == 0)
 		return 0;
-	}
-	d2s_report(p->diag, D2S_ERROR, w, "cannot re-emit this document in block style "
-		   "(nested deeper than 64 levels?): rewrite it in block style");
-	p->failed = 1;
-	return -1;
+	d2s_buf_reset(h->out);
+	return 1; /* any failure: retry in block style */
 }
 
 /* Edit the held-back document text[0..len) with `edit` (d2s_ref_retarget,
@@ -185,22 +182,15 @@ static int edit_held(struct d2s_pipeline *p, const char *text, size_t len, const
 		p->failed = 1;
 		return -1;
 	}
-	if (edit(&p->auxdoc, out) == 0)
-		return 0;
-	d2s_buf_reset(out);
 	const struct ident id = identify(p->auxdoc.root);
 	w = where_of(p, &id, line);
 	w.file = file;
-	struct d2s_buf re = {0};
-	struct d2s_doc redoc = {0};
-	int rc = reemit_block(p, &w, &p->auxdoc, &re, &redoc);
-	if (rc == 0 && edit(&redoc, out) != 0) {
-		d2s_report(p->diag, D2S_ERROR, &w, "cannot edit this document in place");
+	struct held_edit h = { edit, out };
+	struct d2s_reemit re = {0};
+	int rc = d2s_edit_retry(p->aux, p->diag, &w, &p->auxdoc, held_edit_cb, &h, &re);
+	d2s_reemit_free(&re);
+	if (rc)
 		p->failed = 1;
-		rc = -1;
-	}
-	d2s_doc_free(&redoc);
-	d2s_buf_free(&re);
 	return rc;
 }
 
@@ -469,6 +459,22 @@ static void check_progressive(struct d2s_pipeline *p, const char *key)
 
 /* ---------- Deployments (DESIGN §3.1-§3.4) ---------- */
 
+struct convert_edit {
+	struct d2s_convert_in *in;
+	struct d2s_convert_out *out;
+};
+
+/* d2s_convert as an edit for d2s_edit_retry: 1 = needs block style. */
+static int convert_cb(const struct d2s_doc *doc, void *ctx)
+{
+	struct convert_edit *ce = ctx;
+	ce->in->doc = doc;
+	int rc = d2s_convert(ce->in, ce->out);
+	if (rc)
+		d2s_convert_out_free(ce->out);
+	return rc;
+}
+
 static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, long line,
 			   const struct d2s_options *o, int pending, size_t item)
 {
@@ -476,26 +482,12 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		.doc = doc, .o = o, .diag = p->diag, .file = p->file, .line0 = line,
 		.pvc_template = pvc_template, .service_state = service_state, .ctx = p,
 	};
-	struct d2s_convert_out out;
-	int rc = d2s_convert(&in, &out);
-	struct d2s_buf re = {0};
-	struct d2s_doc redoc = {0};
-	if (rc == 1) {
-		/* an edit lands in a flow collection: re-emit in block style */
-		d2s_convert_out_free(&out);
-		const struct ident id = identify(doc->root);
-		struct d2s_where w = where_of(p, &id, root_line(doc, line));
-		rc = reemit_block(p, &w, doc, &re, &redoc);
-		if (rc == 0) {
-			in.doc = &redoc;
-			rc = d2s_convert(&in, &out);
-		}
-		if (rc == 1) {
-			d2s_report(p->diag, D2S_ERROR, &w, "cannot edit this document in place");
-			d2s_convert_out_free(&out);
-			rc = -1;
-		}
-	}
+	struct d2s_convert_out out = {0};
+	struct convert_edit ce = { &in, &out };
+	const struct ident id = identify(doc->root);
+	struct d2s_where w = where_of(p, &id, root_line(doc, line));
+	struct d2s_reemit re = {0};
+	int rc = d2s_edit_retry(p->aux, p->diag, &w, doc, convert_cb, &ce, &re);
 	if (rc) {
 		d2s_convert_out_free(&out);
 		p->failed = 1;
@@ -503,8 +495,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 			d2s_writer_resolve(&p->w, item, D2S_KEEP, NULL, 0);
 		else
 			d2s_writer_raw(&p->w, doc->text, doc->len);
-		d2s_buf_free(&re);
-		d2s_doc_free(&redoc);
+		d2s_reemit_free(&re);
 		return -1;
 	}
 	char key[512];
@@ -534,15 +525,12 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	if (!out.service.len)
 		d2s_map_set(&p->deploys, d2s_key(key, sizeof(key), out.ns, out.name),
 			    DEP_CONVERTED_NO_SERVICE);
-	const struct ident id = identify(doc->root);
-	struct d2s_where w = where_of(p, &id, root_line(doc, line));
 	d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
 		   out.service_name, out.reused_service ? ", existing headless Service" :
 		   out.service.len ? ", headless Service generated" : "");
 	d2s_buf_free(&all);
 	d2s_convert_out_free(&out);
-	d2s_buf_free(&re);
-	d2s_doc_free(&redoc);
+	d2s_reemit_free(&re);
 	return 0;
 }
 
