@@ -36,17 +36,4 @@ int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct 
 void d2s_list_each_selected(const struct d2s_doc *doc, const struct d2s_options *o,
 			    void (*fn)(void *ctx, const struct d2s_node *item), void *ctx);
 
-/** Text of sequence item `item` shifted so that its content starts at
- *  column 0 (lines lose up to `*col` leading spaces). Appends to `out`;
- *  `*col` gets the item's column. */
-void d2s_item_unindent(const struct d2s_doc *doc, const struct d2s_node *item,
-		       struct d2s_buf *out, int *col);
-/** Append `text` to `out` with every line but the first indented by `col`
- *  spaces (empty lines stay empty). */
-void d2s_reindent(const char *text, size_t len, int col, struct d2s_buf *out);
-
-/** Append document `text` as one block sequence item: `dash` spaces, "- ",
- *  the text with its later lines indented to dash + 2, a final line break. */
-void d2s_append_as_item(struct d2s_buf *out, const char *text, size_t len, int dash);
-
 #endif
