@@ -205,18 +205,6 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, co
 
 /* ---------- kind: List (list.c) ---------- */
 
-/* One Deployment item of a List was converted: record it like a standalone one. */
-static void list_item_converted(void *ctx, const struct d2s_convert_out *res)
-{
-	struct d2s_xref *x = ctx;
-	d2s_xref_deployment(x, res->ns, res->name,
-			    res->service.len ? D2S_DEP_CONVERTED : D2S_DEP_CONVERTED_NO_SERVICE);
-	for (size_t i = 0; i < res->n_absorbed; i++)
-		d2s_xref_absorb(x, res->ns, res->absorbed[i], res->name);
-	d2s_xref_check_progressive(x, res->ns, res->name);
-	d2s_xref_resolve_refs(x, res->ns, res->name, 1);
-}
-
 static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long line, int pending,
 		       size_t item)
 {
@@ -224,7 +212,7 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 	struct d2s_list_ctx lc = {
 		.o = p->o, .diag = p->diag, .file = p->file, .line0 = line,
 		.pvc_template = d2s_xref_pvc_template, .service_state = d2s_xref_service_state,
-		.converted = list_item_converted, .ctx = p->x,
+		.converted = d2s_xref_list_item_converted, .ctx = p->x,
 	};
 	int rc = d2s_convert_list(doc, &lc, &out);
 	if (pending)
@@ -236,35 +224,15 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 	d2s_buf_free(&out);
 }
 
-struct list_wait {
-	struct d2s_pipeline *p;
-	int wait;
-};
-
-static void item_waits(void *ctx, const struct d2s_node *item)
-{
-	struct list_wait *lw = ctx;
-	const struct d2s_ident id = d2s_identify(item);
-	if (!d2s_xref_claims_known(lw->p->x, item, d2s_options_for(lw->p->o, id.name), id.ns))
-		lw->wait = 1;
-}
-
 static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
 {
-	struct list_wait lw = { .p = p };
-	d2s_list_each_selected(&p->doc, p->o, item_waits, &lw);
-	if (lw.wait)
+	if (!d2s_xref_list_claims_known(p->x, &p->doc))
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* a PVC may come later */
 	else
 		write_list(p, &p->doc, pc->line, 0, 0);
 }
 
 /* ---------- dispatch by kind ---------- */
-
-static int is(const char *kind, const char *want, const char *av, const char *av_want)
-{
-	return !strcmp(kind, want) && !strcmp(av, av_want);
-}
 
 static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 {
@@ -281,9 +249,9 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		on_deployment(p, pc, &id);
 	} else if (!strcmp(id.kind, "List") && d2s_get(root, "items")) {
 		on_list(p, pc);
-	} else if (is(id.kind, "PersistentVolumeClaim", av, "v1") && id.name) {
+	} else if (!strcmp(id.kind, "PersistentVolumeClaim") && !strcmp(av, "v1") && id.name) {
 		d2s_xref_pvc(p->x, pc->text, pc->len, p->file, line, &id);
-	} else if (is(id.kind, "Service", av, "v1") && id.name) {
+	} else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
 		d2s_xref_service(p->x, root, &id, p->file, line);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else if ((target = d2s_ref_target(root)) != NULL) {
@@ -296,31 +264,13 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 
 /* ---------- feed: read -> parse ahead -> dispatch, in input order ---------- */
 
-/* True when the piece's first line that is not blank, a comment or a
- * directive is a `---` marker. */
-static int starts_with_marker(const char *t, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		size_t j = i;
-		while (j < n && (t[j] == ' ' || t[j] == '\t'))
-			j++;
-		if (j < n && t[j] != '#' && t[j] != '%' && t[j] != '\n' && t[j] != '\r')
-			return j == i && n - j >= 3 && !strncmp(t + j, "---", 3);
-		while (j < n && t[j] != '\n')
-			j++;
-		i = j + 1;
-	}
-	return 1; /* nothing but comments: no separator needed */
-}
-
 /* Inputs after the first are separate streams: keep their first document
  * apart from the previous input's last one. */
 static void separate_inputs(struct d2s_pipeline *p, const struct d2s_piece *pc)
 {
 	if (p->last && p->last != '\n' && p->last != '\r')
 		d2s_writer_raw(&p->w, "\n", 1);
-	if (p->last && !starts_with_marker(pc->text, pc->len))
+	if (p->last && !d2s_starts_with_marker(pc->text, pc->len))
 		d2s_writer_raw(&p->w, "---\n", 4);
 }
 
@@ -458,9 +408,8 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 {
 	/* Deployments that waited for PVCs: everything is known now */
 	size_t n;
-	d2s_xref_held(p->x, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct d2s_held *d = &d2s_xref_held(p->x, &n)[i];
+	const struct d2s_held *held = d2s_xref_held(p->x, &n); /* no more are added now */
+	for (const struct d2s_held *d = held; d < held + n; d++) {
 		size_t len;
 		char *text = d2s_writer_fetch(&p->w, d->item, &len);
 		p->file = d->file;

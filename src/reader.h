@@ -68,4 +68,9 @@ int d2s_text_check(const char *text, size_t len, char *msg, size_t n, long *line
 /** Input name given at creation. */
 const char *d2s_reader_name(const struct d2s_reader *r);
 
+/** True when the first line of t[0..n) that is not blank, a comment or a
+ *  directive is a `---` marker at column 0 (also when there is none: only
+ *  comments need no separator). */
+int d2s_starts_with_marker(const char *t, size_t n);
+
 #endif

@@ -1,6 +1,7 @@
 /* xref.c - references stage: the cross-document index (see xref.h). */
 #include "xref.h"
 #include "hashmap.h"
+#include "list.h"
 #include "reemit.h"
 #include "refs.h"
 #include "storage.h"
@@ -469,6 +470,37 @@ const struct d2s_held *d2s_xref_held(const struct d2s_xref *x, size_t *n)
 {
 	*n = x->n_deps;
 	return x->deps;
+}
+
+void d2s_xref_list_item_converted(void *ctx, const struct d2s_convert_out *res)
+{
+	struct d2s_xref *x = ctx;
+	d2s_xref_deployment(x, res->ns, res->name,
+			    res->service.len ? D2S_DEP_CONVERTED : D2S_DEP_CONVERTED_NO_SERVICE);
+	for (size_t i = 0; i < res->n_absorbed; i++)
+		d2s_xref_absorb(x, res->ns, res->absorbed[i], res->name);
+	d2s_xref_check_progressive(x, res->ns, res->name);
+	d2s_xref_resolve_refs(x, res->ns, res->name, 1);
+}
+
+struct list_wait {
+	const struct d2s_xref *x;
+	int wait;
+};
+
+static void item_waits(void *ctx, const struct d2s_node *item)
+{
+	struct list_wait *lw = ctx;
+	const struct d2s_ident id = d2s_identify(item);
+	if (!d2s_xref_claims_known(lw->x, item, d2s_options_for(lw->x->o, id.name), id.ns))
+		lw->wait = 1;
+}
+
+int d2s_xref_list_claims_known(const struct d2s_xref *x, const struct d2s_doc *list)
+{
+	struct list_wait lw = { .x = x };
+	d2s_list_each_selected(list, x->o, item_waits, &lw);
+	return !lw.wait;
 }
 
 struct d2s_xref *d2s_xref_new(const struct d2s_options *o, struct d2s_diag *diag,

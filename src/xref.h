@@ -69,6 +69,13 @@ void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, cons
  *  with options `o`) has been read. */
 int d2s_xref_claims_known(const struct d2s_xref *x, const struct d2s_node *dep,
 			  const struct d2s_options *o, const char *ns);
+/** True when every PVC that the selected Deployment items of List `list`
+ *  mount has been read. */
+int d2s_xref_list_claims_known(const struct d2s_xref *x, const struct d2s_doc *list);
+/** d2s_list_ctx.converted for context `x`: a Deployment item of a List was
+ *  converted (`res`); record it like a standalone one (state, absorbed
+ *  PVCs, progressive-delivery check, held references). */
+void d2s_xref_list_item_converted(void *x, const struct d2s_convert_out *res);
 /** d2s_convert_in.pvc_template for context `x` (a struct d2s_xref *): the
  *  claim template built from PVC `claim`, or NULL when not read. */
 struct d2s_val *d2s_xref_pvc_template(void *x, struct d2s_arena *a, const char *ns,
