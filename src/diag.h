@@ -1,7 +1,7 @@
-/* diag.h - diagnostics: errors, warnings and infos with their position and
+/* diag.h - diagnostics, used by every stage: errors, warnings and infos with their position and
  * object, written to stderr and the log file and kept for KRM results.
  *
- * Message format (DESIGN §4):
+ * Message format (docs/architecture.md, "Diagnostics"):
  *   deploy2sts: error: <file>:<line>:<col>: <Kind> <ns>/<name>: <message>
  */
 #ifndef D2S_DIAG_H

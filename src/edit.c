@@ -1,4 +1,4 @@
-/* edit.c - convert stage helper: splice edits into a document's text and
+/* edit.c - edit stage: splice edits into a document's text and
  * render generated YAML in the document's own style (see edit.h). */
 #include "edit.h"
 

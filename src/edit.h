@@ -1,12 +1,15 @@
-/* edit.h - convert stage helper: edit a document's text in place.
+/* edit.h - edit stage (the convert stage's tool): edit a document's text in
+ * place.
  *
  * Edits are byte ranges of the original text replaced by new text; they are
  * spliced in one pass, so everything not edited (comments, quoting, key
- * order, sequence style) comes out exactly as it went in (DESIGN §2).
+ * order, sequence style) comes out exactly as it went in (docs/architecture.md,
+ * "Edit in place").
  * Generated YAML (new keys, claim templates, the Service) is rendered from a
  * small value tree in the document's own indentation and sequence style.
  * Structural edits inside flow collections are not attempted: they set
- * `reemit` and the caller re-emits the document in block style instead. */
+ * `reemit` and the caller re-emits the document in block style instead
+ * (reemit.h). */
 #ifndef D2S_EDIT_H
 #define D2S_EDIT_H
 

@@ -2,7 +2,7 @@
  * `items`: a `kind: List` (Kubernetes API conventions, "Lists and Simple
  * kinds": https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#lists-and-simple-kinds)
  * and a KRM function's ResourceList (https://github.com/kubernetes-sigs/kustomize/blob/master/cmd/config/docs/api-conventions/functions-spec.md).
- * kustomize's kyaml reads both in one branch (kio/byteio_reader.go); here
+ * kustomize's kyaml reads both in one branch (kyaml/kio/byteio_reader.go); here
  * too: each item's text is cut out and shifted to column 0 (a plain
  * document), and documents are shifted back into "- item" lines, so every
  * item keeps its bytes, comments and annotations. */

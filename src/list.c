@@ -1,4 +1,5 @@
-/* list.c - Deployments inside kind: List (see list.h). */
+/* list.c - convert stage for kind: List: Deployments inside a List (see
+ * list.h). */
 #include "list.h"
 #include "edit.h"
 #include "items.h"

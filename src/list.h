@@ -1,8 +1,9 @@
-/* list.h - converts Deployments that are items of a `kind: List` document
- * (DESIGN §3.1). Each item's text is cut out of the list, shifted left to
+/* list.h - convert stage for `kind: List`: converts the Deployments that are
+ * items of a List document (Kubernetes API conventions, "Lists and Simple
+ * kinds"). Each item's text is cut out of the list, shifted left to
  * column 0, converted like a standalone document, shifted back and spliced
- * into the list; the generated Service becomes the next item. The same
- * shift helpers serve KRM ResourceList items. */
+ * into the list; the generated Service becomes the next item. The shift
+ * helpers live in items.h (shared with KRM ResourceList items). */
 #ifndef D2S_LIST_H
 #define D2S_LIST_H
 

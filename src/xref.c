@@ -130,7 +130,11 @@ static int edit_held(struct d2s_xref *x, const char *text, size_t len, const cha
 	return rc;
 }
 
-/* ---------- PVCs (DESIGN §3.4) ---------- */
+/* ---------- PVCs ----------
+ * A StatefulSet's pods get their own claims from volumeClaimTemplates
+ * (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates);
+ * the old shared PVC is kept with helm.sh/resource-policy: keep
+ * (https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource). */
 
 struct d2s_val *d2s_xref_pvc_template(void *ctx, struct d2s_arena *a, const char *ns,
 				    const char *claim, const char *volume)
@@ -216,7 +220,9 @@ void d2s_xref_pvc(struct d2s_xref *x, const char *text, size_t len, const char *
 		resolve_pvc(x, r, "(earlier in the input)");
 }
 
-/* ---------- Services (DESIGN §3.3) ---------- */
+/* ---------- Services ----------
+ * A StatefulSet needs a headless Service for its pods' network identity
+ * (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations). */
 
 /* Could Service `name` in `ns` be the one generated for a Deployment? The
  * templates are inverted: prefix{name}suffix after {namespace} expands. On
@@ -321,7 +327,7 @@ void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const str
 		svc_conflict(x, &w, dkey, headless, 1); /* its generated Service is written */
 }
 
-/* ---------- scaling references (DESIGN §3.5) ---------- */
+/* ---------- scaling references (refs.h) ---------- */
 
 static void retarget_now(struct d2s_xref *x, size_t item, const char *text, size_t len,
 			 const char *file, long line, int pending)
