@@ -4,7 +4,7 @@
  * Protocol: https://github.com/kubernetes-sigs/kustomize/blob/master/cmd/config/docs/api-conventions/functions-spec.md */
 #include "krm.h"
 #include "buf.h"
-#include "edit.h"
+#include "render.h"
 #include "items.h"
 #include "pipeline.h"
 #include "reader.h"
