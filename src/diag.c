@@ -1,4 +1,5 @@
-/* diag.c - diagnostics (every stage reports here): formats and routes them (stderr, log file, KRM results). */
+/* diag.c - diagnostics (every stage reports here): formats and routes them
+ * (stderr, log file, KRM results). */
 #include "diag.h"
 #include "buf.h"
 

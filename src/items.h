@@ -1,7 +1,8 @@
 /* items.h - read/write stage for documents that carry whole objects as
- * `items`: a `kind: List` (Kubernetes API conventions, "Lists and Simple
- * kinds": https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#lists-and-simple-kinds)
- * and a KRM function's ResourceList (https://github.com/kubernetes-sigs/kustomize/blob/master/cmd/config/docs/api-conventions/functions-spec.md).
+ * `items`: a `kind: List` (Kubernetes API conventions, kubernetes/community
+ * contributors/devel/sig-architecture/api-conventions.md, "Lists and Simple
+ * kinds") and a KRM function's ResourceList (KRM Functions Specification,
+ * kubernetes-sigs/kustomize cmd/config/docs/api-conventions/functions-spec.md).
  * kustomize's kyaml reads both in one branch (kyaml/kio/byteio_reader.go); here
  * too: each item's text is cut out and shifted to column 0 (a plain
  * document), and documents are shifted back into "- item" lines, so every

@@ -1,7 +1,8 @@
 /* krm.c - door for KRM functions (kpt, kustomize): translates a
  * ResourceList into options (functionConfig) and an input stream (items.c),
  * runs the pipeline, and writes the ResourceList back with `results`.
- * Protocol: https://github.com/kubernetes-sigs/kustomize/blob/master/cmd/config/docs/api-conventions/functions-spec.md */
+ * Protocol: KRM Functions Specification, kubernetes-sigs/kustomize
+ * cmd/config/docs/api-conventions/functions-spec.md. */
 #include "krm.h"
 #include "buf.h"
 #include "render.h"

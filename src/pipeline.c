@@ -173,7 +173,8 @@ static void unsupported(struct d2s_pipeline *p, const struct d2s_where *w, const
 			   av ? av : "(none)");
 }
 
-static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct d2s_ident *id)
+static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
+			  const struct d2s_ident *id)
 {
 	const struct d2s_node *root = p->doc.root;
 	struct d2s_where w = where_of(p, id, root_line(&p->doc, pc->line));
@@ -245,7 +246,8 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 	}
 	const char *av = id.api_version ? id.api_version : "", *target;
 	long line = root_line(&p->doc, pc->line);
-	if (!strcmp(id.kind, "Deployment") && (!strncmp(av, "apps/", 5) || !strncmp(av, "extensions/", 11))) {
+	int apps = !strncmp(av, "apps/", 5) || !strncmp(av, "extensions/", 11);
+	if (!strcmp(id.kind, "Deployment") && apps) {
 		on_deployment(p, pc, &id);
 	} else if (!strcmp(id.kind, "List") && d2s_get(root, "items")) {
 		on_list(p, pc);

@@ -8,8 +8,8 @@
  * it cannot occur inside any scalar), so the cut needs no parse.
  *
  * The reader also rejects what libfyaml 0.7.12 would silently treat as the end
- * of the stream: NUL bytes and invalid UTF-8 (README.md, "Dependencies", the list of
- * libfyaml problems; tests/test_hostile.py).
+ * of the stream: NUL bytes and invalid UTF-8 (README.md, "Dependencies",
+ * the list of libfyaml problems; tests/test_hostile.py).
  *
  * Memory: the reader holds one piece; a piece larger than `big_limit` is handed
  * out in chunks (d2s_reader_stream) so pass-through documents of any size
