@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A PVC read (held back while `pending`): its text is kept to build claim
+ * templates from it and to edit it later. */
 struct pvc_rec {
 	char *key, *text, *file;
 	size_t len, item;
@@ -18,6 +20,7 @@ struct pvc_rec {
 	int pending;
 };
 
+/* A scaling reference held back until its Deployment `target` is read. */
 struct ref_rec {
 	char *target, *file;
 	size_t item;
@@ -25,6 +28,7 @@ struct ref_rec {
 	int pending;
 };
 
+/* A generated headless Service `key` still in the writer's look-ahead. */
 struct svc_rec {
 	char *key, *deployment;
 	size_t item;
@@ -74,7 +78,7 @@ struct d2s_ident d2s_identify(const struct d2s_node *root)
 	return id;
 }
 
-/* State of Deployment `key` ("ns/name"): 0 not seen, or enum dep_state. */
+/* State of Deployment `key` ("ns/name"): 0 not seen, or enum d2s_dep_state. */
 static intptr_t dep_state(const struct d2s_xref *x, const char *key)
 {
 	return d2s_map_get(&x->deploys, key, 0);
