@@ -411,7 +411,8 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 	/* Deployments that waited for PVCs: everything is known now */
 	size_t n;
 	const struct d2s_held *held = d2s_xref_held(p->x, &n); /* no more are added now */
-	for (const struct d2s_held *d = held; d < held + n; d++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct d2s_held *d = &held[i];
 		size_t len;
 		char *text = d2s_writer_fetch(&p->w, d->item, &len);
 		p->file = d->file;
