@@ -1,4 +1,5 @@
-/* buf.c - growable byte buffer and bump arena (no YAML knowledge). */
+/* buf.c - support for every stage: growable byte buffer and bump arena (no
+ * YAML knowledge). */
 #include "buf.h"
 
 #include <stdio.h>

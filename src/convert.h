@@ -67,13 +67,4 @@ void d2s_convert_out_free(struct d2s_convert_out *out);
 /* d2s_deploy_claims (the PVCs a Deployment mounts) is declared in
  * storage.h, included above. */
 
-/** Re-emit `text` (one document) in block style with libfyaml, keeping the
- *  lines before the document content (`---`, `# Source:` comments).
- *  Returns 0 with the new text in `out`, or -1 (e.g. depth over 64). */
-int d2s_reemit_block(const char *text, size_t len, const struct d2s_doc *doc, struct d2s_buf *out);
-
-/** Lines of `doc` before its content that start with "# Source:" (Helm 3),
- *  appended to `out` as they are. */
-void d2s_source_comments(const struct d2s_doc *doc, struct d2s_buf *out);
-
 #endif

@@ -1,4 +1,5 @@
-/* diag.c - formats and routes diagnostics (stderr, log file, KRM results). */
+/* diag.c - diagnostics (every stage reports here): formats and routes them
+ * (stderr, log file, KRM results). */
 #include "diag.h"
 #include "buf.h"
 
@@ -55,12 +56,19 @@ static void keep_entry(struct d2s_diag *d, enum d2s_severity sev,
 	}
 }
 
+int d2s_diag_hard_errors(const struct d2s_diag *d)
+{
+	return d->errors - d->strict_warnings;
+}
+
 void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
 		const struct d2s_where *w, const char *fmt, ...)
 {
 	static const char *const label[] = { "info", "warning", "error" };
-	if (sev == D2S_WARNING && d->strict)
+	if (sev == D2S_WARNING && d->strict) {
 		sev = D2S_ERROR;
+		d->strict_warnings++;
+	}
 	if (sev == D2S_ERROR)
 		d->errors++;
 	else if (sev == D2S_WARNING)

@@ -1,7 +1,7 @@
-/* diag.h - diagnostics: errors, warnings and infos with their position and
+/* diag.h - diagnostics, used by every stage: errors, warnings and infos with their position and
  * object, written to stderr and the log file and kept for KRM results.
  *
- * Message format (DESIGN §4):
+ * Message format (docs/architecture.md, "Diagnostics"):
  *   deploy2sts: error: <file>:<line>:<col>: <Kind> <ns>/<name>: <message>
  */
 #ifndef D2S_DIAG_H
@@ -41,6 +41,7 @@ struct d2s_diag {
 	FILE *err;          /**< stderr, or NULL to print nothing there */
 	int errors;         /**< errors reported (strict warnings included) */
 	int warnings;       /**< warnings reported (not counting strict ones) */
+	int strict_warnings;/**< warnings counted in `errors` by --strict */
 	struct d2s_diag_entry *entries; /**< kept entries, owned */
 	size_t n_entries, cap_entries;
 };
@@ -50,6 +51,11 @@ struct d2s_diag {
 void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
 		const struct d2s_where *w, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/** Errors reported at error severity, i.e. `errors` without the warnings
+ *  --strict counts there. The pipeline derives its failure from this: a
+ *  strict warning fails the run (exit code) but does not stop the flow. */
+int d2s_diag_hard_errors(const struct d2s_diag *d);
 
 /** Open the log file `path` for appending; returns 0, or -1 with errno set. */
 int d2s_diag_open_log(struct d2s_diag *d, const char *path);

@@ -1,260 +1,11 @@
-/* edit.c - convert stage helper: splice edits into a document's text and
- * render generated YAML in the document's own style (see edit.h). */
+/* edit.c - edit stage: splice edits into a document's text (see edit.h);
+ * generated YAML is rendered by render.c. */
 #include "edit.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* ---------- values ---------- */
-
-static struct d2s_val *v_new(struct d2s_arena *a, enum d2s_val_type t)
-{
-	struct d2s_val *v = d2s_arena_alloc(a, sizeof(*v));
-	v->type = t;
-	return v;
-}
-
-struct d2s_val *d2s_v_map(struct d2s_arena *a) { return v_new(a, D2S_V_MAP); }
-struct d2s_val *d2s_v_seq(struct d2s_arena *a) { return v_new(a, D2S_V_SEQ); }
-
-struct d2s_val *d2s_v_str(struct d2s_arena *a, const char *s)
-{
-	struct d2s_val *v = v_new(a, D2S_V_STR);
-	v->s = d2s_arena_strndup(a, s, strlen(s));
-	return v;
-}
-
-struct d2s_val *d2s_v_raw(struct d2s_arena *a, const char *s)
-{
-	struct d2s_val *v = v_new(a, D2S_V_RAW);
-	v->s = d2s_arena_strndup(a, s, strlen(s));
-	return v;
-}
-
-static void v_grow(struct d2s_arena *a, struct d2s_val *v)
-{
-	if (v->n < v->cap)
-		return;
-	size_t cap = v->cap ? v->cap * 2 : 4;
-	const char **keys = d2s_arena_alloc(a, cap * sizeof(*keys));
-	struct d2s_val **kids = d2s_arena_alloc(a, cap * sizeof(*kids));
-	if (v->n) {
-		memcpy(kids, v->kids, v->n * sizeof(*kids));
-		if (v->keys)
-			memcpy(keys, v->keys, v->n * sizeof(*keys));
-	}
-	v->keys = keys;
-	v->kids = kids;
-	v->cap = cap;
-}
-
-void d2s_v_put(struct d2s_arena *a, struct d2s_val *map, const char *key, struct d2s_val *v)
-{
-	v_grow(a, map);
-	map->keys[map->n] = d2s_arena_strndup(a, key, strlen(key));
-	map->kids[map->n++] = v;
-}
-
-void d2s_v_push(struct d2s_arena *a, struct d2s_val *seq, struct d2s_val *v)
-{
-	v_grow(a, seq);
-	seq->kids[seq->n++] = v;
-}
-
-static struct d2s_val *from_node(struct d2s_arena *a, const struct d2s_node *n, int depth)
-{
-	if (!n || depth > 64 || n->tagged || n->type == D2S_ALIAS)
-		return NULL;
-	if (n->type == D2S_SCALAR) {
-		if (n->style == D2S_PLAIN && !strpbrk(n->value, "\n\r"))
-			return d2s_v_raw(a, n->value[0] ? n->value : "null");
-		return d2s_v_str(a, n->value);
-	}
-	struct d2s_val *v = n->type == D2S_MAP ? d2s_v_map(a) : d2s_v_seq(a);
-	for (size_t i = 0; i < n->n; i++) {
-		if (n->type == D2S_MAP) {
-			const struct d2s_node *k = n->kids[2 * i];
-			if (k->type != D2S_SCALAR)
-				return NULL;
-			struct d2s_val *c = from_node(a, n->kids[2 * i + 1], depth + 1);
-			if (!c)
-				return NULL;
-			d2s_v_put(a, v, k->value, c);
-		} else {
-			struct d2s_val *c = from_node(a, n->kids[i], depth + 1);
-			if (!c)
-				return NULL;
-			d2s_v_push(a, v, c);
-		}
-	}
-	return v;
-}
-
-struct d2s_val *d2s_v_from_node(struct d2s_arena *a, const struct d2s_node *n)
-{
-	return from_node(a, n, 0);
-}
-
-/* ---------- scalar rendering ---------- */
-
-static int number_like(const char *s)
-{
-	if (!strchr("0123456789+-.", s[0]))
-		return 0;
-	for (const char *p = s; *p; p++)
-		if (!strchr("0123456789.+-_:eExXoObBabcdefABCDEF", *p))
-			return 0;
-	return 1;
-}
-
-/* Bytes that may not appear in a plain scalar we write (flow and comment
- * indicators, quotes, controls): 1 in this table. */
-static unsigned char unsafe_byte[256];
-
-static void init_unsafe(void)
-{
-	if (unsafe_byte[0])
-		return;
-	for (int c = 0; c < 0x20; c++)
-		unsafe_byte[c] = 1;
-	unsafe_byte[0x7f] = 1;
-	for (const char *p = ",[]{}#&*!|>'\"%@`\\"; *p; p++)
-		unsafe_byte[(unsigned char)*p] = 1;
-}
-
-int d2s_plain_safe(const char *s)
-{
-	static const char *const words[] = { "null", "~", "true", "false", "yes", "no", "on",
-					     "off", "y", "n", ".inf", ".nan", "-.inf", "+.inf", NULL };
-	init_unsafe();
-	size_t n = strlen(s);
-	if (!n || s[0] == ' ' || s[n - 1] == ' ')
-		return 0;
-	if (!(isalnum((unsigned char)s[0]) || s[0] == '/' || s[0] == '_' || s[0] == '.'))
-		return 0;
-	/* reserved words start with one of these letters */
-	if (n <= 5 && strchr("nNtTfFyYoO~.", s[0]))
-		for (int i = 0; words[i]; i++)
-			if (!strcasecmp(s, words[i]))
-				return 0;
-	if (number_like(s))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (unsafe_byte[c] || (c == ':' && (s[i + 1] == ' ' || s[i + 1] == '\0')))
-			return 0;
-	}
-	return 1;
-}
-
-static void put_quoted(struct d2s_buf *b, const char *s)
-{
-	d2s_buf_puts(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': d2s_buf_puts(b, "\\\""); break;
-		case '\\': d2s_buf_puts(b, "\\\\"); break;
-		case '\n': d2s_buf_puts(b, "\\n"); break;
-		case '\r': d2s_buf_puts(b, "\\r"); break;
-		case '\t': d2s_buf_puts(b, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				d2s_buf_printf(b, "\\x%02x", *p);
-			else
-				d2s_buf_add(b, (const char *)p, 1);
-		}
-	}
-	d2s_buf_puts(b, "\"");
-}
-
-static void put_scalar(struct d2s_buf *b, const struct d2s_val *v)
-{
-	if (v->type == D2S_V_RAW || d2s_plain_safe(v->s))
-		d2s_buf_puts(b, v->s);
-	else
-		put_quoted(b, v->s);
-}
-
-static void put_key(struct d2s_buf *b, const char *k)
-{
-	if (d2s_plain_safe(k))
-		d2s_buf_puts(b, k);
-	else
-		put_quoted(b, k);
-}
-
-static void render_items(struct d2s_buf *b, const struct d2s_val *v, int dash,
-			 const struct d2s_layout *l);
-
-/* A scalar or an empty collection, then the line break. */
-static void put_leaf(struct d2s_buf *b, const struct d2s_val *c, const struct d2s_layout *l)
-{
-	if (c->type == D2S_V_MAP)
-		d2s_buf_puts(b, "{}");
-	else if (c->type == D2S_V_SEQ)
-		d2s_buf_puts(b, "[]");
-	else
-		put_scalar(b, c);
-	d2s_buf_puts(b, l->nl);
-}
-
-static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
-			    const struct d2s_layout *l, int first_inline);
-
-/* The value after "key:" of a key at column `col`: " scalar", or a line
- * break and a block collection; then the line break. */
-static void put_value(struct d2s_buf *b, const struct d2s_val *v, int col,
-		      const struct d2s_layout *l)
-{
-	if (v->type == D2S_V_MAP && v->n) {
-		d2s_buf_puts(b, l->nl);
-		render_pairs_at(b, v, col + l->indent, l, 0);
-	} else if (v->type == D2S_V_SEQ && v->n) {
-		d2s_buf_puts(b, l->nl);
-		render_items(b, v, col + l->seq_indent, l);
-	} else {
-		d2s_buf_puts(b, " ");
-		put_leaf(b, v, l);
-	}
-}
-
-static void render_pairs_at(struct d2s_buf *b, const struct d2s_val *v, int col,
-			    const struct d2s_layout *l, int first_inline)
-{
-	for (size_t i = 0; i < v->n; i++) {
-		if (!(first_inline && i == 0))
-			d2s_buf_fill(b, ' ', (size_t)col);
-		put_key(b, v->keys[i]);
-		d2s_buf_puts(b, ":");
-		put_value(b, v->kids[i], col, l);
-	}
-}
-
-static void render_items(struct d2s_buf *b, const struct d2s_val *v, int dash,
-			 const struct d2s_layout *l)
-{
-	for (size_t i = 0; i < v->n; i++) {
-		const struct d2s_val *c = v->kids[i];
-		d2s_buf_fill(b, ' ', (size_t)dash);
-		d2s_buf_puts(b, "- ");
-		if (c->type == D2S_V_MAP && c->n) {
-			render_pairs_at(b, c, dash + 2, l, 1);
-		} else if (c->type == D2S_V_SEQ && c->n) {
-			d2s_buf_puts(b, l->nl);
-			render_items(b, c, dash + 2, l);
-		} else {
-			put_leaf(b, c, l);
-		}
-	}
-}
-
-void d2s_render_pairs(struct d2s_buf *b, const struct d2s_val *v, int col,
-		      const struct d2s_layout *l)
-{
-	render_pairs_at(b, v, col, l, 0);
-}
 
 /* ---------- edits ---------- */
 
@@ -430,7 +181,7 @@ static void requote(const struct d2s_node *n, void *ctx)
 	    !memmem(e->src + n->start + 1, n->end - n->start - 2, "''", 2))
 		return;
 	struct d2s_buf b = {0};
-	put_quoted(&b, n->value);
+	d2s_render_quoted(&b, n->value);
 	d2s_edit(e, n->start, n->end, b.data, b.len);
 	d2s_buf_free(&b);
 }
@@ -604,7 +355,7 @@ static const struct d2s_node *block_key_of(const struct d2s_node *n)
 static void render_value(struct d2s_buf *b, const struct d2s_val *v, int col,
 			 const struct d2s_layout *l)
 {
-	put_value(b, v, col, l);
+	d2s_render_value(b, v, col, l);
 	size_t nl = strlen(l->nl);
 	if (b->len >= nl)
 		b->len -= nl;
@@ -675,60 +426,9 @@ void d2s_yappend_items(struct d2s_edits *e, const struct d2s_node *seq, const st
 		return;
 	}
 	struct d2s_buf txt = {0};
-	render_items(&txt, v, dash, &e->layout);
+	d2s_render_items(&txt, v, dash, &e->layout);
 	const struct d2s_node *last = seq->kids[seq->n - 1];
 	size_t end = last->null_empty ? last->start : content_end(last);
 	insert_text(e, next_line(t, e->len, end), &txt);
 	d2s_buf_free(&txt);
-}
-
-/* ---------- layout ---------- */
-
-void d2s_layout_detect(const struct d2s_doc *doc, struct d2s_layout *l)
-{
-	l->indent = 2;
-	l->seq_indent = 0;
-	const char *lf = memchr(doc->text, '\n', doc->len);
-	l->nl = lf && lf > doc->text && lf[-1] == '\r' ? "\r\n" : "\n"; /* the first break says */
-	const struct d2s_node *root = doc->root;
-	if (!root || root->type != D2S_MAP)
-		return;
-	int found_indent = 0, found_seq = 0;
-	const struct d2s_node **stack = NULL;
-	size_t sp = 0, cap = 0;
-	stack = d2s_check_alloc(malloc(64 * sizeof(*stack)));
-	cap = 64;
-	stack[sp++] = root;
-	while (sp && !(found_indent && found_seq)) {
-		const struct d2s_node *m = stack[--sp];
-		if (m->type != D2S_MAP || m->flow)
-			continue;
-		for (size_t i = 0; i < m->n; i++) {
-			const struct d2s_node *k = m->kids[2 * i], *v = m->kids[2 * i + 1];
-			int kc = d2s_column(doc->text, k->start);
-			if (!found_indent && v->type == D2S_MAP && !v->flow && v->n) {
-				int d = d2s_column(doc->text, v->kids[0]->start) - kc;
-				if (d >= 1 && d <= 8) {
-					l->indent = d;
-					found_indent = 1;
-				}
-			}
-			if (!found_seq && v->type == D2S_SEQ && !v->flow && v->n &&
-			    doc->text[v->start] == '-') {
-				int d = d2s_column(doc->text, v->start) - kc;
-				if (d >= 0 && d <= 8) {
-					l->seq_indent = d;
-					found_seq = 1;
-				}
-			}
-			if (v->type == D2S_MAP || v->type == D2S_SEQ) {
-				if (sp == cap) {
-					cap *= 2;
-					stack = d2s_check_alloc(realloc(stack, cap * sizeof(*stack)));
-				}
-				stack[sp++] = v;
-			}
-		}
-	}
-	free(stack);
 }

@@ -1,9 +1,12 @@
-/* krm.c - KRM function mode: ResourceList -> pipeline -> ResourceList. */
+/* krm.c - door for KRM functions (kpt, kustomize): translates a
+ * ResourceList into options (functionConfig) and an input stream (items.c),
+ * runs the pipeline, and writes the ResourceList back with `results`.
+ * Protocol: KRM Functions Specification, kubernetes-sigs/kustomize
+ * cmd/config/docs/api-conventions/functions-spec.md. */
 #include "krm.h"
 #include "buf.h"
-#include "convert.h"
-#include "edit.h"
-#include "list.h"
+#include "render.h"
+#include "items.h"
 #include "pipeline.h"
 #include "reader.h"
 #include "tree.h"
@@ -27,23 +30,6 @@ int d2s_krm_detect(const char *t, size_t n)
 		i = e + 1;
 	}
 	return 0;
-}
-
-/* The text of the pair `key` of the root mapping, from its line to the line
- * after its value. */
-static void pair_text(const struct d2s_doc *doc, const char *key, struct d2s_buf *out)
-{
-	const struct d2s_node *root = doc->root;
-	for (size_t i = 0; i < root->n; i++) {
-		const struct d2s_node *k = root->kids[2 * i], *v = root->kids[2 * i + 1];
-		if (!d2s_is(k, key))
-			continue;
-		size_t a = d2s_line_start(doc->text, k->start);
-		size_t b = d2s_next_line(doc->text, doc->len, v->null_empty ? k->end : v->end);
-		d2s_buf_add(out, doc->text + a, b - a);
-		if (out->len && out->data[out->len - 1] != '\n')
-			d2s_buf_puts(out, "\n");
-	}
 }
 
 /* Annotation `key` of the item matching an entry's object, or NULL. */
@@ -104,42 +90,6 @@ static void write_results(const struct d2s_diag *diag, const struct d2s_node *it
 	d2s_arena_free(&a);
 }
 
-/* The items as one plain stream: each shifted to column 0 after "---". */
-static void items_stream(const struct d2s_doc *doc, const struct d2s_node *items, struct d2s_buf *s)
-{
-	for (size_t i = 0; i < items->n; i++) {
-		int col;
-		d2s_buf_puts(s, "---\n");
-		d2s_item_unindent(doc, items->kids[i], s, &col);
-		if (s->len && s->data[s->len - 1] != '\n')
-			d2s_buf_puts(s, "\n");
-	}
-}
-
-/* Pipeline output stream -> "- item" lines. */
-static int stream_to_items(const char *text, size_t len, struct d2s_buf *out)
-{
-	struct d2s_reader *r = d2s_reader_new_mem(text, len, "output");
-	if (!r)
-		return -1;
-	struct d2s_piece pc;
-	int k;
-	while ((k = d2s_reader_next(r, &pc, 0)) == 1) {
-		const char *t = pc.text;
-		size_t n = pc.len;
-		if (n >= 3 && !strncmp(t, "---", 3)) {
-			const char *nl = memchr(t, '\n', n);
-			size_t skip = nl ? (size_t)(nl - t) + 1 : n;
-			t += skip;
-			n -= skip;
-		}
-		if (n)
-			d2s_append_as_item(out, t, n, 0);
-	}
-	d2s_reader_free(r);
-	return k < 0 ? -1 : 0;
-}
-
 static int apply_function_config(const struct d2s_doc *doc, struct d2s_options *o,
 				 const struct d2s_pairs *cli, struct d2s_diag *diag, const char *name)
 {
@@ -167,14 +117,62 @@ static int apply_function_config(const struct d2s_doc *doc, struct d2s_options *
 	return rc;
 }
 
+/* Run the items through the pipeline as one plain stream; the output as
+ * "- item" lines goes to `items_out`. Errors are counted in `diag`. */
+static void run_items(const struct d2s_items *it, struct d2s_options *o, struct d2s_diag *diag,
+		      struct d2s_buf *items_out)
+{
+	struct d2s_buf stream = {0};
+	char *conv = NULL;
+	size_t conv_len = 0;
+	d2s_items_to_stream(it, &stream);
+	FILE *mem = open_memstream(&conv, &conv_len);
+	struct d2s_pipeline *pl = mem ? d2s_pipeline_new(o, diag, mem) : NULL;
+	if (pl && d2s_pipeline_feed_mem(pl, stream.data, stream.len, "ResourceList.items") == 0)
+		d2s_pipeline_finish(pl);
+	d2s_pipeline_free(pl);
+	if (mem)
+		fclose(mem);
+	if (!pl)
+		diag->errors++;
+	if (!diag->errors && d2s_stream_to_items(conv, conv_len, items_out))
+		diag->errors++;
+	free(conv);
+	d2s_buf_free(&stream);
+}
+
+/* Write the output ResourceList: the new items (or, after an error, the
+ * input items unchanged: a missing item would be deleted by the client),
+ * functionConfig as it came, and the results. */
+static void write_list(FILE *out, const struct d2s_doc *doc, const struct d2s_node *items,
+		       const struct d2s_diag *diag, const struct d2s_buf *items_out)
+{
+	fputs("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n", out);
+	if (items && !diag->errors) {
+		fputs("items:\n", out);
+		fwrite(items_out->data ? items_out->data : "", 1, items_out->len, out);
+	} else if (items) {
+		struct d2s_buf orig = {0};
+		d2s_pair_text(doc, "items", &orig); /* unchanged: nothing may be lost */
+		fwrite(orig.data ? orig.data : "", 1, orig.len, out);
+		d2s_buf_free(&orig);
+	} else {
+		fputs("items: []\n", out);
+	}
+	struct d2s_buf rest = {0};
+	d2s_pair_text(doc, "functionConfig", &rest);
+	write_results(diag, items, &rest);
+	fwrite(rest.data ? rest.data : "", 1, rest.len, out);
+	d2s_buf_free(&rest);
+}
+
 int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_options *o,
 		const struct d2s_pairs *cli, struct d2s_diag *diag, FILE *out)
 {
 	struct d2s_parser *p = d2s_parser_new();
-	struct d2s_doc doc = {0}, redoc = {0};
-	struct d2s_buf re = {0}, stream = {0}, items_out = {0};
-	char *conv = NULL;
-	size_t conv_len = 0;
+	struct d2s_doc doc = {0};
+	struct d2s_items it = {0};
+	struct d2s_buf items_out = {0};
 	int rc = -1;
 	char msg[256];
 	long line, col;
@@ -184,58 +182,22 @@ int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_optio
 	    !d2s_is(d2s_get(doc.root, "kind"), "ResourceList"))
 		goto done;
 	rc = 1;
-	const struct d2s_doc *use = &doc;
-	const struct d2s_node *items = d2s_get(doc.root, "items");
-	if (items && items->type == D2S_SEQ && items->flow) {
-		/* JSON or flow items: re-emit in block style once, then edit */
-		if (d2s_reemit_block(text, len, &doc, &re) || d2s_parse(p, re.data, re.len, &redoc) || !redoc.root)
-			goto done;
-		use = &redoc;
-		items = d2s_get(redoc.root, "items");
-	}
+	if (d2s_items_open(p, &doc, &it))
+		goto done;
+	const struct d2s_node *items = it.seq;
 	if (items && items->type != D2S_SEQ) {
 		struct d2s_where w = { .file = name, .field = "items" };
 		d2s_report(diag, D2S_ERROR, &w, "ResourceList items must be a list");
 		items = NULL;
-	} else if (apply_function_config(use, o, cli, diag, name) == 0 && items && items->n) {
-		items_stream(use, items, &stream);
-		FILE *mem = open_memstream(&conv, &conv_len);
-		struct d2s_pipeline *pl = mem ? d2s_pipeline_new(o, diag, mem) : NULL;
-		if (pl && d2s_pipeline_feed_mem(pl, stream.data, stream.len, "ResourceList.items") == 0)
-			d2s_pipeline_finish(pl);
-		d2s_pipeline_free(pl);
-		if (mem)
-			fclose(mem);
-		if (!pl)
-			diag->errors++;
-		if (!diag->errors && stream_to_items(conv, conv_len, &items_out))
-			diag->errors++;
+	} else if (apply_function_config(it.doc, o, cli, diag, name) == 0 && items && items->n) {
+		run_items(&it, o, diag, &items_out);
 	}
-	fputs("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n", out);
-	if (items && !diag->errors) {
-		fputs("items:\n", out);
-		fwrite(items_out.data ? items_out.data : "", 1, items_out.len, out);
-	} else if (items) {
-		struct d2s_buf orig = {0};
-		pair_text(use, "items", &orig); /* unchanged: nothing may be lost */
-		fwrite(orig.data ? orig.data : "", 1, orig.len, out);
-		d2s_buf_free(&orig);
-	} else {
-		fputs("items: []\n", out);
-	}
-	struct d2s_buf rest = {0};
-	pair_text(use, "functionConfig", &rest);
-	write_results(diag, items, &rest);
-	fwrite(rest.data ? rest.data : "", 1, rest.len, out);
-	d2s_buf_free(&rest);
+	write_list(out, it.doc, items, diag, &items_out);
 	rc = diag->errors ? 1 : 0;
 done:
-	free(conv);
 	d2s_buf_free(&items_out);
-	d2s_buf_free(&stream);
-	d2s_buf_free(&re);
+	d2s_items_free(&it);
 	d2s_doc_free(&doc);
-	d2s_doc_free(&redoc);
 	d2s_parser_free(p);
 	return rc;
 }

@@ -1,7 +1,9 @@
-/* krm.h - KRM function mode (kpt, kustomize; DESIGN §1): a
+/* krm.h - door for KRM functions (kpt, kustomize; KRM Functions
+ * Specification, kubernetes-sigs/kustomize
+ * cmd/config/docs/api-conventions/functions-spec.md): a
  * config.kubernetes.io/v1 ResourceList in, a ResourceList out.
  *
- * The items are cut out of the list (shifted to column 0), run through the
+ * The items are cut out of the list (shifted to column 0, items.h), run through the
  * same pipeline as a plain stream, and shifted back, so every item keeps its
  * bytes, comments and annotations (config.kubernetes.io/...,
  * internal.config.kubernetes.io/..., config.k8s.io/id). Options come from

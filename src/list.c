@@ -1,62 +1,12 @@
-/* list.c - Deployments inside kind: List (see list.h). */
+/* list.c - convert stage for kind: List: Deployments inside a List (see
+ * list.h). */
 #include "list.h"
 #include "edit.h"
+#include "items.h"
 #include "select.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-void d2s_item_unindent(const struct d2s_doc *doc, const struct d2s_node *item,
-		       struct d2s_buf *out, int *col)
-{
-	const char *t = doc->text;
-	*col = d2s_column(t, item->start);
-	size_t end = d2s_next_line(t, doc->len, item->end);
-	size_t i = item->start;
-	int first = 1;
-	while (i < end) {
-		size_t j = i;
-		while (j < end && t[j] != '\n' && t[j] != '\r')
-			j++;
-		if (j < end)
-			j += (t[j] == '\r' && j + 1 < end && t[j + 1] == '\n') ? 2 : 1;
-		size_t k = i;
-		if (!first)
-			while (k < j && (int)(k - i) < *col && t[k] == ' ')
-				k++;
-		d2s_buf_add(out, t + k, j - k);
-		first = 0;
-		i = j;
-	}
-}
-
-void d2s_reindent(const char *text, size_t len, int col, struct d2s_buf *out)
-{
-	size_t i = 0;
-	int first = 1;
-	while (i < len) {
-		size_t j = i;
-		while (j < len && text[j] != '\n' && text[j] != '\r')
-			j++;
-		int empty = j == i;
-		if (j < len)
-			j += (text[j] == '\r' && j + 1 < len && text[j + 1] == '\n') ? 2 : 1;
-		if (!first && !empty)
-			d2s_buf_fill(out, ' ', (size_t)col);
-		d2s_buf_add(out, text + i, j - i);
-		first = 0;
-		i = j;
-	}
-}
-
-void d2s_append_as_item(struct d2s_buf *out, const char *text, size_t len, int dash)
-{
-	d2s_buf_fill(out, ' ', (size_t)dash);
-	d2s_buf_puts(out, "- ");
-	d2s_reindent(text, len, dash + 2, out);
-	if (out->data[out->len - 1] != '\n')
-		d2s_buf_puts(out, "\n");
-}
 
 /* Skip the "---" line and comment lines that start a generated document. */
 static const char *doc_body(const char *s, size_t len, size_t *blen)

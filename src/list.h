@@ -1,8 +1,9 @@
-/* list.h - converts Deployments that are items of a `kind: List` document
- * (DESIGN §3.1). Each item's text is cut out of the list, shifted left to
+/* list.h - convert stage for `kind: List`: converts the Deployments that are
+ * items of a List document (Kubernetes API conventions, "Lists and Simple
+ * kinds"). Each item's text is cut out of the list, shifted left to
  * column 0, converted like a standalone document, shifted back and spliced
- * into the list; the generated Service becomes the next item. The same
- * shift helpers serve KRM ResourceList items. */
+ * into the list; the generated Service becomes the next item. The shift
+ * helpers live in items.h (shared with KRM ResourceList items). */
 #ifndef D2S_LIST_H
 #define D2S_LIST_H
 
@@ -35,18 +36,5 @@ int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct 
  *  (flags, annotations): calls fn(ctx, item) for each. */
 void d2s_list_each_selected(const struct d2s_doc *doc, const struct d2s_options *o,
 			    void (*fn)(void *ctx, const struct d2s_node *item), void *ctx);
-
-/** Text of sequence item `item` shifted so that its content starts at
- *  column 0 (lines lose up to `*col` leading spaces). Appends to `out`;
- *  `*col` gets the item's column. */
-void d2s_item_unindent(const struct d2s_doc *doc, const struct d2s_node *item,
-		       struct d2s_buf *out, int *col);
-/** Append `text` to `out` with every line but the first indented by `col`
- *  spaces (empty lines stay empty). */
-void d2s_reindent(const char *text, size_t len, int col, struct d2s_buf *out);
-
-/** Append document `text` as one block sequence item: `dash` spaces, "- ",
- *  the text with its later lines indented to dash + 2, a final line break. */
-void d2s_append_as_item(struct d2s_buf *out, const char *text, size_t len, int dash);
 
 #endif

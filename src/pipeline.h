@@ -1,5 +1,6 @@
-/* pipeline.h - runs read -> select -> convert -> write over one or more
- * inputs and owns the cross-document index (DESIGN §5). */
+/* pipeline.h - the coordinator: runs read -> parse -> classify/select ->
+ * convert -> references -> write over one or more inputs (stages and data:
+ * docs/architecture.md). The cross-document index is xref.h. */
 #ifndef D2S_PIPELINE_H
 #define D2S_PIPELINE_H
 

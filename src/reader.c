@@ -499,3 +499,19 @@ int d2s_text_check(const char *text, size_t len, char *msg, size_t n, long *line
 	d2s_reader_free(r);
 	return rc < 0 ? -1 : 0;
 }
+
+int d2s_starts_with_marker(const char *t, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && (t[j] == ' ' || t[j] == '\t'))
+			j++;
+		if (j < n && t[j] != '#' && t[j] != '%' && t[j] != '\n' && t[j] != '\r')
+			return j == i && n - j >= 3 && !strncmp(t + j, "---", 3);
+		while (j < n && t[j] != '\n')
+			j++;
+		i = j + 1;
+	}
+	return 1; /* nothing but comments: no separator needed */
+}

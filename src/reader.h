@@ -8,7 +8,8 @@
  * it cannot occur inside any scalar), so the cut needs no parse.
  *
  * The reader also rejects what libfyaml 0.7.12 would silently treat as the end
- * of the stream: NUL bytes and invalid UTF-8 (see notes/yaml-libraries.md).
+ * of the stream: NUL bytes and invalid UTF-8 (README.md, "Dependencies",
+ * the list of libfyaml problems; tests/test_hostile.py).
  *
  * Memory: the reader holds one piece; a piece larger than `big_limit` is handed
  * out in chunks (d2s_reader_stream) so pass-through documents of any size
@@ -67,5 +68,10 @@ int d2s_text_check(const char *text, size_t len, char *msg, size_t n, long *line
 
 /** Input name given at creation. */
 const char *d2s_reader_name(const struct d2s_reader *r);
+
+/** True when the first line of t[0..n) that is not blank, a comment or a
+ *  directive is a `---` marker at column 0 (also when there is none: only
+ *  comments need no separator). */
+int d2s_starts_with_marker(const char *t, size_t n);
 
 #endif

@@ -1,4 +1,4 @@
-/* refs.c - reference-rewriting filter (see refs.h). */
+/* refs.c - references stage: rewriting one reference (see refs.h). */
 #include "refs.h"
 #include "edit.h"
 

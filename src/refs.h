@@ -1,10 +1,12 @@
-/* refs.h - reference-rewriting filter (DESIGN §3.5): objects that point at a
+/* refs.h - references stage, per document: objects that point at a
  * Deployment by name. HPA (autoscaling/v1, v2) spec.scaleTargetRef, VPA
  * (autoscaling.k8s.io) spec.targetRef and KEDA ScaledObject (keda.sh)
  * spec.scaleTargetRef (whose kind defaults to Deployment, KEDA docs
  * "ScaledObject specification") are retargeted to apps/v1 StatefulSet; Argo
  * Rollouts spec.workloadRef and Flagger Canary spec.targetRef cannot point at
- * a StatefulSet and are reported. */
+ * a StatefulSet and are reported. HPA scaleTargetRef:
+ * https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/ ;
+ * cross-document order: xref.h. */
 #ifndef D2S_REFS_H
 #define D2S_REFS_H
 

@@ -1,8 +1,8 @@
-/* index.h - the small index of facts about documents already read (PVCs,
- * Services, converted Deployments), so cross-document rules hold whatever the
- * order of the stream: a string-keyed hash map with integer values. */
-#ifndef D2S_INDEX_H
-#define D2S_INDEX_H
+/* hashmap.h - support for the references stage (xref.c): a string-keyed
+ * open-addressing hash map with integer values, and the "ns/name" keys the
+ * cross-document index uses. */
+#ifndef D2S_HASHMAP_H
+#define D2S_HASHMAP_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
-/* index.c - open-addressing string hash map (FNV-1a) for the index. */
-#include "index.h"
+/* hashmap.c - support for the references stage: open-addressing string
+ * hash map (FNV-1a) behind the cross-document index (xref.c). */
+#include "hashmap.h"
 #include "buf.h"
 
 #include <stdio.h>
