@@ -1,0 +1,645 @@
+/* report.c - conversion report stage: the ConversionReport collector, its
+ * YAML/JSON writer, the one-line run summary and the no-op check (see
+ * report.h; structure in docs/report.md). The writer first builds a small
+ * value tree in an arena, then prints that one tree either way, so both
+ * formats always carry the same fields in the same order. */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "report_emit.h"
+
+/** Most PVC names listed per claim template; the rest are counted. */
+#define NAMES_MAX 1000
+/** Names listed in the summary line before "and N more". */
+#define SUMMARY_NAMES 10
+
+enum status { ST_PENDING, ST_CONVERTED, ST_SKIPPED, ST_FAILED };
+
+static const char *const status_names[] = { "pending", "converted", "skipped", "failed" };
+static const char *const skip_names[] = {
+	"not-selected-only", "excluded", "label-selector", "annotation-false",
+	"opt-in-missing", "unsupported-apiVersion", "hook"
+};
+static const char *const svc_names[] = { "none", "generated", "reused" };
+static const char *const fate_names[] = { "kept", "dropped", "kept-shared", "cloned" };
+static const char *const sev_names[] = { "info", "warning", "error" };
+
+struct claim { char *name, *from_pvc, *storage, *storage_class, *access_modes; };
+
+struct dep {
+	char *ns, *name, *file, *detail, *sts_ns, *sts_name, *service, *hpa;
+	long line, col, replicas, start, hpa_min, hpa_max;
+	enum status status;
+	enum d2s_creport_skip why;
+	enum d2s_creport_svc svc;
+	struct claim *claims;
+	size_t n_claims;
+};
+
+struct pvc {
+	char *ns, *name, *deployment, *claim, *reason, *cloned_into, *snapshot;
+	enum d2s_creport_fate fate;
+};
+
+struct ref { char *kind, *ns, *name, *field, *tkind, *tname; };
+
+struct d2s_conv_report {
+	char *generator, *error;
+	struct dep *deps;
+	struct pvc *pvcs;
+	struct ref *refs;
+	size_t n_deps, n_pvcs, n_refs;
+};
+
+static char *dup(const char *s)
+{
+	return s ? d2s_check_alloc(strdup(s)) : NULL;
+}
+
+/* Make room for element n of *arr (capacity doubles at powers of two). */
+static void *grow(void *arr, size_t n, size_t size)
+{
+	if (n & (n - 1))
+		return arr;
+	return d2s_check_alloc(realloc(arr, (n ? 2 * n : 1) * size));
+}
+
+static int same(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+struct d2s_conv_report *d2s_creport_new(const char *generator)
+{
+	struct d2s_conv_report *r = d2s_check_alloc(calloc(1, sizeof(*r)));
+	r->generator = dup(generator);
+	return r;
+}
+
+static void free_dep(struct dep *d)
+{
+	char **s[] = { &d->ns, &d->name, &d->file, &d->detail, &d->sts_ns, &d->sts_name,
+		       &d->service, &d->hpa };
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		free(*s[i]);
+	for (size_t i = 0; i < d->n_claims; i++) {
+		struct claim *c = &d->claims[i];
+		free(c->name), free(c->from_pvc), free(c->storage);
+		free(c->storage_class), free(c->access_modes);
+	}
+	free(d->claims);
+}
+
+static void free_pvc(struct pvc *p)
+{
+	free(p->ns), free(p->name), free(p->deployment), free(p->claim);
+	free(p->reason), free(p->cloned_into), free(p->snapshot);
+}
+
+void d2s_creport_free(struct d2s_conv_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_deps; i++)
+		free_dep(&r->deps[i]);
+	for (size_t i = 0; i < r->n_pvcs; i++)
+		free_pvc(&r->pvcs[i]);
+	for (size_t i = 0; i < r->n_refs; i++) {
+		struct ref *f = &r->refs[i];
+		free(f->kind), free(f->ns), free(f->name), free(f->field), free(f->tkind), free(f->tname);
+	}
+	free(r->deps), free(r->pvcs), free(r->refs), free(r->generator), free(r->error);
+	free(r);
+}
+
+/* The entry of Deployment ns/name, created at its first mention. */
+static struct dep *dep_get(struct d2s_conv_report *r, const char *ns, const char *name)
+{
+	for (size_t i = r->n_deps; i-- > 0;)
+		if (same(r->deps[i].ns, ns) && same(r->deps[i].name, name))
+			return &r->deps[i];
+	r->deps = grow(r->deps, r->n_deps, sizeof(*r->deps));
+	struct dep *d = &r->deps[r->n_deps++];
+	memset(d, 0, sizeof(*d));
+	d->ns = dup(ns ? ns : ""), d->name = dup(name ? name : "");
+	d->replicas = -1, d->hpa_min = -1;
+	return d;
+}
+
+static void set(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = dup(s);
+}
+
+void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *name,
+		      const char *file, long line, long col)
+{
+	struct dep *d = dep_get(r, ns, name);
+	set(&d->file, file);
+	d->line = line, d->col = col;
+}
+
+void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *name,
+			 enum d2s_creport_skip why, const char *detail)
+{
+	struct dep *d = dep_get(r, ns, name);
+	d->status = ST_SKIPPED, d->why = why;
+	set(&d->detail, detail);
+}
+
+void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char *name,
+			   const char *sts_ns, const char *sts_name, const char *service,
+			   enum d2s_creport_svc svc)
+{
+	struct dep *d = dep_get(r, ns, name);
+	d->status = ST_CONVERTED, d->svc = svc;
+	set(&d->sts_ns, sts_ns ? sts_ns : "");
+	set(&d->sts_name, sts_name);
+	set(&d->service, service);
+}
+
+void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name)
+{
+	dep_get(r, ns, name)->status = ST_FAILED;
+}
+
+void d2s_creport_replicas(struct d2s_conv_report *r, const char *ns, const char *name,
+			  long replicas, long ordinals_start)
+{
+	struct dep *d = dep_get(r, ns, name);
+	d->replicas = replicas < 0 ? -1 : replicas;
+	d->start = ordinals_start;
+}
+
+void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name,
+		     const char *hpa, long min_replicas, long max_replicas)
+{
+	struct dep *d = dep_get(r, ns, name);
+	set(&d->hpa, hpa ? hpa : "");
+	d->hpa_min = min_replicas < 0 ? -1 : min_replicas;
+	d->hpa_max = max_replicas;
+}
+
+void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *name,
+		       const struct d2s_creport_claim *c)
+{
+	struct dep *d = dep_get(r, ns, name);
+	d->claims = grow(d->claims, d->n_claims, sizeof(*d->claims));
+	d->claims[d->n_claims++] = (struct claim){
+		dup(c->name ? c->name : ""), dup(c->from_pvc), dup(c->storage),
+		dup(c->storage_class), dup(c->access_modes)
+	};
+}
+
+void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p)
+{
+	struct pvc *e = NULL;
+	for (size_t i = 0; i < r->n_pvcs && !e; i++)
+		if (same(r->pvcs[i].ns, p->ns) && same(r->pvcs[i].name, p->name))
+			e = &r->pvcs[i];
+	if (e) {
+		free_pvc(e);
+	} else {
+		r->pvcs = grow(r->pvcs, r->n_pvcs, sizeof(*r->pvcs));
+		e = &r->pvcs[r->n_pvcs++];
+	}
+	*e = (struct pvc){ dup(p->ns ? p->ns : ""), dup(p->name ? p->name : ""),
+			   dup(p->deployment), dup(p->claim), dup(p->reason),
+			   dup(p->cloned_into), dup(p->snapshot), p->fate };
+}
+
+void d2s_creport_ref(struct d2s_conv_report *r, const char *kind, const char *ns,
+		     const char *name, const char *field, const char *target_kind,
+		     const char *target_name)
+{
+	r->refs = grow(r->refs, r->n_refs, sizeof(*r->refs));
+	r->refs[r->n_refs++] = (struct ref){ dup(kind), dup(ns ? ns : ""), dup(name), dup(field),
+					     dup(target_kind), dup(target_name) };
+}
+
+void d2s_creport_error(struct d2s_conv_report *r, const char *message)
+{
+	set(&r->error, message);
+}
+
+char **d2s_creport_pvc_names(const char *claim, const char *sts, long start, long n)
+{
+	size_t count = n > 0 ? (size_t)n : 0;
+	char **v = d2s_check_alloc(calloc(count + 1, sizeof(*v)));
+	for (size_t i = 0; i < count; i++) {
+		struct d2s_buf b = { 0 };
+		d2s_buf_printf(&b, "%s-%s-%ld", claim, sts, start + (long)i);
+		v[i] = d2s_buf_take(&b);
+	}
+	return v;
+}
+
+void d2s_creport_names_free(char **names)
+{
+	for (size_t i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* ---- summary and no-op check ---- */
+
+struct counts { size_t conv, skip, fail, gen, reused, absorbed, fate[4]; };
+
+static struct counts count(const struct d2s_conv_report *r)
+{
+	struct counts c = { 0 };
+	for (size_t i = 0; i < r->n_deps; i++) {
+		const struct dep *d = &r->deps[i];
+		c.conv += d->status == ST_CONVERTED, c.skip += d->status == ST_SKIPPED;
+		c.fail += d->status == ST_FAILED;
+		c.gen += d->status == ST_CONVERTED && d->svc == D2S_CR_SVC_GENERATED;
+		c.reused += d->status == ST_CONVERTED && d->svc == D2S_CR_SVC_REUSED;
+	}
+	for (size_t i = 0; i < r->n_pvcs; i++)
+		c.fate[r->pvcs[i].fate]++;
+	c.absorbed = r->n_pvcs - c.fate[D2S_FATE_SHARED];
+	return c;
+}
+
+static int several_namespaces(const struct d2s_conv_report *r)
+{
+	for (size_t i = 1; i < r->n_deps; i++)
+		if (!same(r->deps[i].ns, r->deps[0].ns))
+			return 1;
+	return 0;
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* Append " (a, b, ... and N more)" naming the Deployments in status `st`;
+ * with `why`, each skipped one is followed by ": <reason>". */
+static void add_names(struct d2s_buf *b, const struct d2s_conv_report *r, enum status st, int why)
+{
+	size_t shown = 0, total = 0;
+	int qualify = several_namespaces(r);
+	for (size_t i = 0; i < r->n_deps; i++) {
+		const struct dep *d = &r->deps[i];
+		if (d->status != st)
+			continue;
+		if (total++ >= SUMMARY_NAMES)
+			continue;
+		d2s_buf_puts(b, shown++ ? ", " : " (");
+		if (qualify && d->ns[0])
+			d2s_buf_printf(b, "%s/", d->ns);
+		d2s_buf_puts(b, d->name);
+		if (why && st == ST_SKIPPED)
+			d2s_buf_printf(b, ": %s", d->detail ? d->detail : skip_names[d->why]);
+		else if (why)
+			d2s_buf_printf(b, ": %s", status_names[st]);
+	}
+	if (total > shown)
+		d2s_buf_printf(b, " and %zu more", total - shown);
+	if (shown)
+		d2s_buf_puts(b, ")");
+}
+
+/* "; 2 PVCs absorbed and kept" or "; 3 PVCs absorbed (2 kept, 1 dropped)". */
+static void add_pvcs(struct d2s_buf *b, const struct counts *c)
+{
+	static const enum d2s_creport_fate order[] = { D2S_FATE_KEPT, D2S_FATE_DROPPED,
+						       D2S_FATE_CLONED };
+	if (c->absorbed) {
+		d2s_buf_printf(b, "; %zu %s absorbed", c->absorbed, plural(c->absorbed, "PVC", "PVCs"));
+		int kinds = 0;
+		for (size_t i = 0; i < 3; i++)
+			kinds += c->fate[order[i]] > 0;
+		for (size_t i = 0, k = 0; i < 3; i++) {
+			size_t n = c->fate[order[i]];
+			if (!n)
+				continue;
+			if (kinds == 1)
+				d2s_buf_printf(b, " and %s", fate_names[order[i]]);
+			else
+				d2s_buf_printf(b, "%s%zu %s", k++ ? ", " : " (", n, fate_names[order[i]]);
+		}
+		if (kinds > 1)
+			d2s_buf_puts(b, ")");
+	}
+	size_t sh = c->fate[D2S_FATE_SHARED];
+	if (sh)
+		d2s_buf_printf(b, "; %zu %s kept shared", sh, plural(sh, "PVC", "PVCs"));
+}
+
+char *d2s_creport_summary(const struct d2s_conv_report *r)
+{
+	struct counts c = count(r);
+	if (!c.conv && !c.skip && !c.fail)
+		return NULL;
+	struct d2s_buf b = { 0 };
+	d2s_buf_printf(&b, "deploy2sts: converted %zu %s", c.conv,
+		       plural(c.conv, "Deployment", "Deployments"));
+	add_names(&b, r, ST_CONVERTED, 0);
+	if (c.conv)
+		d2s_buf_puts(&b, plural(c.conv, " into a StatefulSet", " into StatefulSets"));
+	if (c.gen)
+		d2s_buf_printf(&b, "; %zu headless %s generated", c.gen,
+			       plural(c.gen, "Service", "Services"));
+	if (c.reused)
+		d2s_buf_printf(&b, "; %zu headless %s reused", c.reused,
+			       plural(c.reused, "Service", "Services"));
+	add_pvcs(&b, &c);
+	if (r->n_refs)
+		d2s_buf_printf(&b, "; %zu %s rewritten", r->n_refs,
+			       plural(r->n_refs, "reference", "references"));
+	if (c.skip) {
+		d2s_buf_printf(&b, "; skipped %zu", c.skip);
+		add_names(&b, r, ST_SKIPPED, 0);
+	}
+	if (c.fail) {
+		d2s_buf_printf(&b, "; %zu failed", c.fail);
+		add_names(&b, r, ST_FAILED, 0);
+	}
+	return d2s_buf_take(&b);
+}
+
+char *d2s_creport_noop(const struct d2s_conv_report *r)
+{
+	struct counts c = count(r);
+	if (!r->n_deps || c.conv || c.fail || r->error)
+		return NULL;
+	struct d2s_buf b = { 0 };
+	d2s_buf_printf(&b, "the selection converts none of the %zu %s in the input", r->n_deps,
+		       plural(r->n_deps, "Deployment", "Deployments"));
+	add_names(&b, r, ST_SKIPPED, 1);
+	if (c.skip < r->n_deps) {
+		d2s_buf_puts(&b, "; undecided");
+		add_names(&b, r, ST_PENDING, 0);
+	}
+	d2s_buf_puts(&b, "; check --only, --exclude, --selector, --opt-in and the "
+			 "deploy2sts.io/convert annotations");
+	return d2s_buf_take(&b);
+}
+
+/* ---- building the value tree ---- */
+
+struct tree {
+	struct d2s_arena a;
+	const struct d2s_conv_report *r;
+};
+
+static struct d2s_rval *add(struct tree *t, struct d2s_rval *p, const char *key,
+			    enum d2s_rval_type type)
+{
+	return d2s_rval_add(&t->a, p, key, type);
+}
+
+/* A string member, omitted when s is NULL (or "" with `omit_empty`). */
+static void add_str(struct tree *t, struct d2s_rval *p, const char *key, const char *s, int omit_empty)
+{
+	if (s && (s[0] || !omit_empty))
+		add(t, p, key, D2S_RV_STR)->s = s;
+}
+
+static void add_int(struct tree *t, struct d2s_rval *p, const char *key, long long i)
+{
+	add(t, p, key, D2S_RV_INT)->i = i;
+}
+
+static void add_source(struct tree *t, struct d2s_rval *p, const char *file, long line, long col)
+{
+	if (!file && !line)
+		return;
+	struct d2s_rval *s = add(t, p, "source", D2S_RV_OBJ);
+	add_str(t, s, "file", file, 0);
+	if (line > 0)
+		add_int(t, s, "line", line), add_int(t, s, "column", col > 0 ? col : 1);
+}
+
+static const struct pvc *cloned_pvc(const struct d2s_conv_report *r, const char *ns,
+				    const char *name)
+{
+	for (size_t i = 0; name && i < r->n_pvcs; i++)
+		if (r->pvcs[i].fate == D2S_FATE_CLONED && same(r->pvcs[i].ns, ns) &&
+		    same(r->pvcs[i].name, name))
+			return &r->pvcs[i];
+	return NULL;
+}
+
+static void add_claim(struct tree *t, struct d2s_rval *arr, const struct dep *d,
+		      const struct claim *c, long n)
+{
+	struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
+	add_str(t, o, "name", c->name, 0);
+	add_str(t, o, "source", c->from_pvc ? "pvc" : "flag", 0);
+	add_str(t, o, "pvc", c->from_pvc, 0);
+	add_str(t, o, "storage", c->storage, 0);
+	if (c->storage_class)
+		add_str(t, o, "storageClassName", c->storage_class, 0);
+	else
+		add(t, o, "storageClassName", D2S_RV_NULL);
+	struct d2s_rval *modes = add(t, o, "accessModes", D2S_RV_ARR);
+	const char *m = c->access_modes ? c->access_modes : "";
+	while (*m) {
+		size_t len = strcspn(m, ",");
+		if (len)
+			add(t, modes, NULL, D2S_RV_STR)->s = d2s_arena_strndup(&t->a, m, len);
+		m += len + (m[len] == ',');
+	}
+	struct d2s_rval *names = add(t, o, "pvcNames", D2S_RV_ARR);
+	long listed = n > NAMES_MAX ? NAMES_MAX : n;
+	char **v = d2s_creport_pvc_names(c->name, d->sts_name ? d->sts_name : d->name,
+					 d->start, listed);
+	for (size_t i = 0; v[i]; i++)
+		add(t, names, NULL, D2S_RV_STR)->s = d2s_arena_strndup(&t->a, v[i], strlen(v[i]));
+	d2s_creport_names_free(v);
+	if (n > listed)
+		add_int(t, o, "pvcNamesOmitted", n - listed);
+	const struct pvc *p = cloned_pvc(t->r, d->ns, c->from_pvc);
+	if (p && p->cloned_into)
+		add(t, add(t, o, "prefilled", D2S_RV_ARR), NULL, D2S_RV_STR)->s = p->cloned_into;
+}
+
+static void add_sts(struct tree *t, struct d2s_rval *o, const struct dep *d)
+{
+	struct d2s_rval *s = add(t, o, "statefulSet", D2S_RV_OBJ);
+	add_str(t, s, "namespace", d->sts_ns, 1);
+	add_str(t, s, "name", d->sts_name, 0);
+	add_str(t, s, "serviceName", d->service, 0);
+	add_str(t, s, "service", svc_names[d->svc], 0);
+	long count = d->replicas < 0 ? 1 : d->replicas, n = count;
+	struct d2s_rval *rep = add(t, s, "replicas", D2S_RV_OBJ);
+	add_int(t, rep, "count", count);
+	add_str(t, rep, "source", d->hpa ? "hpa" : d->replicas < 0 ? "default" : "spec", 0);
+	if (d->hpa) {
+		add_str(t, rep, "horizontalPodAutoscaler", d->hpa, 0);
+		add_int(t, rep, "minReplicas", d->hpa_min < 0 ? 1 : d->hpa_min);
+		add_int(t, rep, "maxReplicas", d->hpa_max);
+		n = d->hpa_max;
+	}
+	add_int(t, s, "ordinalsStart", d->start);
+	struct d2s_rval *claims = add(t, s, "volumeClaimTemplates", D2S_RV_ARR);
+	for (size_t i = 0; i < d->n_claims; i++)
+		add_claim(t, claims, d, &d->claims[i], n);
+}
+
+static void add_deps(struct tree *t, struct d2s_rval *root)
+{
+	struct d2s_rval *arr = add(t, root, "deployments", D2S_RV_ARR);
+	for (size_t i = 0; i < t->r->n_deps; i++) {
+		const struct dep *d = &t->r->deps[i];
+		struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
+		add_str(t, o, "namespace", d->ns, 1);
+		add_str(t, o, "name", d->name, 0);
+		add_source(t, o, d->file, d->line, d->col);
+		add_str(t, o, "status", status_names[d->status], 0);
+		if (d->status == ST_SKIPPED)
+			add_str(t, o, "reason", skip_names[d->why], 0);
+		add_str(t, o, "message", d->detail, 1);
+		if (d->status == ST_CONVERTED)
+			add_sts(t, o, d);
+	}
+}
+
+static void add_pvc_list(struct tree *t, struct d2s_rval *root)
+{
+	struct d2s_rval *arr = add(t, root, "pvcs", D2S_RV_ARR);
+	for (size_t i = 0; i < t->r->n_pvcs; i++) {
+		const struct pvc *p = &t->r->pvcs[i];
+		struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
+		add_str(t, o, "namespace", p->ns, 1);
+		add_str(t, o, "name", p->name, 0);
+		add_str(t, o, "deployment", p->deployment, 0);
+		add_str(t, o, "claimTemplate", p->claim, 0);
+		add_str(t, o, "fate", fate_names[p->fate], 0);
+		add_str(t, o, "reason", p->reason, 1);
+		if (p->fate != D2S_FATE_CLONED)
+			continue;
+		add_str(t, o, "clonedInto", p->cloned_into, 0);
+		struct d2s_rval *ds = add(t, o, "dataSource", D2S_RV_OBJ);
+		add_str(t, ds, "kind", p->snapshot ? "VolumeSnapshot" : "PersistentVolumeClaim", 0);
+		add_str(t, ds, "name", p->snapshot ? p->snapshot : p->name, 0);
+	}
+}
+
+static void add_refs(struct tree *t, struct d2s_rval *root)
+{
+	struct d2s_rval *arr = add(t, root, "references", D2S_RV_ARR);
+	for (size_t i = 0; i < t->r->n_refs; i++) {
+		const struct ref *f = &t->r->refs[i];
+		struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
+		add_str(t, o, "kind", f->kind, 0);
+		add_str(t, o, "namespace", f->ns, 1);
+		add_str(t, o, "name", f->name, 0);
+		add_str(t, o, "field", f->field, 0);
+		struct d2s_rval *to = add(t, o, "target", D2S_RV_OBJ);
+		add_str(t, to, "kind", f->tkind, 0);
+		add_str(t, to, "name", f->tname, 0);
+	}
+}
+
+static void add_diags(struct tree *t, struct d2s_rval *root, const struct d2s_diag *diag)
+{
+	struct d2s_rval *arr = add(t, root, "diagnostics", D2S_RV_ARR);
+	for (size_t i = 0; diag && i < diag->n_entries; i++) {
+		const struct d2s_diag_entry *e = &diag->entries[i];
+		struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
+		add_str(t, o, "severity", sev_names[e->severity], 0);
+		add_str(t, o, "message", e->message ? e->message : "", 0);
+		add_source(t, o, e->file, e->line, e->col);
+		if (e->kind || e->name) {
+			struct d2s_rval *obj = add(t, o, "object", D2S_RV_OBJ);
+			add_str(t, obj, "apiVersion", e->api_version, 1);
+			add_str(t, obj, "kind", e->kind, 1);
+			add_str(t, obj, "namespace", e->ns, 1);
+			add_str(t, obj, "name", e->name, 1);
+		}
+		add_str(t, o, "field", e->field, 1);
+	}
+}
+
+static void add_summary(struct tree *t, struct d2s_rval *root, const struct d2s_diag *diag, char *line)
+{
+	struct counts c = count(t->r);
+	struct d2s_rval *s = add(t, root, "summary", D2S_RV_OBJ);
+	if (line)
+		add_str(t, s, "text", d2s_arena_strndup(&t->a, line, strlen(line)), 0);
+	else
+		add(t, s, "text", D2S_RV_NULL);
+	const char *keys[] = { "deployments", "converted", "skipped", "failed",
+			       "servicesGenerated", "servicesReused", "pvcsAbsorbed",
+			       "pvcsKeptShared", "referencesRewritten", "warnings", "errors" };
+	size_t vals[] = { t->r->n_deps, c.conv, c.skip, c.fail, c.gen, c.reused, c.absorbed,
+			  c.fate[D2S_FATE_SHARED], t->r->n_refs,
+			  diag ? (size_t)diag->warnings : 0, diag ? (size_t)diag->errors : 0 };
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		add_int(t, s, keys[i], (long long)vals[i]);
+}
+
+static struct d2s_rval *build(struct tree *t, const struct d2s_diag *diag)
+{
+	struct d2s_rval *root = add(t, NULL, NULL, D2S_RV_OBJ);
+	add_str(t, root, "apiVersion", "deploy2sts.io/v1alpha1", 0);
+	add_str(t, root, "kind", "ConversionReport", 0);
+	struct d2s_rval *meta = add(t, root, "metadata", D2S_RV_OBJ);
+	add_str(t, meta, "generator", t->r->generator, 0);
+	char *line = d2s_creport_summary(t->r);
+	add_summary(t, root, diag, line);
+	free(line);
+	add_deps(t, root);
+	add_pvc_list(t, root);
+	add_refs(t, root);
+	add_diags(t, root, diag);
+	if (t->r->error)
+		add_str(t, root, "error", t->r->error, 0);
+	else
+		add(t, root, "error", D2S_RV_NULL);
+	return root;
+}
+
+int d2s_creport_format(const char *path, const char *flag, enum d2s_creport_format *fmt)
+{
+	if (flag) {
+		if (strcmp(flag, "yaml") && strcmp(flag, "json"))
+			return -1;
+		*fmt = strcmp(flag, "json") ? D2S_CREPORT_YAML : D2S_CREPORT_JSON;
+		return 0;
+	}
+	size_t n = path ? strlen(path) : 0;
+	*fmt = n >= 5 && !strcmp(path + n - 5, ".json") ? D2S_CREPORT_JSON : D2S_CREPORT_YAML;
+	return 0;
+}
+
+int d2s_creport_write(const struct d2s_conv_report *r, const struct d2s_diag *diag,
+		      enum d2s_creport_format fmt, FILE *f)
+{
+	struct tree t = { { 0 }, r };
+	struct d2s_buf b = { 0 };
+	const struct d2s_rval *root = build(&t, diag);
+	d2s_rval_print(&b, root, fmt == D2S_CREPORT_JSON);
+	size_t w = fwrite(b.data, 1, b.len, f);
+	int rc = w == b.len && fflush(f) == 0 && !ferror(f) ? 0 : -1;
+	if (rc && !errno)
+		errno = EIO;
+	d2s_buf_free(&b);
+	d2s_arena_free(&t.a);
+	return rc;
+}
+
+int d2s_creport_write_path(const struct d2s_conv_report *r, const struct d2s_diag *diag,
+			   enum d2s_creport_format fmt, const char *path)
+{
+	if (!strcmp(path, "-"))
+		return d2s_creport_write(r, diag, fmt, stderr);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	int rc = d2s_creport_write(r, diag, fmt, f);
+	int saved = errno;
+	if (fclose(f) && !rc)
+		return -1;
+	errno = saved;
+	return rc;
+}
