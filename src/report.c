@@ -48,6 +48,7 @@ struct pvc {
 struct ref { char *kind, *ns, *name, *field, *tkind, *tname; };
 
 struct d2s_conv_report {
+	struct d2s_arena a; /* every string */
 	char *generator, *error;
 	struct dep *deps;
 	struct pvc *pvcs;
@@ -55,9 +56,10 @@ struct d2s_conv_report {
 	size_t n_deps, n_pvcs, n_refs;
 };
 
-static char *dup(const char *s)
+/* Copy s into the report's arena (NULL stays NULL). */
+static char *dup(struct d2s_conv_report *r, const char *s)
 {
-	return s ? d2s_check_alloc(strdup(s)) : NULL;
+	return s ? d2s_arena_strndup(&r->a, s, strlen(s)) : NULL;
 }
 
 /* Make room for element n of *arr (capacity doubles at powers of two). */
@@ -76,28 +78,8 @@ static int same(const char *a, const char *b)
 struct d2s_conv_report *d2s_creport_new(const char *generator)
 {
 	struct d2s_conv_report *r = d2s_check_alloc(calloc(1, sizeof(*r)));
-	r->generator = dup(generator);
+	r->generator = dup(r, generator);
 	return r;
-}
-
-static void free_dep(struct dep *d)
-{
-	char **s[] = { &d->ns, &d->name, &d->file, &d->detail, &d->sts_ns, &d->sts_name,
-		       &d->service, &d->hpa };
-	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		free(*s[i]);
-	for (size_t i = 0; i < d->n_claims; i++) {
-		struct claim *c = &d->claims[i];
-		free(c->name), free(c->from_pvc), free(c->storage);
-		free(c->storage_class), free(c->access_modes);
-	}
-	free(d->claims);
-}
-
-static void free_pvc(struct pvc *p)
-{
-	free(p->ns), free(p->name), free(p->deployment), free(p->claim);
-	free(p->reason), free(p->cloned_into), free(p->snapshot);
 }
 
 void d2s_creport_free(struct d2s_conv_report *r)
@@ -105,14 +87,9 @@ void d2s_creport_free(struct d2s_conv_report *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->n_deps; i++)
-		free_dep(&r->deps[i]);
-	for (size_t i = 0; i < r->n_pvcs; i++)
-		free_pvc(&r->pvcs[i]);
-	for (size_t i = 0; i < r->n_refs; i++) {
-		struct ref *f = &r->refs[i];
-		free(f->kind), free(f->ns), free(f->name), free(f->field), free(f->tkind), free(f->tname);
-	}
-	free(r->deps), free(r->pvcs), free(r->refs), free(r->generator), free(r->error);
+		free(r->deps[i].claims);
+	free(r->deps), free(r->pvcs), free(r->refs);
+	d2s_arena_free(&r->a);
 	free(r);
 }
 
@@ -125,22 +102,16 @@ static struct dep *dep_get(struct d2s_conv_report *r, const char *ns, const char
 	r->deps = grow(r->deps, r->n_deps, sizeof(*r->deps));
 	struct dep *d = &r->deps[r->n_deps++];
 	memset(d, 0, sizeof(*d));
-	d->ns = dup(ns ? ns : ""), d->name = dup(name ? name : "");
+	d->ns = dup(r, ns ? ns : ""), d->name = dup(r, name ? name : "");
 	d->replicas = -1, d->hpa_min = -1;
 	return d;
-}
-
-static void set(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = dup(s);
 }
 
 void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *name,
 		      const char *file, long line, long col)
 {
 	struct dep *d = dep_get(r, ns, name);
-	set(&d->file, file);
+	d->file = dup(r, file);
 	d->line = line, d->col = col;
 }
 
@@ -149,7 +120,7 @@ void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *
 {
 	struct dep *d = dep_get(r, ns, name);
 	d->status = ST_SKIPPED, d->why = why;
-	set(&d->detail, detail);
+	d->detail = dup(r, detail);
 }
 
 void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char *name,
@@ -158,9 +129,9 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
 {
 	struct dep *d = dep_get(r, ns, name);
 	d->status = ST_CONVERTED, d->svc = svc;
-	set(&d->sts_ns, sts_ns ? sts_ns : "");
-	set(&d->sts_name, sts_name);
-	set(&d->service, service);
+	d->sts_ns = dup(r, sts_ns ? sts_ns : "");
+	d->sts_name = dup(r, sts_name);
+	d->service = dup(r, service);
 }
 
 void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name)
@@ -180,7 +151,7 @@ void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name
 		     const char *hpa, long min_replicas, long max_replicas)
 {
 	struct dep *d = dep_get(r, ns, name);
-	set(&d->hpa, hpa ? hpa : "");
+	d->hpa = dup(r, hpa ? hpa : "");
 	d->hpa_min = min_replicas < 0 ? -1 : min_replicas;
 	d->hpa_max = max_replicas;
 }
@@ -191,8 +162,8 @@ void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *na
 	struct dep *d = dep_get(r, ns, name);
 	d->claims = grow(d->claims, d->n_claims, sizeof(*d->claims));
 	d->claims[d->n_claims++] = (struct claim){
-		dup(c->name ? c->name : ""), dup(c->from_pvc), dup(c->storage),
-		dup(c->storage_class), dup(c->access_modes)
+		dup(r, c->name ? c->name : ""), dup(r, c->from_pvc), dup(r, c->storage),
+		dup(r, c->storage_class), dup(r, c->access_modes)
 	};
 }
 
@@ -202,15 +173,13 @@ void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p)
 	for (size_t i = 0; i < r->n_pvcs && !e; i++)
 		if (same(r->pvcs[i].ns, p->ns) && same(r->pvcs[i].name, p->name))
 			e = &r->pvcs[i];
-	if (e) {
-		free_pvc(e);
-	} else {
+	if (!e) {
 		r->pvcs = grow(r->pvcs, r->n_pvcs, sizeof(*r->pvcs));
 		e = &r->pvcs[r->n_pvcs++];
 	}
-	*e = (struct pvc){ dup(p->ns ? p->ns : ""), dup(p->name ? p->name : ""),
-			   dup(p->deployment), dup(p->claim), dup(p->reason),
-			   dup(p->cloned_into), dup(p->snapshot), p->fate };
+	*e = (struct pvc){ dup(r, p->ns ? p->ns : ""), dup(r, p->name ? p->name : ""),
+			   dup(r, p->deployment), dup(r, p->claim), dup(r, p->reason),
+			   dup(r, p->cloned_into), dup(r, p->snapshot), p->fate };
 }
 
 void d2s_creport_ref(struct d2s_conv_report *r, const char *kind, const char *ns,
@@ -218,13 +187,14 @@ void d2s_creport_ref(struct d2s_conv_report *r, const char *kind, const char *ns
 		     const char *target_name)
 {
 	r->refs = grow(r->refs, r->n_refs, sizeof(*r->refs));
-	r->refs[r->n_refs++] = (struct ref){ dup(kind), dup(ns ? ns : ""), dup(name), dup(field),
-					     dup(target_kind), dup(target_name) };
+	r->refs[r->n_refs++] = (struct ref){ dup(r, kind), dup(r, ns ? ns : ""), dup(r, name),
+					     dup(r, field), dup(r, target_kind),
+					     dup(r, target_name) };
 }
 
 void d2s_creport_error(struct d2s_conv_report *r, const char *message)
 {
-	set(&r->error, message);
+	r->error = dup(r, message);
 }
 
 char **d2s_creport_pvc_names(const char *claim, const char *sts, long start, long n)
@@ -390,22 +360,17 @@ struct tree {
 	const struct d2s_conv_report *r;
 };
 
-static struct d2s_rval *add(struct tree *t, struct d2s_rval *p, const char *key,
-			    enum d2s_rval_type type)
+#define add(t, p, key, type) d2s_rval_add(&(t)->a, (p), (key), (type))
+#define add_str(t, p, key, s, omit_empty) d2s_rval_str(&(t)->a, (p), (key), (s), (omit_empty))
+/* A string member, or null when s is NULL. */
+static void add_nstr(struct tree *t, struct d2s_rval *p, const char *key, const char *s)
 {
-	return d2s_rval_add(&t->a, p, key, type);
+	add(t, p, key, s ? D2S_RV_STR : D2S_RV_NULL)->s = s;
 }
 
-/* A string member, omitted when s is NULL (or "" with `omit_empty`). */
-static void add_str(struct tree *t, struct d2s_rval *p, const char *key, const char *s, int omit_empty)
+static void add_int(struct tree *t, struct d2s_rval *p, const char *key, long long v)
 {
-	if (s && (s[0] || !omit_empty))
-		add(t, p, key, D2S_RV_STR)->s = s;
-}
-
-static void add_int(struct tree *t, struct d2s_rval *p, const char *key, long long i)
-{
-	add(t, p, key, D2S_RV_INT)->i = i;
+	add(t, p, key, D2S_RV_INT)->i = v;
 }
 
 static void add_source(struct tree *t, struct d2s_rval *p, const char *file, long line, long col)
@@ -436,10 +401,7 @@ static void add_claim(struct tree *t, struct d2s_rval *arr, const struct dep *d,
 	add_str(t, o, "source", c->from_pvc ? "pvc" : "flag", 0);
 	add_str(t, o, "pvc", c->from_pvc, 0);
 	add_str(t, o, "storage", c->storage, 0);
-	if (c->storage_class)
-		add_str(t, o, "storageClassName", c->storage_class, 0);
-	else
-		add(t, o, "storageClassName", D2S_RV_NULL);
+	add_nstr(t, o, "storageClassName", c->storage_class);
 	struct d2s_rval *modes = add(t, o, "accessModes", D2S_RV_ARR);
 	const char *m = c->access_modes ? c->access_modes : "";
 	while (*m) {
@@ -564,10 +526,7 @@ static void add_summary(struct tree *t, struct d2s_rval *root, const struct d2s_
 {
 	struct counts c = count(t->r);
 	struct d2s_rval *s = add(t, root, "summary", D2S_RV_OBJ);
-	if (line)
-		add_str(t, s, "text", d2s_arena_strndup(&t->a, line, strlen(line)), 0);
-	else
-		add(t, s, "text", D2S_RV_NULL);
+	add_nstr(t, s, "text", line ? d2s_arena_strndup(&t->a, line, strlen(line)) : NULL);
 	const char *keys[] = { "deployments", "converted", "skipped", "failed",
 			       "servicesGenerated", "servicesReused", "pvcsAbsorbed",
 			       "pvcsKeptShared", "referencesRewritten", "warnings", "errors" };
@@ -592,10 +551,7 @@ static struct d2s_rval *build(struct tree *t, const struct d2s_diag *diag)
 	add_pvc_list(t, root);
 	add_refs(t, root);
 	add_diags(t, root, diag);
-	if (t->r->error)
-		add_str(t, root, "error", t->r->error, 0);
-	else
-		add(t, root, "error", D2S_RV_NULL);
+	add_nstr(t, root, "error", t->r->error);
 	return root;
 }
 
@@ -637,9 +593,5 @@ int d2s_creport_write_path(const struct d2s_conv_report *r, const struct d2s_dia
 	if (!f)
 		return -1;
 	int rc = d2s_creport_write(r, diag, fmt, f);
-	int saved = errno;
-	if (fclose(f) && !rc)
-		return -1;
-	errno = saved;
-	return rc;
+	return fclose(f) || rc ? -1 : 0;
 }

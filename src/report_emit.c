@@ -19,6 +19,13 @@ struct d2s_rval *d2s_rval_add(struct d2s_arena *a, struct d2s_rval *parent, cons
 	return v;
 }
 
+void d2s_rval_str(struct d2s_arena *a, struct d2s_rval *parent, const char *key,
+		  const char *s, int omit_empty)
+{
+	if (s && (s[0] || !omit_empty))
+		d2s_rval_add(a, parent, key, D2S_RV_STR)->s = s;
+}
+
 /* Decode one UTF-8 sequence at s into *cp; 0 when it is not well-formed. */
 static size_t u8dec(const unsigned char *s, uint32_t *cp)
 {
@@ -121,14 +128,16 @@ static void yaml_after(struct d2s_buf *b, const struct d2s_rval *v, size_t ind)
 		d2s_buf_puts(b, "\n");
 		yaml_map(b, v, ind, 0);
 	} else {
+		/* sequences sit at the indentation of their key, as kubectl writes them */
+		size_t dash = ind >= 2 ? ind - 2 : 0;
 		d2s_buf_puts(b, "\n");
 		for (const struct d2s_rval *k = v->kids; k; k = k->next) {
-			d2s_buf_fill(b, ' ', ind);
+			d2s_buf_fill(b, ' ', dash);
 			d2s_buf_puts(b, "-");
 			if (k->t == D2S_RV_OBJ && k->kids)
-				d2s_buf_puts(b, " "), yaml_map(b, k, ind + 2, 1);
+				d2s_buf_puts(b, " "), yaml_map(b, k, dash + 2, 1);
 			else
-				yaml_after(b, k, ind + 2);
+				yaml_after(b, k, dash + 4);
 		}
 	}
 }
@@ -142,7 +151,6 @@ static void yaml_map(struct d2s_buf *b, const struct d2s_rval *v, size_t ind, in
 		yaml_after(b, k, ind + 2);
 	}
 }
-
 
 void d2s_rval_print(struct d2s_buf *out, const struct d2s_rval *v, int json_fmt)
 {

@@ -25,6 +25,11 @@ struct d2s_rval {
 struct d2s_rval *d2s_rval_add(struct d2s_arena *a, struct d2s_rval *parent, const char *key,
 			      enum d2s_rval_type t);
 
+/** Append string member `s` (borrowed) to `parent` under `key`; nothing
+ *  when `s` is NULL, or when it is "" and `omit_empty` is set. */
+void d2s_rval_str(struct d2s_arena *a, struct d2s_rval *parent, const char *key,
+		  const char *s, int omit_empty);
+
 /** Append `v` to `out`: pretty JSON (RFC 8259, 2-space indent, final line
  *  break) when `json`, else a block-style YAML mapping/sequence (YAML 1.2)
  *  whose strings are double-quoted. Strings use only escapes valid in both
