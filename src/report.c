@@ -341,7 +341,7 @@ char *d2s_creport_noop(const struct d2s_conv_report *r)
 	if (!r->n_deps || c.conv || c.fail || r->error)
 		return NULL;
 	struct d2s_buf b = { 0 };
-	d2s_buf_printf(&b, "the selection converts none of the %zu %s in the input", r->n_deps,
+	d2s_buf_printf(&b, "no Deployment converted although the input has %zu %s", r->n_deps,
 		       plural(r->n_deps, "Deployment", "Deployments"));
 	add_names(&b, r, ST_SKIPPED, 1);
 	if (c.skip < r->n_deps) {

@@ -299,8 +299,10 @@ static void noop_check(void **state)
 			    "annotation deploy2sts.io/convert is \"false\"");
 	char *m = d2s_creport_noop(r);
 	assert_non_null(m);
-	assert_has(m, "none of the 2 Deployments in the input (web: not-selected-only, "
-		      "api: annotation deploy2sts.io/convert is \"false\")");
+	assert_string_equal(m, "no Deployment converted although the input has 2 Deployments "
+			    "(web: not-selected-only, api: annotation deploy2sts.io/convert is "
+			    "\"false\"); check --only, --exclude, --selector, --opt-in and the "
+			    "deploy2sts.io/convert annotations");
 	free(m);
 	m = d2s_creport_summary(r);
 	assert_string_equal(m, "deploy2sts: converted 0 Deployments; skipped 2 (web, api)");
