@@ -1,6 +1,6 @@
 /* report.c - conversion report stage: the ConversionReport collector, its
- * YAML/JSON writer, the one-line run summary and the no-op check (see
- * report.h; structure in docs/report.md). The writer first builds a small
+ * YAML/JSON writer (see report.h; structure in docs/report.md; the summary
+ * line is in report_text.c). The writer first builds a small
  * value tree in an arena, then prints that one tree either way, so both
  * formats always carry the same fields in the same order. */
 #include "report.h"
@@ -11,50 +11,10 @@
 
 #include "buf.h"
 #include "report_emit.h"
+#include "report_int.h"
 
 /** Most PVC names listed per claim template; the rest are counted. */
 #define NAMES_MAX 1000
-/** Names listed in the summary line before "and N more". */
-#define SUMMARY_NAMES 10
-
-enum status { ST_PENDING, ST_CONVERTED, ST_SKIPPED, ST_FAILED };
-
-static const char *const status_names[] = { "pending", "converted", "skipped", "failed" };
-static const char *const skip_names[] = {
-	"not-selected-only", "excluded", "label-selector", "annotation-false",
-	"opt-in-missing", "unsupported-apiVersion", "hook"
-};
-static const char *const svc_names[] = { "none", "generated", "reused" };
-static const char *const fate_names[] = { "kept", "dropped", "kept-shared", "cloned" };
-static const char *const sev_names[] = { "info", "warning", "error" };
-
-struct claim { char *name, *from_pvc, *storage, *storage_class, *access_modes; };
-
-struct dep {
-	char *ns, *name, *file, *detail, *sts_ns, *sts_name, *service, *hpa;
-	long line, col, replicas, start, hpa_min, hpa_max;
-	enum status status;
-	enum d2s_creport_skip why;
-	enum d2s_creport_svc svc;
-	struct claim *claims;
-	size_t n_claims;
-};
-
-struct pvc {
-	char *ns, *name, *deployment, *claim, *reason, *cloned_into, *snapshot;
-	enum d2s_creport_fate fate;
-};
-
-struct ref { char *kind, *ns, *name, *field, *tkind, *tname; };
-
-struct d2s_conv_report {
-	struct d2s_arena a; /* every string */
-	char *generator, *error;
-	struct dep *deps;
-	struct pvc *pvcs;
-	struct ref *refs;
-	size_t n_deps, n_pvcs, n_refs;
-};
 
 /* Copy s into the report's arena (NULL stays NULL). */
 static char *dup(struct d2s_conv_report *r, const char *s)
@@ -68,11 +28,6 @@ static void *grow(void *arr, size_t n, size_t size)
 	if (n & (n - 1))
 		return arr;
 	return d2s_check_alloc(realloc(arr, (n ? 2 * n : 1) * size));
-}
-
-static int same(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
 struct d2s_conv_report *d2s_creport_new(const char *generator)
@@ -94,13 +49,13 @@ void d2s_creport_free(struct d2s_conv_report *r)
 }
 
 /* The entry of Deployment ns/name, created at its first mention. */
-static struct dep *dep_get(struct d2s_conv_report *r, const char *ns, const char *name)
+static struct d2s_cr_dep *dep_get(struct d2s_conv_report *r, const char *ns, const char *name)
 {
 	for (size_t i = r->n_deps; i-- > 0;)
-		if (same(r->deps[i].ns, ns) && same(r->deps[i].name, name))
+		if (d2s_cr_same(r->deps[i].ns, ns) && d2s_cr_same(r->deps[i].name, name))
 			return &r->deps[i];
 	r->deps = grow(r->deps, r->n_deps, sizeof(*r->deps));
-	struct dep *d = &r->deps[r->n_deps++];
+	struct d2s_cr_dep *d = &r->deps[r->n_deps++];
 	memset(d, 0, sizeof(*d));
 	d->ns = dup(r, ns ? ns : ""), d->name = dup(r, name ? name : "");
 	d->replicas = -1, d->hpa_min = -1;
@@ -110,7 +65,7 @@ static struct dep *dep_get(struct d2s_conv_report *r, const char *ns, const char
 void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *name,
 		      const char *file, long line, long col)
 {
-	struct dep *d = dep_get(r, ns, name);
+	struct d2s_cr_dep *d = dep_get(r, ns, name);
 	d->file = dup(r, file);
 	d->line = line, d->col = col;
 }
@@ -118,8 +73,8 @@ void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *nam
 void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *name,
 			 enum d2s_creport_skip why, const char *detail)
 {
-	struct dep *d = dep_get(r, ns, name);
-	d->status = ST_SKIPPED, d->why = why;
+	struct d2s_cr_dep *d = dep_get(r, ns, name);
+	d->status = D2S_CR_SKIPPED, d->why = why;
 	d->detail = dup(r, detail);
 }
 
@@ -127,8 +82,8 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
 			   const char *sts_ns, const char *sts_name, const char *service,
 			   enum d2s_creport_svc svc)
 {
-	struct dep *d = dep_get(r, ns, name);
-	d->status = ST_CONVERTED, d->svc = svc;
+	struct d2s_cr_dep *d = dep_get(r, ns, name);
+	d->status = D2S_CR_CONVERTED, d->svc = svc;
 	d->sts_ns = dup(r, sts_ns ? sts_ns : "");
 	d->sts_name = dup(r, sts_name);
 	d->service = dup(r, service);
@@ -136,13 +91,13 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
 
 void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name)
 {
-	dep_get(r, ns, name)->status = ST_FAILED;
+	dep_get(r, ns, name)->status = D2S_CR_FAILED;
 }
 
 void d2s_creport_replicas(struct d2s_conv_report *r, const char *ns, const char *name,
 			  long replicas, long ordinals_start)
 {
-	struct dep *d = dep_get(r, ns, name);
+	struct d2s_cr_dep *d = dep_get(r, ns, name);
 	d->replicas = replicas < 0 ? -1 : replicas;
 	d->start = ordinals_start;
 }
@@ -150,7 +105,7 @@ void d2s_creport_replicas(struct d2s_conv_report *r, const char *ns, const char 
 void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name,
 		     const char *hpa, long min_replicas, long max_replicas)
 {
-	struct dep *d = dep_get(r, ns, name);
+	struct d2s_cr_dep *d = dep_get(r, ns, name);
 	d->hpa = dup(r, hpa ? hpa : "");
 	d->hpa_min = min_replicas < 0 ? -1 : min_replicas;
 	d->hpa_max = max_replicas;
@@ -159,9 +114,9 @@ void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name
 void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *name,
 		       const struct d2s_creport_claim *c)
 {
-	struct dep *d = dep_get(r, ns, name);
+	struct d2s_cr_dep *d = dep_get(r, ns, name);
 	d->claims = grow(d->claims, d->n_claims, sizeof(*d->claims));
-	d->claims[d->n_claims++] = (struct claim){
+	d->claims[d->n_claims++] = (struct d2s_cr_claim){
 		dup(r, c->name ? c->name : ""), dup(r, c->from_pvc), dup(r, c->storage),
 		dup(r, c->storage_class), dup(r, c->access_modes)
 	};
@@ -169,15 +124,15 @@ void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *na
 
 void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p)
 {
-	struct pvc *e = NULL;
+	struct d2s_cr_pvc *e = NULL;
 	for (size_t i = 0; i < r->n_pvcs && !e; i++)
-		if (same(r->pvcs[i].ns, p->ns) && same(r->pvcs[i].name, p->name))
+		if (d2s_cr_same(r->pvcs[i].ns, p->ns) && d2s_cr_same(r->pvcs[i].name, p->name))
 			e = &r->pvcs[i];
 	if (!e) {
 		r->pvcs = grow(r->pvcs, r->n_pvcs, sizeof(*r->pvcs));
 		e = &r->pvcs[r->n_pvcs++];
 	}
-	*e = (struct pvc){ dup(r, p->ns ? p->ns : ""), dup(r, p->name ? p->name : ""),
+	*e = (struct d2s_cr_pvc){ dup(r, p->ns ? p->ns : ""), dup(r, p->name ? p->name : ""),
 			   dup(r, p->deployment), dup(r, p->claim), dup(r, p->reason),
 			   dup(r, p->cloned_into), dup(r, p->snapshot), p->fate };
 }
@@ -187,7 +142,7 @@ void d2s_creport_ref(struct d2s_conv_report *r, const char *kind, const char *ns
 		     const char *target_name)
 {
 	r->refs = grow(r->refs, r->n_refs, sizeof(*r->refs));
-	r->refs[r->n_refs++] = (struct ref){ dup(r, kind), dup(r, ns ? ns : ""), dup(r, name),
+	r->refs[r->n_refs++] = (struct d2s_cr_ref){ dup(r, kind), dup(r, ns ? ns : ""), dup(r, name),
 					     dup(r, field), dup(r, target_kind),
 					     dup(r, target_name) };
 }
@@ -216,141 +171,22 @@ void d2s_creport_names_free(char **names)
 	free(names);
 }
 
-/* ---- summary and no-op check ---- */
+/* ---- counts ---- */
 
-struct counts { size_t conv, skip, fail, gen, reused, absorbed, fate[4]; };
-
-static struct counts count(const struct d2s_conv_report *r)
+struct d2s_cr_counts d2s_creport_counts(const struct d2s_conv_report *r)
 {
-	struct counts c = { 0 };
+	struct d2s_cr_counts c = { 0 };
 	for (size_t i = 0; i < r->n_deps; i++) {
-		const struct dep *d = &r->deps[i];
-		c.conv += d->status == ST_CONVERTED, c.skip += d->status == ST_SKIPPED;
-		c.fail += d->status == ST_FAILED;
-		c.gen += d->status == ST_CONVERTED && d->svc == D2S_CR_SVC_GENERATED;
-		c.reused += d->status == ST_CONVERTED && d->svc == D2S_CR_SVC_REUSED;
+		const struct d2s_cr_dep *d = &r->deps[i];
+		c.conv += d->status == D2S_CR_CONVERTED, c.skip += d->status == D2S_CR_SKIPPED;
+		c.fail += d->status == D2S_CR_FAILED;
+		c.gen += d->status == D2S_CR_CONVERTED && d->svc == D2S_CR_SVC_GENERATED;
+		c.reused += d->status == D2S_CR_CONVERTED && d->svc == D2S_CR_SVC_REUSED;
 	}
 	for (size_t i = 0; i < r->n_pvcs; i++)
 		c.fate[r->pvcs[i].fate]++;
 	c.absorbed = r->n_pvcs - c.fate[D2S_FATE_SHARED];
 	return c;
-}
-
-static int several_namespaces(const struct d2s_conv_report *r)
-{
-	for (size_t i = 1; i < r->n_deps; i++)
-		if (!same(r->deps[i].ns, r->deps[0].ns))
-			return 1;
-	return 0;
-}
-
-static const char *plural(size_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-/* Append " (a, b, ... and N more)" naming the Deployments in status `st`;
- * with `why`, each skipped one is followed by ": <reason>". */
-static void add_names(struct d2s_buf *b, const struct d2s_conv_report *r, enum status st, int why)
-{
-	size_t shown = 0, total = 0;
-	int qualify = several_namespaces(r);
-	for (size_t i = 0; i < r->n_deps; i++) {
-		const struct dep *d = &r->deps[i];
-		if (d->status != st)
-			continue;
-		if (total++ >= SUMMARY_NAMES)
-			continue;
-		d2s_buf_puts(b, shown++ ? ", " : " (");
-		if (qualify && d->ns[0])
-			d2s_buf_printf(b, "%s/", d->ns);
-		d2s_buf_puts(b, d->name);
-		if (why && st == ST_SKIPPED)
-			d2s_buf_printf(b, ": %s", d->detail ? d->detail : skip_names[d->why]);
-		else if (why)
-			d2s_buf_printf(b, ": %s", status_names[st]);
-	}
-	if (total > shown)
-		d2s_buf_printf(b, " and %zu more", total - shown);
-	if (shown)
-		d2s_buf_puts(b, ")");
-}
-
-/* "; 2 PVCs absorbed and kept" or "; 3 PVCs absorbed (2 kept, 1 dropped)". */
-static void add_pvcs(struct d2s_buf *b, const struct counts *c)
-{
-	static const enum d2s_creport_fate order[] = { D2S_FATE_KEPT, D2S_FATE_DROPPED,
-						       D2S_FATE_CLONED };
-	if (c->absorbed) {
-		d2s_buf_printf(b, "; %zu %s absorbed", c->absorbed, plural(c->absorbed, "PVC", "PVCs"));
-		int kinds = 0;
-		for (size_t i = 0; i < 3; i++)
-			kinds += c->fate[order[i]] > 0;
-		for (size_t i = 0, k = 0; i < 3; i++) {
-			size_t n = c->fate[order[i]];
-			if (!n)
-				continue;
-			if (kinds == 1)
-				d2s_buf_printf(b, " and %s", fate_names[order[i]]);
-			else
-				d2s_buf_printf(b, "%s%zu %s", k++ ? ", " : " (", n, fate_names[order[i]]);
-		}
-		if (kinds > 1)
-			d2s_buf_puts(b, ")");
-	}
-	size_t sh = c->fate[D2S_FATE_SHARED];
-	if (sh)
-		d2s_buf_printf(b, "; %zu %s kept shared", sh, plural(sh, "PVC", "PVCs"));
-}
-
-char *d2s_creport_summary(const struct d2s_conv_report *r)
-{
-	struct counts c = count(r);
-	if (!c.conv && !c.skip && !c.fail)
-		return NULL;
-	struct d2s_buf b = { 0 };
-	d2s_buf_printf(&b, "deploy2sts: converted %zu %s", c.conv,
-		       plural(c.conv, "Deployment", "Deployments"));
-	add_names(&b, r, ST_CONVERTED, 0);
-	if (c.conv)
-		d2s_buf_puts(&b, plural(c.conv, " into a StatefulSet", " into StatefulSets"));
-	if (c.gen)
-		d2s_buf_printf(&b, "; %zu headless %s generated", c.gen,
-			       plural(c.gen, "Service", "Services"));
-	if (c.reused)
-		d2s_buf_printf(&b, "; %zu headless %s reused", c.reused,
-			       plural(c.reused, "Service", "Services"));
-	add_pvcs(&b, &c);
-	if (r->n_refs)
-		d2s_buf_printf(&b, "; %zu %s rewritten", r->n_refs,
-			       plural(r->n_refs, "reference", "references"));
-	if (c.skip) {
-		d2s_buf_printf(&b, "; skipped %zu", c.skip);
-		add_names(&b, r, ST_SKIPPED, 0);
-	}
-	if (c.fail) {
-		d2s_buf_printf(&b, "; %zu failed", c.fail);
-		add_names(&b, r, ST_FAILED, 0);
-	}
-	return d2s_buf_take(&b);
-}
-
-char *d2s_creport_noop(const struct d2s_conv_report *r)
-{
-	struct counts c = count(r);
-	if (!r->n_deps || c.conv || c.fail || r->error)
-		return NULL;
-	struct d2s_buf b = { 0 };
-	d2s_buf_printf(&b, "no Deployment converted although the input has %zu %s", r->n_deps,
-		       plural(r->n_deps, "Deployment", "Deployments"));
-	add_names(&b, r, ST_SKIPPED, 1);
-	if (c.skip < r->n_deps) {
-		d2s_buf_puts(&b, "; undecided");
-		add_names(&b, r, ST_PENDING, 0);
-	}
-	d2s_buf_puts(&b, "; check --only, --exclude, --selector, --opt-in and the "
-			 "deploy2sts.io/convert annotations");
-	return d2s_buf_take(&b);
 }
 
 /* ---- building the value tree ---- */
@@ -383,18 +219,8 @@ static void add_source(struct tree *t, struct d2s_rval *p, const char *file, lon
 		add_int(t, s, "line", line), add_int(t, s, "column", col > 0 ? col : 1);
 }
 
-static const struct pvc *cloned_pvc(const struct d2s_conv_report *r, const char *ns,
-				    const char *name)
-{
-	for (size_t i = 0; name && i < r->n_pvcs; i++)
-		if (r->pvcs[i].fate == D2S_FATE_CLONED && same(r->pvcs[i].ns, ns) &&
-		    same(r->pvcs[i].name, name))
-			return &r->pvcs[i];
-	return NULL;
-}
-
-static void add_claim(struct tree *t, struct d2s_rval *arr, const struct dep *d,
-		      const struct claim *c, long n)
+static void add_claim(struct tree *t, struct d2s_rval *arr, const struct d2s_cr_dep *d,
+		      const struct d2s_cr_claim *c, long n)
 {
 	struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
 	add_str(t, o, "name", c->name, 0);
@@ -419,19 +245,19 @@ static void add_claim(struct tree *t, struct d2s_rval *arr, const struct dep *d,
 	d2s_creport_names_free(v);
 	if (n > listed)
 		add_int(t, o, "pvcNamesOmitted", n - listed);
-	const struct pvc *p = cloned_pvc(t->r, d->ns, c->from_pvc);
+	const struct d2s_cr_pvc *p = d2s_cr_cloned(t->r, d->ns, c->from_pvc);
 	if (p && p->cloned_into)
 		add(t, add(t, o, "prefilled", D2S_RV_ARR), NULL, D2S_RV_STR)->s = p->cloned_into;
 }
 
-static void add_sts(struct tree *t, struct d2s_rval *o, const struct dep *d)
+static void add_sts(struct tree *t, struct d2s_rval *o, const struct d2s_cr_dep *d)
 {
 	struct d2s_rval *s = add(t, o, "statefulSet", D2S_RV_OBJ);
 	add_str(t, s, "namespace", d->sts_ns, 1);
 	add_str(t, s, "name", d->sts_name, 0);
 	add_str(t, s, "serviceName", d->service, 0);
 	add_str(t, s, "service", svc_names[d->svc], 0);
-	long count = d->replicas < 0 ? 1 : d->replicas, n = count;
+	long count = d->replicas < 0 ? 1 : d->replicas;
 	struct d2s_rval *rep = add(t, s, "replicas", D2S_RV_OBJ);
 	add_int(t, rep, "count", count);
 	add_str(t, rep, "source", d->hpa ? "hpa" : d->replicas < 0 ? "default" : "spec", 0);
@@ -439,28 +265,27 @@ static void add_sts(struct tree *t, struct d2s_rval *o, const struct dep *d)
 		add_str(t, rep, "horizontalPodAutoscaler", d->hpa, 0);
 		add_int(t, rep, "minReplicas", d->hpa_min < 0 ? 1 : d->hpa_min);
 		add_int(t, rep, "maxReplicas", d->hpa_max);
-		n = d->hpa_max;
 	}
 	add_int(t, s, "ordinalsStart", d->start);
 	struct d2s_rval *claims = add(t, s, "volumeClaimTemplates", D2S_RV_ARR);
 	for (size_t i = 0; i < d->n_claims; i++)
-		add_claim(t, claims, d, &d->claims[i], n);
+		add_claim(t, claims, d, &d->claims[i], d2s_cr_pvc_count(d));
 }
 
 static void add_deps(struct tree *t, struct d2s_rval *root)
 {
 	struct d2s_rval *arr = add(t, root, "deployments", D2S_RV_ARR);
 	for (size_t i = 0; i < t->r->n_deps; i++) {
-		const struct dep *d = &t->r->deps[i];
+		const struct d2s_cr_dep *d = &t->r->deps[i];
 		struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
 		add_str(t, o, "namespace", d->ns, 1);
 		add_str(t, o, "name", d->name, 0);
 		add_source(t, o, d->file, d->line, d->col);
 		add_str(t, o, "status", status_names[d->status], 0);
-		if (d->status == ST_SKIPPED)
+		if (d->status == D2S_CR_SKIPPED)
 			add_str(t, o, "reason", skip_names[d->why], 0);
 		add_str(t, o, "message", d->detail, 1);
-		if (d->status == ST_CONVERTED)
+		if (d->status == D2S_CR_CONVERTED)
 			add_sts(t, o, d);
 	}
 }
@@ -469,7 +294,7 @@ static void add_pvc_list(struct tree *t, struct d2s_rval *root)
 {
 	struct d2s_rval *arr = add(t, root, "pvcs", D2S_RV_ARR);
 	for (size_t i = 0; i < t->r->n_pvcs; i++) {
-		const struct pvc *p = &t->r->pvcs[i];
+		const struct d2s_cr_pvc *p = &t->r->pvcs[i];
 		struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
 		add_str(t, o, "namespace", p->ns, 1);
 		add_str(t, o, "name", p->name, 0);
@@ -490,7 +315,7 @@ static void add_refs(struct tree *t, struct d2s_rval *root)
 {
 	struct d2s_rval *arr = add(t, root, "references", D2S_RV_ARR);
 	for (size_t i = 0; i < t->r->n_refs; i++) {
-		const struct ref *f = &t->r->refs[i];
+		const struct d2s_cr_ref *f = &t->r->refs[i];
 		struct d2s_rval *o = add(t, arr, NULL, D2S_RV_OBJ);
 		add_str(t, o, "kind", f->kind, 0);
 		add_str(t, o, "namespace", f->ns, 1);
@@ -524,7 +349,7 @@ static void add_diags(struct tree *t, struct d2s_rval *root, const struct d2s_di
 
 static void add_summary(struct tree *t, struct d2s_rval *root, const struct d2s_diag *diag, char *line)
 {
-	struct counts c = count(t->r);
+	struct d2s_cr_counts c = d2s_creport_counts(t->r);
 	struct d2s_rval *s = add(t, root, "summary", D2S_RV_OBJ);
 	add_nstr(t, s, "text", line ? d2s_arena_strndup(&t->a, line, strlen(line)) : NULL);
 	const char *keys[] = { "deployments", "converted", "skipped", "failed",

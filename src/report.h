@@ -139,6 +139,15 @@ char *d2s_creport_summary(const struct d2s_conv_report *r);
  *  --require-conversion); NULL otherwise. */
 char *d2s_creport_noop(const struct d2s_conv_report *r);
 
+/** Report one D2S_INFO diagnostic per converted or skipped Deployment (at
+ *  its position, object apps/v1 Deployment ns/name) and per rewritten
+ *  reference, describing what the report records: the StatefulSet, its
+ *  Service, replicas (or the HPA range), each claim template with its PVC
+ *  names (the first ten) and which of them start empty; or why it was
+ *  skipped. In KRM mode the kept diagnostics become `results`, so the
+ *  results carry the same facts as the report. Call once, at the end. */
+void d2s_creport_to_diag(const struct d2s_conv_report *r, struct d2s_diag *diag);
+
 /** Choose the format: `flag` ("yaml" or "json", from --report-format) wins;
  *  else by the extension of `path` (".json" -> JSON; ".yaml", ".yml", "-"
  *  and anything else -> YAML). Returns 0, or -1 when `flag` is not a

@@ -337,6 +337,42 @@ static void failed_run_still_reported(void **state)
 	d2s_creport_free(r);
 }
 
+/* The same facts as diagnostics, for KRM results. */
+static void facts_as_diagnostics(void **state)
+{
+	(void)state;
+	struct d2s_diag d;
+	struct d2s_conv_report *r = fixture(&d);
+	struct d2s_diag k = { 0 };
+	k.keep = 1;
+	d2s_creport_to_diag(r, &k);
+	assert_int_equal(k.n_entries, 6);
+	assert_int_equal(k.entries[0].severity, D2S_INFO);
+	assert_string_equal(k.entries[0].kind, "Deployment");
+	assert_string_equal(k.entries[0].ns, "shop");
+	assert_string_equal(k.entries[0].name, "web");
+	assert_int_equal(k.entries[0].line, 3);
+	assert_string_equal(k.entries[0].message, "converted into StatefulSet shop/web; serviceName "
+			    "web-headless (headless Service generated); replicas 3; ordinals.start 1; "
+			    "claim data: data-web-1, data-web-2, data-web-3");
+	assert_string_equal(k.entries[1].message, "converted into StatefulSet shop/api; serviceName "
+			    "api (existing headless Service reused); replicas 2 to 4 "
+			    "(HorizontalPodAutoscaler api); claim cache (from PVC api-cache): "
+			    "cache-api-0, cache-api-1, cache-api-2, cache-api-3; all start empty");
+	assert_string_equal(k.entries[2].message, "converted into StatefulSet shop/worker; "
+			    "serviceName worker-headless (no Service generated); replicas 2; claim "
+			    "state (from PVC worker-state): state-worker-0, state-worker-1; "
+			    "state-worker-0 starts with the data of worker-state, the others start empty");
+	assert_string_equal(k.entries[3].message, "not converted (hook): helm.sh/hook: pre-install");
+	assert_string_equal(k.entries[4].message, "not converted (unsupported-apiVersion)");
+	assert_string_equal(k.entries[5].kind, "HorizontalPodAutoscaler");
+	assert_string_equal(k.entries[5].field, "spec.scaleTargetRef");
+	assert_string_equal(k.entries[5].message, "now points at StatefulSet api");
+	d2s_diag_free(&k);
+	d2s_creport_free(r);
+	d2s_diag_free(&d);
+}
+
 static void format_and_path(void **state)
 {
 	(void)state;
@@ -380,6 +416,7 @@ int main(void)
 		cmocka_unit_test(summary_singular_and_truncated),
 		cmocka_unit_test(noop_check),
 		cmocka_unit_test(failed_run_still_reported),
+		cmocka_unit_test(facts_as_diagnostics),
 		cmocka_unit_test(format_and_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
