@@ -85,7 +85,7 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
 	struct d2s_cr_dep *d = dep_get(r, ns, name);
 	d->status = D2S_CR_CONVERTED, d->svc = svc;
 	d->sts_ns = dup(r, sts_ns ? sts_ns : "");
-	d->sts_name = dup(r, sts_name);
+	d->sts_name = dup(r, sts_name ? sts_name : d->name);
 	d->service = dup(r, service);
 }
 
@@ -99,7 +99,7 @@ void d2s_creport_replicas(struct d2s_conv_report *r, const char *ns, const char 
 {
 	struct d2s_cr_dep *d = dep_get(r, ns, name);
 	d->replicas = replicas < 0 ? -1 : replicas;
-	d->start = ordinals_start;
+	d->start = ordinals_start < 0 ? 0 : ordinals_start; /* the API server rejects < 0 */
 }
 
 void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name,
@@ -108,7 +108,7 @@ void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name
 	struct d2s_cr_dep *d = dep_get(r, ns, name);
 	d->hpa = dup(r, hpa ? hpa : "");
 	d->hpa_min = min_replicas < 0 ? -1 : min_replicas;
-	d->hpa_max = max_replicas;
+	d->hpa_max = max_replicas < 0 ? 0 : max_replicas;
 }
 
 void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *name,

@@ -234,6 +234,19 @@ static void escaping(void **state)
 	assert_has(y, "\"a\\\"b\\\\c\\nd\\u0001\\u007f\\ufffd\xc3\xa9\\u2028\\u0085z\"");
 	assert_int_equal(python_check(j, y, 0), 0);
 	free(j), free(y);
+	/* every byte value, and every 2-byte sequence starting with a lead byte */
+	char all[256 + 2 * 64 * 64 + 1];
+	size_t n = 0;
+	for (int c = 1; c < 256; c++)
+		all[n++] = (char)c;
+	for (int a = 0xc0; a < 0x100; a++)
+		for (int b = 0x80; b < 0xc0; b++)
+			all[n++] = (char)a, all[n++] = (char)b;
+	all[n] = '\0';
+	d2s_creport_error(r, all);
+	j = render(r, NULL, D2S_CREPORT_JSON), y = render(r, NULL, D2S_CREPORT_YAML);
+	assert_int_equal(python_check(j, y, 0), 0);
+	free(j), free(y);
 	d2s_creport_free(r);
 }
 
