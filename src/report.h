@@ -1,0 +1,166 @@
+/* report.h - conversion report stage: collects what the run decided about
+ * each Deployment (converted or skipped and why, the StatefulSet, its
+ * Service, claim templates and the exact PVC names of every replica,
+ * absorbed PVCs and their fate, rewritten references) and writes it as a
+ * `deploy2sts.io/v1alpha1` `ConversionReport` in YAML or JSON, plus the
+ * one-line run summary and the "selection converts nothing" check.
+ * The structure is documented in docs/report.md and
+ * docs/conversion-report.schema.json.
+ *
+ * Every recording call takes the Deployment's namespace and name (NULL or
+ * "" = no namespace) and copies its strings; call sites may record in any
+ * order: the first mention of a Deployment creates its entry, and entries
+ * are written in that order. Recording never fails (out of memory aborts,
+ * as everywhere in deploy2sts). */
+#ifndef D2S_REPORT_H
+#define D2S_REPORT_H
+
+#include <stdio.h>
+
+#include "diag.h"
+
+/** The report collector; opaque, create with d2s_creport_new. */
+struct d2s_conv_report;
+
+/** Why a Deployment was not converted (docs/report.md, `reason`). */
+enum d2s_creport_skip {
+	D2S_SKIP_NOT_SELECTED_ONLY,  /**< "not-selected-only": not matched by --only */
+	D2S_SKIP_EXCLUDED,           /**< "excluded": matched by --exclude */
+	D2S_SKIP_LABEL_SELECTOR,     /**< "label-selector": labels do not match -l */
+	D2S_SKIP_ANNOTATION_FALSE,   /**< "annotation-false": deploy2sts.io/convert: "false" */
+	D2S_SKIP_OPT_IN_MISSING,     /**< "opt-in-missing": --opt-in and no "true" annotation */
+	D2S_SKIP_UNSUPPORTED_API,    /**< "unsupported-apiVersion": not apps/v1 */
+	D2S_SKIP_HOOK                /**< "hook": a Helm hook (helm.sh/hook annotation) */
+};
+
+/** What serves the StatefulSet's spec.serviceName. */
+enum d2s_creport_svc {
+	D2S_CR_SVC_NONE,      /**< "none": --no-headless-service, the user brings one */
+	D2S_CR_SVC_GENERATED, /**< "generated": a headless Service was added */
+	D2S_CR_SVC_REUSED     /**< "reused": a headless Service of the stream is used */
+};
+
+/** Fate of a standalone PersistentVolumeClaim that a converted Deployment mounted. */
+enum d2s_creport_fate {
+	D2S_FATE_KEPT,    /**< "kept": absorbed, document kept with helm.sh/resource-policy: keep */
+	D2S_FATE_DROPPED, /**< "dropped": absorbed, document removed (--drop-absorbed-pvcs) */
+	D2S_FATE_SHARED,  /**< "kept-shared": not absorbed, still mounted by every pod; see reason */
+	D2S_FATE_CLONED   /**< "cloned": absorbed and cloned into the first replica's claim */
+};
+
+/** Output format of the report file. */
+enum d2s_creport_format { D2S_CREPORT_YAML, D2S_CREPORT_JSON };
+
+/** One claim template of a converted Deployment (strings borrowed during
+ *  the call; NULL = absent). */
+struct d2s_creport_claim {
+	const char *name;          /**< volumeClaimTemplates[].metadata.name */
+	const char *from_pvc;      /**< absorbed PVC name, NULL when from --volume-claim-template */
+	const char *storage;       /**< resources.requests.storage, e.g. "1Gi" */
+	const char *storage_class; /**< storageClassName; NULL = the cluster default */
+	const char *access_modes;  /**< comma-separated, e.g. "ReadWriteOnce" */
+};
+
+/** One PersistentVolumeClaim document and its fate (strings borrowed). */
+struct d2s_creport_pvc {
+	const char *ns, *name;     /**< the PVC */
+	const char *deployment;    /**< the Deployment that mounted it (same namespace) */
+	const char *claim;         /**< claim template it became; NULL when kept shared */
+	enum d2s_creport_fate fate;
+	const char *reason;        /**< why kept shared (ReadWriteMany, --shared-volume, ...) */
+	const char *cloned_into;   /**< D2S_FATE_CLONED: the new claim, <claim>-<sts>-<start> */
+	const char *snapshot;      /**< D2S_FATE_CLONED from a VolumeSnapshot: its name */
+};
+
+/** Allocate an empty report; `generator` (e.g. "deploy2sts 0.1.0", may be
+ *  NULL) goes to metadata.generator. Free with d2s_creport_free. */
+struct d2s_conv_report *d2s_creport_new(const char *generator);
+/** Free the report and everything it copied (NULL is fine). */
+void d2s_creport_free(struct d2s_conv_report *r);
+
+/** A Deployment was read at file:line:col (1-based; 0 = unknown). Its
+ *  status stays "pending" until a decision is recorded. */
+void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *name,
+		      const char *file, long line, long col);
+/** The Deployment is skipped for `why`; `detail` (may be NULL) is the
+ *  human explanation, e.g. the apiVersion or hook name. */
+void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *name,
+			 enum d2s_creport_skip why, const char *detail);
+/** The Deployment became StatefulSet sts_ns/sts_name with spec.serviceName
+ *  `service` provided as `svc`. */
+void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char *name,
+			   const char *sts_ns, const char *sts_name, const char *service,
+			   enum d2s_creport_svc svc);
+/** The conversion of the Deployment failed (the error is among the diagnostics). */
+void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name);
+/** spec.replicas (< 0 = unset, Kubernetes defaults it to 1) and
+ *  spec.ordinals.start (0 when unset) of the StatefulSet. */
+void d2s_creport_replicas(struct d2s_conv_report *r, const char *ns, const char *name,
+			  long replicas, long ordinals_start);
+/** HorizontalPodAutoscaler `hpa` scales the Deployment between min_replicas
+ *  (< 0 = unset, the HPA default 1) and max_replicas; the PVC names are then
+ *  listed up to max_replicas. */
+void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name,
+		     const char *hpa, long min_replicas, long max_replicas);
+/** Add claim template `c` to the Deployment's StatefulSet. */
+void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *name,
+		       const struct d2s_creport_claim *c);
+/** Record PVC document `p` and its fate (one entry per PVC; recording the
+ *  same ns/name again replaces the entry, e.g. kept -> cloned). */
+void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p);
+/** Object kind ns/name had its reference at `field` (e.g. spec.scaleTargetRef)
+ *  rewritten to target_kind/target_name (e.g. StatefulSet/web). */
+void d2s_creport_ref(struct d2s_conv_report *r, const char *kind, const char *ns,
+		     const char *name, const char *field, const char *target_kind,
+		     const char *target_name);
+/** The run failed with `message` (copied; the last call wins). The report is
+ *  still written: it holds what was decided up to the error. */
+void d2s_creport_error(struct d2s_conv_report *r, const char *message);
+
+/** Names of the claims the StatefulSet controller creates for template
+ *  `claim` of StatefulSet `sts`: "<claim>-<sts>-<ordinal>" for ordinals
+ *  [start, start + n) (Kubernetes docs, StatefulSet "Stable Storage";
+ *  pkg/controller/statefulset getPersistentVolumeClaimName). Returns a
+ *  NULL-terminated malloc'ed array of malloc'ed strings (free with
+ *  d2s_creport_names_free); n <= 0 gives an empty array. */
+char **d2s_creport_pvc_names(const char *claim, const char *sts, long start, long n);
+/** Free an array from d2s_creport_pvc_names (NULL is fine). */
+void d2s_creport_names_free(char **names);
+
+/** The one-line run summary ("deploy2sts: converted 3 Deployments (web,
+ *  api, worker) into StatefulSets; 3 headless Services generated; 1 PVC
+ *  absorbed and kept"), without a line break; names after the tenth are
+ *  counted as "and N more". Returns a malloc'ed string, or NULL when the
+ *  run neither converted nor skipped anything. */
+char *d2s_creport_summary(const struct d2s_conv_report *r);
+/** The no-op check: when Deployments were seen and none was converted (and
+ *  the run did not fail), returns a malloc'ed message naming them and why
+ *  each was skipped, for a warning (or an error under the proposed
+ *  --require-conversion); NULL otherwise. */
+char *d2s_creport_noop(const struct d2s_conv_report *r);
+
+/** Report one D2S_INFO diagnostic per converted or skipped Deployment (at
+ *  its position, object apps/v1 Deployment ns/name) and per rewritten
+ *  reference, describing what the report records: the StatefulSet, its
+ *  Service, replicas (or the HPA range), each claim template with its PVC
+ *  names (the first ten) and which of them start empty; or why it was
+ *  skipped. In KRM mode the kept diagnostics become `results`, so the
+ *  results carry the same facts as the report. Call once, at the end. */
+void d2s_creport_to_diag(const struct d2s_conv_report *r, struct d2s_diag *diag);
+
+/** Choose the format: `flag` ("yaml" or "json", from --report-format) wins;
+ *  else by the extension of `path` (".json" -> JSON; ".yaml", ".yml", "-"
+ *  and anything else -> YAML). Returns 0, or -1 when `flag` is not a
+ *  known format. */
+int d2s_creport_format(const char *path, const char *flag, enum d2s_creport_format *fmt);
+/** Write the report to `f` in `fmt`, with the kept entries of `diag` (may be
+ *  NULL) as diagnostics. Output is deterministic. Returns 0, or -1 when
+ *  writing fails (errno set). */
+int d2s_creport_write(const struct d2s_conv_report *r, const struct d2s_diag *diag,
+		      enum d2s_creport_format fmt, FILE *f);
+/** d2s_creport_write to file `path` ("-" = stderr), replacing it. Returns
+ *  0, or -1 with errno set when it cannot be created or written. */
+int d2s_creport_write_path(const struct d2s_conv_report *r, const struct d2s_diag *diag,
+			   enum d2s_creport_format fmt, const char *path);
+
+#endif
