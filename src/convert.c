@@ -130,7 +130,7 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	long partition = o->partition;
 	if (partition < 0 && is_paused) {
 		const struct d2s_node *r = d2s_get(spec, "replicas");
-		partition = d2s_cx_is_uint(r) ? strtol(r->value, NULL, 10) : 1;
+		partition = d2s_is_uint(r) ? strtol(r->value, NULL, 10) : 1;
 		d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
 			      "paused: true becomes a RollingUpdate with partition %ld (no pod is updated "
 			      "until the partition is lowered)", partition);
@@ -290,7 +290,7 @@ static int check_shape(struct d2s_cx *c, struct parts *p)
 	if (spec)
 		need(c, spec, "selector", "spec.selector", D2S_MAP, 1);
 	const struct d2s_node *replicas = spec ? d2s_get(spec, "replicas") : NULL;
-	if (replicas && !replicas->null_empty && !d2s_cx_is_uint(replicas))
+	if (replicas && !replicas->null_empty && !d2s_is_uint(replicas))
 		d2s_cx_report(c, D2S_ERROR, replicas, "spec.replicas",
 			      "spec.replicas must be a non-negative integer, found \"%s\"",
 			      replicas->type == D2S_SCALAR ? replicas->value : type_name(replicas));

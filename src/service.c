@@ -128,7 +128,7 @@ static struct d2s_val *service_ports(struct d2s_cx *c, const struct d2s_node *co
 			const struct d2s_node *p = ps->kids[k];
 			const char *pname = d2s_get_str(p, "name");
 			const struct d2s_node *num_node = d2s_get(p, "containerPort");
-			if (!pname || !d2s_cx_is_uint(num_node))
+			if (!pname || !d2s_is_uint(num_node))
 				continue;
 			int dup = 0;
 			for (size_t s = 0; s < n_seen; s++)
