@@ -449,11 +449,12 @@ void d2s_storage_mounts(struct d2s_cx *c, const struct d2s_node *containers)
 		if (ct->type != D2S_MAP)
 			continue;
 		struct d2s_val *items = container_mounts(c, ct);
-		if (!items->n || !d2s_cx_editable(c, ct, "spec.template.spec.containers"))
+		if (!items->n)
 			continue;
 		const struct d2s_node *vm = d2s_get(ct, "volumeMounts");
-		if (vm && !d2s_cx_editable(c, vm, "volumeMounts"))
-			continue;
+		if (!d2s_cx_editable(c, ct, "spec.template.spec.containers") ||
+		    (vm && !d2s_cx_editable(c, vm, "volumeMounts")))
+			break; /* once: other containers may alias the same node */
 		if (vm && vm->type == D2S_SEQ) {
 			d2s_yappend_items(&c->ed, vm, items); /* also fills volumeMounts: [] */
 		} else if (vm) {

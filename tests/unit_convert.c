@@ -582,6 +582,7 @@ static void edit_inside_alias_refused(void **state)
 	    "volume-claim-template=name=data,mountPath=/d,size=1Gi", "quiet");
 	assert_int_equal(r.rc, 1);
 	assert_has(r.err, "volumeMounts would be edited inside the node with anchor &mounts (line 25)");
+	assert_int_equal(count_of(r.err, "would be edited inside"), 1);
 	assert_lacks(r.out, "kind: StatefulSet");
 	run_free(&r);
 	RUN(&r, DEPLOY_HEAD "spec:\n  strategy: &s {type: Recreate}\n  selector:\n    matchLabels:\n"
@@ -590,6 +591,13 @@ static void edit_inside_alias_refused(void **state)
 		"        image: x\n", "quiet");
 	assert_int_equal(r.rc, 1);
 	assert_has(r.err, "strategy must be removed but holds the anchor &s");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD "spec:\n  <<: {strategy: {type: Recreate}}\n  selector:\n    matchLabels:\n"
+		"      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n"
+		"    spec:\n      containers:\n      - name: a\n        image: x\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "in.yaml:9:18: Deployment shop/web: strategy must be removed but comes from a "
+		   "merge key (<<)");
 	run_free(&r);
 }
 
