@@ -17,18 +17,37 @@ static const char *type_name(const struct d2s_node *n)
 	switch (n->type) {
 	case D2S_MAP: return "a mapping";
 	case D2S_SEQ: return "a list";
-	case D2S_ALIAS: return "an alias (deploy2sts does not expand aliases)";
+	case D2S_ALIAS: return "an alias of an unknown anchor";
 	default: return n->null_empty ? "empty" : "a scalar";
 	}
 }
 
+/* True when `n` is YAML's null: nothing at all, ~, null, Null or NULL
+ * (plain, untagged) or anything tagged !!null (YAML 1.2.2 core schema,
+ * §10.3.2; go-yaml decodes them as null, which an optional list field of
+ * the Kubernetes API reads as absent). */
+static int is_null(const struct d2s_node *n)
+{
+	static const char *const words[] = { "", "~", "null", "Null", "NULL", NULL };
+	if (!n || n->type != D2S_SCALAR)
+		return 0;
+	if (n->tag)
+		return !strcmp(n->tag, "tag:yaml.org,2002:null");
+	for (int i = 0; n->style == D2S_PLAIN && words[i]; i++)
+		if (!strcmp(n->value, words[i]))
+			return 1;
+	return 0;
+}
+
 /* The value at `key` must be of type `t` (a list: non-empty when
- * `required`); report and return NULL otherwise. */
+ * `required`; a null value of an optional key counts as absent, as a
+ * template's empty list renders `volumes:` with nothing after it); report
+ * and return NULL otherwise. */
 static const struct d2s_node *need(struct d2s_cx *c, const struct d2s_node *parent, const char *key,
 				   const char *field, enum d2s_node_type t, int required)
 {
 	const struct d2s_node *v = d2s_get(parent, key);
-	if (!v && !required)
+	if ((!v || is_null(v)) && !required)
 		return NULL;
 	if (!v || v->type != t || (t == D2S_SEQ && v->n == 0 && required)) {
 		d2s_cx_report(c, D2S_ERROR, v ? v : parent, field, "%s must be %s, found %s%s", field,
@@ -129,7 +148,7 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	long partition = o->partition;
 	if (partition < 0 && is_paused) {
 		const struct d2s_node *r = d2s_get(spec, "replicas");
-		partition = d2s_cx_is_uint(r) ? strtol(r->value, NULL, 10) : 1;
+		partition = d2s_is_uint(r) ? strtol(r->value, NULL, 10) : 1;
 		d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
 			      "paused: true becomes a RollingUpdate with partition %ld (no pod is updated "
 			      "until the partition is lowered)", partition);
@@ -202,6 +221,8 @@ static void spec_edits(struct d2s_cx *c, const struct d2s_node *spec, struct d2s
 		if (nums[i].v < 0)
 			continue;
 		const struct d2s_node *cur = d2s_get(spec, nums[i].key);
+		if (cur && !d2s_cx_editable(c, cur, nums[i].key))
+			continue;
 		if (cur && cur->type == D2S_SCALAR && !cur->null_empty)
 			d2s_yset_scalar(&c->ed, cur, num(c, nums[i].v));
 		else if (cur)
@@ -223,7 +244,7 @@ static void metadata_edits(struct d2s_cx *c, const struct d2s_node *root)
 		return;
 	if (ann->n == 1)
 		d2s_cx_remove_key(c, meta, "annotations");
-	else
+	else if (d2s_cx_editable(c, ann, "metadata.annotations"))
 		d2s_yremove_pair(&c->ed, ann, i);
 }
 
@@ -289,7 +310,7 @@ static int check_shape(struct d2s_cx *c, struct parts *p)
 	if (spec)
 		need(c, spec, "selector", "spec.selector", D2S_MAP, 1);
 	const struct d2s_node *replicas = spec ? d2s_get(spec, "replicas") : NULL;
-	if (replicas && !replicas->null_empty && !d2s_cx_is_uint(replicas))
+	if (replicas && !replicas->null_empty && !d2s_is_uint(replicas))
 		d2s_cx_report(c, D2S_ERROR, replicas, "spec.replicas",
 			      "spec.replicas must be a non-negative integer, found \"%s\"",
 			      replicas->type == D2S_SCALAR ? replicas->value : type_name(replicas));
@@ -305,7 +326,10 @@ static int check_shape(struct d2s_cx *c, struct parts *p)
 static void statefulset_edits(struct d2s_cx *c, const struct parts *p,
 			      const struct d2s_convert_in *in, struct d2s_convert_out *out)
 {
-	d2s_yset_scalar(&c->ed, d2s_get(p->root, "kind"), "StatefulSet");
+	const struct d2s_node *kind = d2s_get(p->root, "kind");
+	if (!d2s_cx_editable(c, kind, "kind") || !d2s_cx_editable(c, p->spec, "spec"))
+		return;
+	d2s_yset_scalar(&c->ed, kind, "StatefulSet");
 	metadata_edits(c, p->root);
 	d2s_cx_remove_key(c, p->root, "status");
 	struct d2s_val *head = d2s_v_map(&c->a);
@@ -365,6 +389,8 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 	if (check_names(c, p.root, out->service_name))
 		return -1;
 	statefulset_edits(c, &p, in, out);
+	if (c->failed)
+		return -1;
 	if (c->ed.reemit)
 		return 1;
 	if (service_doc(c, &p, in, out) || c->failed)

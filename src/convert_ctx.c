@@ -28,16 +28,6 @@ void d2s_cx_report(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_nod
 		c->failed = 1;
 }
 
-int d2s_cx_is_uint(const struct d2s_node *n)
-{
-	if (!n || n->type != D2S_SCALAR || n->style != D2S_PLAIN || !n->value[0])
-		return 0;
-	for (const char *p = n->value; *p; p++)
-		if (*p < '0' || *p > '9')
-			return 0;
-	return 1;
-}
-
 size_t d2s_cx_pair_index(const struct d2s_node *map, const char *key)
 {
 	for (size_t i = 0; map && i < map->n; i++)
@@ -46,9 +36,39 @@ size_t d2s_cx_pair_index(const struct d2s_node *map, const char *key)
 	return (size_t)-1;
 }
 
+int d2s_cx_editable(struct d2s_cx *c, const struct d2s_node *n, const char *field)
+{
+	const struct d2s_node *s = d2s_shared(n);
+	if (!s)
+		return 1;
+	long l, col;
+	d2s_linecol(c->doc->text, s->start, &l, &col);
+	d2s_cx_report(c, D2S_ERROR, n, field, "%s would be edited inside the node with anchor &%s "
+		      "(line %ld), which an alias repeats: an edit there changes every alias of it too. "
+		      "Expand the aliases first (e.g. yq 'explode(.)') and run again", field,
+		      s->anchor ? s->anchor : "?", c->line0 + l - 1);
+	return 0;
+}
+
 void d2s_cx_remove_key(struct d2s_cx *c, const struct d2s_node *map, const char *key)
 {
 	size_t i = d2s_cx_pair_index(map, key);
-	if (i != (size_t)-1)
-		d2s_yremove_pair(&c->ed, map, i);
+	if (i == (size_t)-1) {
+		const struct d2s_node *v = d2s_get(map, key);
+		if (v)
+			d2s_cx_report(c, D2S_ERROR, v, key, "%s must be removed but comes from a merge key "
+				      "(<<): write it in the mapping itself, or expand the merge first "
+				      "(e.g. yq 'explode(.)')", key);
+		return;
+	}
+	if (!d2s_cx_editable(c, map, key))
+		return;
+	const struct d2s_node *a = d2s_holds_anchor(map->kids[2 * i + 1]);
+	if (a) {
+		d2s_cx_report(c, D2S_ERROR, a, key, "%s must be removed but holds the anchor &%s that "
+			      "an alias uses later: expand the aliases first (e.g. yq 'explode(.)')",
+			      key, a->anchor ? a->anchor : "?");
+		return;
+	}
+	d2s_yremove_pair(&c->ed, map, i);
 }

@@ -63,10 +63,11 @@ int d2s_service_existing(struct d2s_cx *c, const char *svc, d2s_svc_lookup looku
 static struct d2s_val *copy_string_map(struct d2s_cx *c, const struct d2s_node *m)
 {
 	struct d2s_val *v = d2s_v_map(&c->a);
+	m = d2s_deref(m);
 	for (size_t i = 0; m && m->type == D2S_MAP && i < m->n; i++) {
-		const struct d2s_node *k = m->kids[2 * i], *x = m->kids[2 * i + 1];
-		if (k->type == D2S_SCALAR && x->type == D2S_SCALAR)
-			d2s_v_put(&c->a, v, k->value, d2s_v_str(&c->a, x->value));
+		const char *k = d2s_str(m->kids[2 * i]), *x = d2s_str(m->kids[2 * i + 1]);
+		if (k && x)
+			d2s_v_put(&c->a, v, k, d2s_v_str(&c->a, x));
 	}
 	return v;
 }
@@ -104,8 +105,10 @@ static struct d2s_val *service_selector(struct d2s_cx *c, const struct d2s_node 
 		return copy_string_map(c, ml);
 	const struct d2s_node *labels = d2s_path(tmpl, "metadata", "labels");
 	int ok = labels && labels->type == D2S_MAP && labels->n;
-	for (size_t i = 0; ok && ml && ml->type == D2S_MAP && i < ml->n; i++)
-		ok = d2s_is(d2s_get(labels, ml->kids[2 * i]->value), d2s_str(ml->kids[2 * i + 1]));
+	for (size_t i = 0; ok && ml && ml->type == D2S_MAP && i < ml->n; i++) {
+		const char *lk = d2s_str(ml->kids[2 * i]), *lv = d2s_str(ml->kids[2 * i + 1]);
+		ok = lk && lv && d2s_is(d2s_get(labels, lk), lv);
+	}
 	for (size_t i = 0; ok && me && me->type == D2S_SEQ && i < me->n; i++)
 		ok = expr_holds(me->kids[i], labels);
 	if (!ok) {
@@ -117,30 +120,50 @@ static struct d2s_val *service_selector(struct d2s_cx *c, const struct d2s_node 
 	return copy_string_map(c, labels);
 }
 
+/* Whether `ports` (SEQ of generated ServicePorts) has one named `name` or
+ * one with port `port` and protocol `proto`. */
+static int port_taken(const struct d2s_val *ports, const char *name, const char *port,
+		      const char *proto)
+{
+	for (size_t i = 0; i < ports->n; i++) {
+		const struct d2s_val *p = ports->kids[i];
+		const char *pn = NULL, *pp = NULL, *pr = "TCP";
+		for (size_t k = 0; k < p->n; k++) {
+			if (!strcmp(p->keys[k], "name"))
+				pn = p->kids[k]->s;
+			else if (!strcmp(p->keys[k], "port"))
+				pp = p->kids[k]->s;
+			else if (!strcmp(p->keys[k], "protocol"))
+				pr = p->kids[k]->s;
+		}
+		if ((pn && !strcmp(pn, name)) || (pp && !strcmp(pp, port) && !strcmp(pr, proto)))
+			return 1;
+	}
+	return 0;
+}
+
+/* One ServicePort per named containerPort of `containers`, the first of
+ * each (port, protocol) and of each name only: a Service's ports must be
+ * unique by port and protocol, and their names unique
+ * (pkg/apis/core/validation/validation.go, ValidateService). Protocol
+ * defaults to TCP, as in ServicePort and ContainerPort. */
 static struct d2s_val *service_ports(struct d2s_cx *c, const struct d2s_node *containers)
 {
 	struct d2s_val *ports = d2s_v_seq(&c->a);
-	const char *seen[64];
-	size_t n_seen = 0;
-	for (size_t i = 0; i < containers->n; i++) {
+	for (size_t i = 0; containers && i < containers->n; i++) {
 		const struct d2s_node *ps = d2s_get(containers->kids[i], "ports");
 		for (size_t k = 0; ps && ps->type == D2S_SEQ && k < ps->n; k++) {
 			const struct d2s_node *p = ps->kids[k];
 			const char *pname = d2s_get_str(p, "name");
 			const struct d2s_node *num_node = d2s_get(p, "containerPort");
-			if (!pname || !d2s_cx_is_uint(num_node))
+			const char *proto = d2s_get_str(p, "protocol");
+			if (!pname || !d2s_is_uint(num_node) ||
+			    port_taken(ports, pname, num_node->value, proto ? proto : "TCP"))
 				continue;
-			int dup = 0;
-			for (size_t s = 0; s < n_seen; s++)
-				dup |= !strcmp(seen[s], pname);
-			if (dup || n_seen == 64)
-				continue;
-			seen[n_seen++] = pname;
 			struct d2s_val *sp = d2s_v_map(&c->a);
 			d2s_v_put(&c->a, sp, "name", d2s_v_str(&c->a, pname));
 			d2s_v_put(&c->a, sp, "port", d2s_v_raw(&c->a, num_node->value));
 			d2s_v_put(&c->a, sp, "targetPort", d2s_v_str(&c->a, pname));
-			const char *proto = d2s_get_str(p, "protocol");
 			if (proto)
 				d2s_v_put(&c->a, sp, "protocol", d2s_v_str(&c->a, proto));
 			d2s_v_push(&c->a, ports, sp);

@@ -2,20 +2,53 @@
  * volumeMounts and absorbed PVCs (see storage.h). */
 #include "storage.h"
 #include "convert_ctx.h"
+#include "quantity.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int skipped_annotation(const char *k)
+/* Metadata a claim template must not carry: volumeClaimTemplates cannot
+ * change once the StatefulSet exists (pkg/apis/apps/validation/
+ * validation.go, ValidateStatefulSetUpdate), so a label or annotation that
+ * changes with the chart or app version makes the next `helm upgrade` fail
+ * ("Forbidden: updates to statefulset spec for fields other than ...").
+ * Dropped: Helm's bookkeeping (helm.sh/ - also helm.sh/chart -,
+ * meta.helm.sh/, Helm 4's postrenderer.helm.sh/), the version-bearing
+ * labels chart, version and app.kubernetes.io/version (Kubernetes docs,
+ * "Recommended Labels"), what the PV controller adds (pv.kubernetes.io/,
+ * volume.beta.kubernetes.io/, volume.kubernetes.io/) and kubectl's
+ * last-applied-configuration. */
+static int unstable_key(const char *k)
 {
-	static const char *const prefixes[] = { "helm.sh/", "meta.helm.sh/", "pv.kubernetes.io/",
-		"volume.beta.kubernetes.io/", "volume.kubernetes.io/",
+	static const char *const prefixes[] = { "helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/",
+		"pv.kubernetes.io/", "volume.beta.kubernetes.io/", "volume.kubernetes.io/",
 		"kubectl.kubernetes.io/last-applied-configuration", NULL };
+	static const char *const names[] = { "chart", "version", "app.kubernetes.io/version", NULL };
 	for (int i = 0; prefixes[i]; i++)
 		if (!strncmp(k, prefixes[i], strlen(prefixes[i])))
 			return 1;
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(k, names[i]))
+			return 1;
 	return 0;
+}
+
+/* The stable pairs of string map `m` (labels or annotations) as a MAP in
+ * `a` (values kept as written when they can be, see d2s_v_from_node). */
+static struct d2s_val *stable_map(struct d2s_arena *a, const struct d2s_node *m)
+{
+	struct d2s_val *out = d2s_v_map(a);
+	m = d2s_deref(m);
+	for (size_t i = 0; m && m->type == D2S_MAP && i < m->n; i++) {
+		const char *k = d2s_str(m->kids[2 * i]);
+		const struct d2s_node *x = d2s_deref(m->kids[2 * i + 1]);
+		if (!k || !d2s_str(x) || unstable_key(k))
+			continue;
+		struct d2s_val *v = d2s_v_from_node(a, x);
+		d2s_v_put(a, out, k, v ? v : d2s_v_str(a, x->value));
+	}
+	return out;
 }
 
 struct d2s_val *d2s_claim_from_pvc(struct d2s_arena *a, const struct d2s_node *pvc, const char *volume)
@@ -25,26 +58,15 @@ struct d2s_val *d2s_claim_from_pvc(struct d2s_arena *a, const struct d2s_node *p
 		return NULL;
 	struct d2s_val *t = d2s_v_map(a), *m = d2s_v_map(a), *s = d2s_v_map(a);
 	d2s_v_put(a, m, "name", d2s_v_str(a, volume));
-	const struct d2s_node *labels = d2s_get(meta, "labels");
-	if (labels && labels->type == D2S_MAP && labels->n) {
-		struct d2s_val *l = d2s_v_from_node(a, labels);
-		if (!l)
-			return NULL;
-		d2s_v_put(a, m, "labels", l);
-	}
-	const struct d2s_node *ann = d2s_get(meta, "annotations");
-	struct d2s_val *av = d2s_v_map(a);
-	for (size_t i = 0; ann && ann->type == D2S_MAP && i < ann->n; i++) {
-		const char *k = d2s_str(ann->kids[2 * i]);
-		const char *v = d2s_str(ann->kids[2 * i + 1]);
-		if (k && v && !skipped_annotation(k))
-			d2s_v_put(a, av, k, d2s_v_str(a, v));
-	}
-	if (av->n)
-		d2s_v_put(a, m, "annotations", av);
+	struct d2s_val *labels = stable_map(a, d2s_get(meta, "labels"));
+	if (labels->n)
+		d2s_v_put(a, m, "labels", labels);
+	struct d2s_val *ann = stable_map(a, d2s_get(meta, "annotations"));
+	if (ann->n)
+		d2s_v_put(a, m, "annotations", ann);
 	d2s_v_put(a, t, "metadata", m);
-	static const char *const fields[] = { "accessModes", "resources", "storageClassName",
-		"volumeMode", "dataSource", "dataSourceRef", NULL };
+	static const char *const fields[] = { "accessModes", "selector", "resources", "storageClassName",
+		"volumeMode", "dataSource", "dataSourceRef", "volumeName", NULL };
 	for (int i = 0; fields[i]; i++) {
 		const struct d2s_node *f = d2s_get(spec, fields[i]);
 		if (!f)
@@ -139,6 +161,135 @@ static const char *volume_claim(const struct d2s_node *vol)
 	return d2s_str(d2s_path(vol, "persistentVolumeClaim", "claimName"));
 }
 
+/* The key that names pod volume `vol`'s source (emptyDir, configMap, ...):
+ * its first key other than `name`, or "no source". */
+static const char *volume_source(const struct d2s_node *vol)
+{
+	vol = d2s_deref(vol);
+	for (size_t i = 0; vol && vol->type == D2S_MAP && i < vol->n; i++) {
+		const char *k = d2s_str(vol->kids[2 * i]);
+		if (k && strcmp(k, "name"))
+			return k;
+	}
+	return "no source";
+}
+
+/* Whether a --volume-claim-template may replace pod volume `vol` of the
+ * same name: only a scratch volume (emptyDir, or a generic ephemeral
+ * volume, whose claim lives and dies with the pod), never one that holds
+ * something (a PVC's data, a ConfigMap's or Secret's files). Reports an
+ * error naming the volume and its source otherwise. */
+static int replaceable(struct d2s_cx *c, const struct d2s_node *vol, const char *vname)
+{
+	const char *src = volume_source(vol), *claim = volume_claim(vol);
+	if (!strcmp(src, "emptyDir") || !strcmp(src, "ephemeral"))
+		return 1;
+	if (claim)
+		d2s_cx_report(c, D2S_ERROR, vol, "spec.template.spec.volumes",
+			      "--volume-claim-template name=%s would replace volume %s, which mounts "
+			      "PersistentVolumeClaim %s, with an empty claim: drop the flag (a PVC in the input "
+			      "becomes a claim template with its own size and class, one that is not stays "
+			      "shared) or give the claim template another name", vname, vname, claim);
+	else
+		d2s_cx_report(c, D2S_ERROR, vol, "spec.template.spec.volumes",
+			      "--volume-claim-template name=%s would replace volume %s (source %s) with an "
+			      "empty claim: only an emptyDir or ephemeral volume can be replaced; give the "
+			      "claim template another name", vname, vname, src);
+	return 0;
+}
+
+/* Value at `key` of MAP value `v`, or NULL. */
+static struct d2s_val *val_get(const struct d2s_val *v, const char *key)
+{
+	for (size_t i = 0; v && v->type == D2S_V_MAP && i < v->n; i++)
+		if (!strcmp(v->keys[i], key))
+			return v->kids[i];
+	return NULL;
+}
+
+/* Check claim template `tpl` made from PVC `claim` for pod volume `vol`:
+ * its storage request must be a quantity > 0 (pkg/apis/core/validation/
+ * validation.go, ValidatePersistentVolumeClaimSpec), and a pre-bound
+ * spec.volumeName is dropped with a warning (every replica's claim would
+ * name that one PersistentVolume; only the first can bind). Returns -1
+ * after reporting an error. */
+static int check_claim(struct d2s_cx *c, const struct d2s_node *vol, const char *claim,
+		       struct d2s_val *tpl)
+{
+	const char *ns = c->ns[0] ? c->ns : "", *sep = c->ns[0] ? "/" : "";
+	struct d2s_val *spec = val_get(tpl, "spec");
+	struct d2s_val *st = val_get(val_get(val_get(spec, "resources"), "requests"), "storage");
+	const char *size = st && (st->type == D2S_V_STR || st->type == D2S_V_RAW) ? st->s : NULL;
+	if (!size || !d2s_quantity_positive(size)) {
+		d2s_cx_report(c, D2S_ERROR, vol, "spec.template.spec.volumes",
+			      "PersistentVolumeClaim %s%s%s: spec.resources.requests.storage %s%s%s is not a "
+			      "quantity greater than zero (such as 8Gi): fix the PVC, or list volume %s in "
+			      "--shared-volume", ns, sep, claim, size ? "\"" : "", size ? size : "is missing",
+			      size ? "\"" : "", d2s_get_str(vol, "name"));
+		return -1;
+	}
+	if (spec && spec->n && !strcmp(spec->keys[spec->n - 1], "volumeName")) {
+		struct d2s_val *pv = spec->kids[--spec->n];
+		d2s_cx_report(c, D2S_WARNING, vol, "spec.volumeClaimTemplates",
+			      "PersistentVolumeClaim %s%s%s is bound to PersistentVolume %s (spec.volumeName); "
+			      "the claim template leaves it out, because every replica's claim would name that "
+			      "one volume and only the first could bind: the replicas get new volumes",
+			      ns, sep, claim, pv->s ? pv->s : "?");
+	}
+	return 0;
+}
+
+/* Queue the removal of the pod volumes marked in `gone` (the whole
+ * `volumes` key when none is left). */
+static void remove_volumes(struct d2s_cx *c, const struct d2s_node *pspec,
+			   const struct d2s_node *vols, const char *gone)
+{
+	size_t removed = 0;
+	for (size_t i = 0; i < vols->n; i++)
+		removed += gone[i] != 0;
+	if (!removed)
+		return;
+	if (removed == vols->n) {
+		d2s_cx_remove_key(c, pspec, "volumes");
+		return;
+	}
+	if (!d2s_cx_editable(c, vols, "spec.template.spec.volumes"))
+		return;
+	for (size_t i = 0; i < vols->n; i++) {
+		const struct d2s_node *anchor = gone[i] ? d2s_holds_anchor(vols->kids[i]) : NULL;
+		if (anchor)
+			d2s_cx_report(c, D2S_ERROR, anchor, "spec.template.spec.volumes",
+				      "a replaced volume holds the anchor &%s that an alias uses later: expand "
+				      "the aliases first (e.g. yq 'explode(.)')", anchor->anchor ? anchor->anchor : "?");
+		else if (gone[i])
+			d2s_yremove_item(&c->ed, vols, i);
+	}
+}
+
+/* The claim template for pod volume `vol` when its PVC is absorbed (the
+ * claim name strdup'ed onto *absorbed), else NULL. */
+static struct d2s_val *absorb(struct d2s_cx *c, const struct d2s_node *vol, d2s_pvc_lookup lookup,
+			      void *ctx, char ***absorbed, size_t *n_absorbed)
+{
+	const struct d2s_options *o = c->o;
+	const char *vname = d2s_get_str(vol, "name"), *claim = volume_claim(vol);
+	if (!claim || in_list(o->shared_volumes, o->n_shared_volumes, vname))
+		return NULL;
+	struct d2s_val *tpl = lookup ? lookup(ctx, &c->a, c->ns, claim, vname) : NULL;
+	if (!tpl) {
+		d2s_cx_report(c, D2S_WARNING, vol, "spec.template.spec.volumes",
+			      "volume %s mounts PersistentVolumeClaim %s, which is not in the input: every "
+			      "replica shares it (a ReadWriteOnce claim fails with Multi-Attach errors "
+			      "when replicas > 1)", vname, claim);
+		return NULL;
+	}
+	if (check_claim(c, vol, claim, tpl))
+		return NULL;
+	*absorbed = d2s_check_alloc(realloc(*absorbed, (*n_absorbed + 1) * sizeof(char *)));
+	(*absorbed)[(*n_absorbed)++] = d2s_check_alloc(strdup(claim));
+	return tpl;
+}
+
 struct d2s_val *d2s_storage_claims(struct d2s_cx *c, const struct d2s_node *pspec,
 				   d2s_pvc_lookup lookup, void *ctx, char ***absorbed,
 				   size_t *n_absorbed)
@@ -150,45 +301,31 @@ struct d2s_val *d2s_storage_claims(struct d2s_cx *c, const struct d2s_node *pspe
 	const struct d2s_node *vols = d2s_get(pspec, "volumes");
 	if (!vols || vols->type != D2S_SEQ)
 		return claims;
-	size_t removed = 0;
-	char *gone = calloc(vols->n ? vols->n : 1, 1);
-	d2s_check_alloc(gone);
+	char *gone = d2s_check_alloc(calloc(vols->n ? vols->n : 1, 1));
 	for (size_t i = 0; i < vols->n; i++) {
-		const struct d2s_node *vol = vols->kids[i];
+		const struct d2s_node *vol = d2s_deref(vols->kids[i]);
 		const char *vname = d2s_get_str(vol, "name");
 		if (!vname)
 			continue;
 		if (flag_vct(o, vname)) {
+			gone[i] = (char)replaceable(c, vol, vname);
+			continue;
+		}
+		struct d2s_val *tpl = absorb(c, vol, lookup, ctx, absorbed, n_absorbed);
+		if (tpl) {
+			d2s_v_push(&c->a, claims, tpl);
 			gone[i] = 1;
-			continue;
 		}
-		const char *claim = volume_claim(vol);
-		if (!claim || in_list(o->shared_volumes, o->n_shared_volumes, vname))
-			continue;
-		struct d2s_val *tpl = lookup ? lookup(ctx, &c->a, c->ns, claim, vname) : NULL;
-		if (!tpl) {
-			d2s_cx_report(c, D2S_WARNING, vol, "spec.template.spec.volumes",
-				      "volume %s mounts PersistentVolumeClaim %s, which is not in the input: every "
-				      "replica shares it (a ReadWriteOnce claim fails with Multi-Attach errors "
-				      "when replicas > 1)", vname, claim);
-			continue;
-		}
-		d2s_v_push(&c->a, claims, tpl);
-		gone[i] = 1;
-		*absorbed = d2s_check_alloc(realloc(*absorbed, (*n_absorbed + 1) * sizeof(char *)));
-		(*absorbed)[(*n_absorbed)++] = d2s_check_alloc(strdup(claim));
 	}
-	for (size_t i = 0; i < vols->n; i++)
-		removed += gone[i];
-	if (removed == vols->n && removed) {
-		d2s_cx_remove_key(c, pspec, "volumes");
-	} else {
-		for (size_t i = 0; i < vols->n; i++)
-			if (gone[i])
-				d2s_yremove_item(&c->ed, vols, i);
-	}
+	remove_volumes(c, pspec, vols, gone);
 	free(gone);
 	return claims;
+}
+
+/* Whether container name `cname` matches glob `glob` of containers=. */
+static int glob_hit(const char *glob, const char *cname)
+{
+	return fnmatch(glob, cname ? cname : "", 0) == 0;
 }
 
 static int container_chosen(const struct d2s_vct *v, const char *cname)
@@ -198,9 +335,44 @@ static int container_chosen(const struct d2s_vct *v, const char *cname)
 	char *copy = d2s_check_alloc(strdup(v->containers)), *save = NULL;
 	int hit = 0;
 	for (char *t = strtok_r(copy, ";+", &save); t && !hit; t = strtok_r(NULL, ";+", &save))
-		hit = fnmatch(t, cname ? cname : "", 0) == 0;
+		hit = glob_hit(t, cname);
 	free(copy);
 	return hit;
+}
+
+/* Each glob of containers= must match a container: otherwise the claim
+ * template would be mounted by nobody it was meant for. Reports an error
+ * naming the glob and the containers there are. */
+static void check_globs(struct d2s_cx *c, const struct d2s_vct *v, const struct d2s_node *containers)
+{
+	if (!v->containers)
+		return;
+	char *copy = d2s_check_alloc(strdup(v->containers)), *save = NULL;
+	for (char *t = strtok_r(copy, ";+", &save); t; t = strtok_r(NULL, ";+", &save)) {
+		int hit = 0;
+		struct d2s_buf names = {0};
+		for (size_t i = 0; i < containers->n; i++) {
+			const char *cname = d2s_get_str(containers->kids[i], "name");
+			hit |= glob_hit(t, cname);
+			d2s_buf_printf(&names, "%s%s", i ? ", " : "", cname ? cname : "(unnamed)");
+		}
+		if (!hit)
+			d2s_cx_report(c, D2S_ERROR, containers, "spec.template.spec.containers",
+				      "--volume-claim-template name=%s: containers=%s matches no container "
+				      "(containers: %s): fix the glob", v->name, t, names.data ? names.data : "");
+		d2s_buf_free(&names);
+	}
+	free(copy);
+}
+
+/* The volumeMount of container `ct` at `path`, or NULL. */
+static const struct d2s_node *mount_at(const struct d2s_node *ct, const char *path)
+{
+	const struct d2s_node *vm = d2s_get(ct, "volumeMounts");
+	for (size_t i = 0; vm && vm->type == D2S_SEQ && i < vm->n; i++)
+		if (d2s_is(d2s_get(vm->kids[i], "mountPath"), path))
+			return d2s_deref(vm->kids[i]);
+	return NULL;
 }
 
 static int mounts_volume(const struct d2s_node *container, const char *vname)
@@ -212,6 +384,53 @@ static int mounts_volume(const struct d2s_node *container, const char *vname)
 	return 0;
 }
 
+/* Name of the mount at `path` among the mounts `items` already queued
+ * for one container, or NULL. */
+static const char *queued_at(const struct d2s_val *items, const char *path)
+{
+	for (size_t i = 0; i < items->n; i++) {
+		const struct d2s_val *p = val_get(items->kids[i], "mountPath");
+		if (p && !strcmp(p->s, path))
+			return val_get(items->kids[i], "name")->s;
+	}
+	return NULL;
+}
+
+/* The volumeMounts to add to container `ct`: {name, mountPath} for each
+ * claim template with a mountPath whose containers= chooses `ct`, unless
+ * `ct` mounts that name at that path already (a mount of it elsewhere
+ * stays and the requested path is added). A path that another mount holds
+ * is an error: mountPath must be unique within a container
+ * (pkg/apis/core/validation/validation.go, ValidateVolumeMounts). */
+static struct d2s_val *container_mounts(struct d2s_cx *c, const struct d2s_node *ct)
+{
+	const struct d2s_options *o = c->o;
+	const char *cname = d2s_get_str(ct, "name");
+	struct d2s_val *items = d2s_v_seq(&c->a);
+	for (size_t k = 0; k < o->n_vcts; k++) {
+		const struct d2s_vct *v = &o->vcts[k];
+		if (!v->mount_path || !container_chosen(v, cname))
+			continue;
+		const struct d2s_node *m = mount_at(ct, v->mount_path);
+		if (m && d2s_is(d2s_get(m, "name"), v->name))
+			continue;
+		const char *other = m ? d2s_get_str(m, "name") : queued_at(items, v->mount_path);
+		if (m || other) {
+			d2s_cx_report(c, D2S_ERROR, m ? m : ct, "spec.template.spec.containers",
+				      "container %s already mounts %s at %s: --volume-claim-template name=%s "
+				      "cannot mount there too (a mountPath is unique within a container): "
+				      "choose another mountPath= or narrow containers=", cname ? cname : "?",
+				      other ? other : "a volume", v->mount_path, v->name);
+			continue;
+		}
+		struct d2s_val *mv = d2s_v_map(&c->a);
+		d2s_v_put(&c->a, mv, "name", d2s_v_str(&c->a, v->name));
+		d2s_v_put(&c->a, mv, "mountPath", d2s_v_str(&c->a, v->mount_path));
+		d2s_v_push(&c->a, items, mv);
+	}
+	return items;
+}
+
 void d2s_storage_mounts(struct d2s_cx *c, const struct d2s_node *containers)
 {
 	const struct d2s_options *o = c->o;
@@ -220,32 +439,26 @@ void d2s_storage_mounts(struct d2s_cx *c, const struct d2s_node *containers)
 		int mounted = 0;
 		for (size_t i = 0; i < containers->n; i++)
 			mounted |= mounts_volume(containers->kids[i], v->name);
+		check_globs(c, v, containers);
 		if (!v->mount_path && !mounted)
 			d2s_cx_report(c, D2S_WARNING, containers, "spec.volumeClaimTemplates",
 				      "claim template %s is mounted by no container (add mountPath=...)", v->name);
 	}
 	for (size_t i = 0; i < containers->n; i++) {
-		const struct d2s_node *ct = containers->kids[i];
+		const struct d2s_node *ct = d2s_deref(containers->kids[i]);
 		if (ct->type != D2S_MAP)
 			continue;
-		struct d2s_val *items = d2s_v_seq(&c->a);
-		for (size_t k = 0; k < o->n_vcts; k++) {
-			const struct d2s_vct *v = &o->vcts[k];
-			if (!v->mount_path || !container_chosen(v, d2s_get_str(ct, "name")) ||
-			    mounts_volume(ct, v->name))
-				continue;
-			struct d2s_val *m = d2s_v_map(&c->a);
-			d2s_v_put(&c->a, m, "name", d2s_v_str(&c->a, v->name));
-			d2s_v_put(&c->a, m, "mountPath", d2s_v_str(&c->a, v->mount_path));
-			d2s_v_push(&c->a, items, m);
-		}
+		struct d2s_val *items = container_mounts(c, ct);
 		if (!items->n)
 			continue;
 		const struct d2s_node *vm = d2s_get(ct, "volumeMounts");
+		if (!d2s_cx_editable(c, ct, "spec.template.spec.containers") ||
+		    (vm && !d2s_cx_editable(c, vm, "volumeMounts")))
+			break; /* once: other containers may alias the same node */
 		if (vm && vm->type == D2S_SEQ) {
 			d2s_yappend_items(&c->ed, vm, items); /* also fills volumeMounts: [] */
 		} else if (vm) {
-			d2s_yset_empty(&c->ed, vm, items); /* volumeMounts: (null) or ~ */
+			d2s_yset_empty(&c->ed, vm, items); /* volumeMounts: (null), ~ or nothing */
 		} else {
 			struct d2s_val *pair = d2s_v_map(&c->a);
 			d2s_v_put(&c->a, pair, "volumeMounts", items);
@@ -265,8 +478,7 @@ const char **d2s_deploy_claims(const struct d2s_node *deployment, const struct d
 	for (size_t i = 0; i < vols->n; i++) {
 		const char *vname = d2s_get_str(vols->kids[i], "name");
 		const char *claim = volume_claim(vols->kids[i]);
-		if (!vname || !claim || flag_vct(o, vname) ||
-		    in_list(o->shared_volumes, o->n_shared_volumes, vname))
+		if (!vname || !claim || in_list(o->shared_volumes, o->n_shared_volumes, vname))
 			continue;
 		v[(*n)++] = claim;
 	}

@@ -2,8 +2,11 @@
  * volumes lives in storage.c.
  *
  * - --volume-claim-template flags become volumeClaimTemplates, replace the
- *   pod volume of the same name, and get a volumeMount in the chosen
- *   containers (StatefulSetSpec.volumeClaimTemplates: Kubernetes docs,
+ *   pod volume of the same name when it is scratch space (emptyDir or
+ *   ephemeral; any other source is an error), and get a volumeMount at
+ *   mountPath in the chosen containers (an error when another mount holds
+ *   that path or a containers= glob matches nothing)
+ *   (StatefulSetSpec.volumeClaimTemplates: Kubernetes docs,
  *   "StatefulSets", Stable Storage,
  *   https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/).
  * - A pod volume that mounts a standalone PersistentVolumeClaim of the same
@@ -32,14 +35,18 @@ typedef struct d2s_val *(*d2s_pvc_lookup)(void *ctx, struct d2s_arena *a, const 
 					  const char *claim, const char *volume);
 
 /** Claim template named `volume` built from PVC `pvc` (root node): its
- *  labels, annotations (less Helm's bookkeeping, helm.sh/ and
- *  meta.helm.sh/, the PV controller's pv.kubernetes.io/ and volume.*
- *  annotations and kubectl's last-applied-configuration) and spec
- *  accessModes, resources, storageClassName, volumeMode, dataSource,
- *  dataSourceRef. These are copied because volumeClaimTemplates cannot be
- *  changed once the StatefulSet exists (pkg/apis/apps/validation/
- *  validation.go, ValidateStatefulSetUpdate). Allocated in `a`; NULL if the
- *  PVC cannot be copied (aliases, tags, no spec). */
+ *  stable labels and annotations (no Helm bookkeeping helm.sh/,
+ *  meta.helm.sh/, postrenderer.helm.sh/; no version-bearing chart,
+ *  version, app.kubernetes.io/version; none of the PV controller's
+ *  pv.kubernetes.io/ and volume.* nor kubectl's
+ *  last-applied-configuration) and spec accessModes, selector, resources,
+ *  storageClassName, volumeMode, dataSource, dataSourceRef, then
+ *  volumeName last, which d2s_storage_claims drops with a warning. Only
+ *  stable metadata, because volumeClaimTemplates cannot be changed once
+ *  the StatefulSet exists (pkg/apis/apps/validation/validation.go,
+ *  ValidateStatefulSetUpdate): a chart or app version in them would make
+ *  the next `helm upgrade` fail. Allocated in `a`; NULL if the PVC cannot
+ *  be copied (aliases or tags inside a spec field, no spec). */
 struct d2s_val *d2s_claim_from_pvc(struct d2s_arena *a, const struct d2s_node *pvc, const char *volume);
 
 /** Append to `out` the PVC document `doc` with the annotation
@@ -57,21 +64,31 @@ const char **d2s_deploy_claims(const struct d2s_node *deployment, const struct d
 /** The claim templates of the StatefulSet whose pod spec is `pspec`: one
  *  per --volume-claim-template (in flag order; accessModes default
  *  ReadWriteOnce, "+" or ";" separate several), then one per pod volume
- *  whose PVC `lookup` finds (not for --shared-volume names). Queues in c->ed
- *  the removal of the pod volumes these replace (the whole `volumes` key
- *  when none is left), and warns about each PVC volume not in the input
- *  (its claim stays shared by every replica). Each absorbed claim name is
- *  strdup'ed onto *absorbed (realloc'ed; count *n_absorbed; the caller
- *  frees both). Returns a SEQ value in c->a, possibly empty. */
+ *  whose PVC `lookup` finds (not for --shared-volume names). A flag's pod
+ *  volume of the same name is replaced only when it is an emptyDir or
+ *  ephemeral volume; any other source (a PVC, configMap, secret, ...) is
+ *  reported as an error. An absorbed PVC's storage request must be a
+ *  quantity > 0 (pkg/apis/core/validation/validation.go,
+ *  ValidatePersistentVolumeClaimSpec; else an error) and its volumeName is
+ *  dropped with a warning (it would bind every replica's claim to one PV).
+ *  Queues in c->ed the removal of the pod volumes these replace (the whole
+ *  `volumes` key when none is left), and warns about each PVC volume not
+ *  in the input (its claim stays shared by every replica). Each absorbed
+ *  claim name is strdup'ed onto *absorbed (realloc'ed; count *n_absorbed;
+ *  the caller frees both). Returns a SEQ value in c->a, possibly empty. */
 struct d2s_val *d2s_storage_claims(struct d2s_cx *c, const struct d2s_node *pspec,
 				   d2s_pvc_lookup lookup, void *ctx, char ***absorbed,
 				   size_t *n_absorbed);
 
 /** For every --volume-claim-template with a mountPath, queue in c->ed a
  *  volumeMount {name, mountPath} in each chosen container (containers=
- *  globs, fnmatch(3); all when unset) that does not mount that name yet;
- *  warn about a template without mountPath that no container mounts.
- *  `containers` is the pod spec's containers list. */
+ *  globs, fnmatch(3); all when unset) that does not mount that name at
+ *  that path yet (a mount of it at another path stays). Errors: another
+ *  mount holds that path in the container (mountPath is unique per
+ *  container: pkg/apis/core/validation/validation.go, ValidateVolumeMounts),
+ *  a glob matches no container, or the edit would land inside an aliased
+ *  node. Warns about a template without mountPath that no container
+ *  mounts. `containers` is the pod spec's containers list. */
 void d2s_storage_mounts(struct d2s_cx *c, const struct d2s_node *containers);
 
 #endif

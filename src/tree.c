@@ -4,10 +4,15 @@
 
 #include <libfyaml.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* An anchor (`&name`) and the node it is on. */
+struct anchor {
+	const char *name;
+	struct d2s_node *node;
+};
 
 struct d2s_parser {
 	struct fy_parser *fyp;
@@ -17,6 +22,8 @@ struct d2s_parser {
 	size_t *marks;           /* stack: index into kids where a collection starts */
 	struct d2s_node **open;  /* stack: open collections */
 	size_t depth, cap_depth;
+	struct anchor *anchors;  /* anchors defined so far in this document */
+	size_t n_anchors, cap_anchors;
 };
 
 struct fy_parser *d2s_fy_parser_new(struct fy_diag **diag)
@@ -138,6 +145,7 @@ void d2s_parser_free(struct d2s_parser *p)
 	free(p->kids);
 	free(p->marks);
 	free(p->open);
+	free(p->anchors);
 	free(p);
 }
 
@@ -275,6 +283,61 @@ static char *value_from_text(struct d2s_parser *p, struct d2s_doc *doc, struct d
 	return NULL;
 }
 
+/* Record the anchor `tok` (may be NULL) of node `n`. */
+static void add_anchor(struct d2s_parser *p, struct d2s_doc *doc, struct fy_token *tok,
+		       struct d2s_node *n)
+{
+	size_t len;
+	const char *t = tok ? fy_token_get_text(tok, &len) : NULL;
+	if (!t)
+		return;
+	if (p->n_anchors == p->cap_anchors) {
+		p->cap_anchors = p->cap_anchors ? p->cap_anchors * 2 : 16;
+		p->anchors = d2s_check_alloc(realloc(p->anchors, p->cap_anchors * sizeof(*p->anchors)));
+	}
+	n->anchor = d2s_arena_strndup(&doc->arena, t, len);
+	p->anchors[p->n_anchors].name = n->anchor;
+	p->anchors[p->n_anchors++].node = n;
+}
+
+/* The node of the latest anchor called `name` (YAML 1.2.2 §3.2.2.2: an
+ * alias refers to the most recent node with that anchor), or NULL. */
+static struct d2s_node *find_anchor(const struct d2s_parser *p, const char *name)
+{
+	for (size_t i = p->n_anchors; i > 0; i--)
+		if (!strcmp(p->anchors[i - 1].name, name))
+			return p->anchors[i - 1].node;
+	return NULL;
+}
+
+/* Tag (resolved) and anchor of the node `n` made for event `e`; an alias
+ * gets its target. */
+static void node_props(struct d2s_parser *p, struct d2s_doc *doc, struct fy_event *e,
+		       struct d2s_node *n)
+{
+	struct fy_token *tag = NULL, *anchor = NULL;
+	if (e->type == FYET_SCALAR) {
+		tag = e->scalar.tag;
+		anchor = e->scalar.anchor;
+	} else if (e->type == FYET_MAPPING_START) {
+		tag = e->mapping_start.tag;
+		anchor = e->mapping_start.anchor;
+	} else if (e->type == FYET_SEQUENCE_START) {
+		tag = e->sequence_start.tag;
+		anchor = e->sequence_start.anchor;
+	} else if (e->type == FYET_ALIAS) {
+		n->target = find_anchor(p, n->value);
+		if (n->target)
+			n->target->aliased = 1;
+		return;
+	}
+	size_t len;
+	const char *t = tag ? fy_token_get_text(tag, &len) : NULL;
+	if (t)
+		n->tag = d2s_arena_strndup(&doc->arena, t, len);
+	add_anchor(p, doc, anchor, n);
+}
+
 static struct d2s_node *node_for_event(struct d2s_parser *p, struct d2s_doc *doc, struct fy_event *e,
 				       size_t last_end)
 {
@@ -354,6 +417,7 @@ int d2s_parse_lazy(struct d2s_parser *p, const char *text, size_t len, struct d2
 	doc->err_msg[0] = '\0';
 	p->n_kids = 0;
 	p->depth = 0;
+	p->n_anchors = 0;
 
 	fy_parser_reset(p->fyp);
 	if (fy_parser_set_string(p->fyp, text, len)) {
@@ -382,6 +446,7 @@ int d2s_parse_lazy(struct d2s_parser *p, const char *text, size_t len, struct d2
 			continue;
 		}
 		if (n) {
+			node_props(p, doc, e, n);
 			if (p->depth == 0) {
 				if (doc->n_docs == 1 && !doc->root)
 					doc->root = n;
@@ -409,57 +474,6 @@ void d2s_doc_free(struct d2s_doc *doc)
 {
 	d2s_arena_free(&doc->arena);
 	doc->root = NULL;
-}
-
-struct d2s_node *d2s_get_key(const struct d2s_node *map, const char *key)
-{
-	if (!map || map->type != D2S_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++) {
-		struct d2s_node *k = map->kids[2 * i];
-		if (k->type == D2S_SCALAR && strcmp(k->value, key) == 0)
-			return k;
-	}
-	return NULL;
-}
-
-struct d2s_node *d2s_get(const struct d2s_node *map, const char *key)
-{
-	if (!map || map->type != D2S_MAP)
-		return NULL;
-	for (size_t i = 0; i < map->n; i++) {
-		struct d2s_node *k = map->kids[2 * i];
-		if (k->type == D2S_SCALAR && strcmp(k->value, key) == 0)
-			return map->kids[2 * i + 1];
-	}
-	return NULL;
-}
-
-struct d2s_node *d2s_path_v(const struct d2s_node *n, ...)
-{
-	va_list ap;
-	va_start(ap, n);
-	const char *k;
-	struct d2s_node *cur = (struct d2s_node *)n;
-	while (cur && (k = va_arg(ap, const char *)) != NULL)
-		cur = d2s_get(cur, k);
-	va_end(ap);
-	return cur;
-}
-
-const char *d2s_str(const struct d2s_node *n)
-{
-	return n && n->type == D2S_SCALAR ? n->value : NULL;
-}
-
-const char *d2s_get_str(const struct d2s_node *map, const char *key)
-{
-	return d2s_str(d2s_get(map, key));
-}
-
-int d2s_is(const struct d2s_node *n, const char *s)
-{
-	return n && n->type == D2S_SCALAR && strcmp(n->value, s) == 0;
 }
 
 void d2s_linecol(const char *text, size_t off, long *line, long *col)

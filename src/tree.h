@@ -3,8 +3,11 @@
  * byte span in that text. The convert stage edits the text through these
  * spans (edit in place), so nothing here ever re-emits YAML.
  *
- * Aliases stay alias nodes (never expanded: alias bombs cost nothing), and the
- * tree is built with an explicit stack, so nesting depth is not limited by the
+ * Aliases stay alias nodes (never expanded: alias bombs cost nothing) that
+ * point to their anchored node; the lookups (d2s_get, d2s_path, d2s_str,
+ * d2s_is) see through them and through merge keys `<<`, as Kubernetes'
+ * decoder does (sigs.k8s.io/yaml converts YAML to JSON with go-yaml, which
+ * expands aliases and merges `<<`). The tree is built with an explicit stack, so nesting depth is not limited by the
  * C stack (libfyaml's document loader stops at depth 64). */
 #ifndef D2S_TREE_H
 #define D2S_TREE_H
@@ -24,6 +27,12 @@ struct d2s_node {
 	unsigned flow : 1;       /**< collection written in flow style ({} / []) */
 	unsigned tagged : 1;     /**< has an explicit tag */
 	unsigned null_empty : 1; /**< empty plain scalar (no text at all) */
+	unsigned aliased : 1;    /**< an alias of this document refers to this node */
+	const char *anchor;      /**< its anchor name (without '&'), or NULL */
+	const char *tag;         /**< explicit tag, resolved ("tag:yaml.org,2002:int",
+				      "!foo"), or NULL */
+	struct d2s_node *target; /**< alias: the anchored node it refers to (NULL
+				      when the anchor is unknown) */
 	size_t start;            /**< first byte (opening quote, '{', '-' of a
 				      block sequence, first key of a block map) */
 	size_t end;              /**< one past the last byte of content (closing
@@ -93,21 +102,39 @@ unsigned long d2s_value_fallbacks(void);
 /** Release the nodes of `doc` (the struct itself can be reused). */
 void d2s_doc_free(struct d2s_doc *doc);
 
+/** The node `n` stands for: an alias's anchored node, else `n` itself
+ *  (NULL stays NULL). */
+const struct d2s_node *d2s_deref(const struct d2s_node *n);
 /** Value node of `key` in mapping `map`, or NULL (also when map is not a
- *  mapping). Keys are compared as decoded scalar values. */
+ *  mapping). Keys are compared as decoded scalar values. `map`, the keys
+ *  and the result are dereferenced (d2s_deref); a key absent from `map`
+ *  is looked up in the mappings its merge key `<<` names (one mapping or a
+ *  list of them, earlier ones first; YAML merge key type,
+ *  https://yaml.org/type/merge.html), as go-yaml does. */
 struct d2s_node *d2s_get(const struct d2s_node *map, const char *key);
-/** Key node of `key` in mapping `map`, or NULL. */
+/** Key node of `key` in mapping `map` itself (no merge keys), or NULL. */
 struct d2s_node *d2s_get_key(const struct d2s_node *map, const char *key);
 /** Follow a NULL-terminated list of keys from `n` (use d2s_path). */
 struct d2s_node *d2s_path_v(const struct d2s_node *n, ...);
 /** Follow keys from `n`: d2s_path(n, "spec", "template"); NULL if absent. */
 #define d2s_path(n, ...) d2s_path_v((n), __VA_ARGS__, (const char *)NULL)
-/** The scalar value of `n` if it is a scalar, else NULL. */
+/** The scalar value of `n` (dereferenced) if it is a scalar, else NULL. */
 const char *d2s_str(const struct d2s_node *n);
 /** Scalar value at mapping key, or NULL. */
 const char *d2s_get_str(const struct d2s_node *map, const char *key);
-/** True when `n` is a scalar equal to `s`. */
+/** True when `n` (dereferenced) is a scalar equal to `s`. */
 int d2s_is(const struct d2s_node *n, const char *s);
+/** True when scalar `n` (dereferenced) is an integer for Kubernetes'
+ *  decoder: a plain untagged scalar, or any scalar tagged !!int, whose
+ *  value is decimal digits (`!!int "3"` is 3; `!!str 3` and `"3"` are
+ *  strings). Only non-negative decimal integers are accepted. */
+int d2s_is_uint(const struct d2s_node *n);
+/** The node at or above `n` that an alias refers to, or NULL: an edit of
+ *  `n` would also change every alias of that node. */
+const struct d2s_node *d2s_shared(const struct d2s_node *n);
+/** The first node inside `n` (n included) that an alias refers to, or
+ *  NULL: removing `n` would leave that alias without its anchor. */
+const struct d2s_node *d2s_holds_anchor(const struct d2s_node *n);
 
 /** Column of byte offset `off` in `text`: bytes from its line start. */
 int d2s_column(const char *text, size_t off);

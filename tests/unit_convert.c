@@ -386,6 +386,221 @@ static void reemit_keeps_single_quoted_values(void **state)
 	run_free(&r);
 }
 
+/* ---------- claim templates from PVCs, --volume-claim-template ---------- */
+
+#define PVC_DEPLOY \
+	DEPLOY_HEAD DEPLOY_SPEC("") \
+	"        volumeMounts:\n        - name: data\n          mountPath: /data\n" \
+	"      volumes:\n      - name: data\n        persistentVolumeClaim:\n          claimName: web-data\n"
+
+#define PVC_HEAD \
+	"---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: web-data\n  namespace: shop\n"
+
+/* Only stable metadata goes into the immutable claim template; the
+ * selector is kept, a pre-bound volumeName dropped with a warning. */
+static void claim_template_from_pvc_is_stable(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, PVC_DEPLOY PVC_HEAD
+		"  labels:\n    app: web\n    helm.sh/chart: web-1.2.3\n    chart: web-1.2.3\n"
+		"    app.kubernetes.io/version: \"4.5\"\n    version: v4\n    tier: db\n"
+		"  annotations:\n    postrenderer.helm.sh/postrender-filename: web/pvc.yaml\n"
+		"    meta.helm.sh/release-name: web\n    team: storage\n"
+		"spec:\n  accessModes: [ReadWriteOnce]\n  selector:\n    matchLabels:\n      disk: ssd\n"
+		"  volumeName: pv-0001\n  resources:\n    requests:\n      storage: 8Gi\n",
+	    "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: data\n      labels:\n"
+		   "        app: web\n        tier: db\n      annotations:\n        team: storage\n    spec:\n"
+		   "      accessModes:\n      - ReadWriteOnce\n      selector:\n        matchLabels:\n"
+		   "          disk: ssd\n      resources:\n        requests:\n          storage: 8Gi\n");
+	assert_int_equal(count_of(r.out, "volumeName"), 1); /* the PVC keeps its own */
+	assert_int_equal(count_of(r.out, "web-1.2.3"), 2);  /* only in the PVC */
+	assert_int_equal(count_of(r.out, "postrender-filename"), 1);
+	assert_has(r.err, "in.yaml:28:9: Deployment shop/web: PersistentVolumeClaim shop/web-data is "
+		   "bound to PersistentVolume pv-0001");
+	run_free(&r);
+}
+
+/* A PVC whose storage request is not a quantity > 0 is an input error. */
+static void pvc_storage_must_be_a_positive_quantity(void **state)
+{
+	(void)state;
+	static const char *const sizes[] = { "0", "\"ten\"", "-1Gi", "8GB", NULL };
+	for (int i = 0; sizes[i]; i++) {
+		char in[2048];
+		snprintf(in, sizeof(in), "%s%sspec:\n  resources:\n    requests:\n      storage: %s\n",
+			 PVC_DEPLOY, PVC_HEAD, sizes[i]);
+		struct run r;
+		RUN(&r, in, "quiet");
+		assert_int_equal(r.rc, 1);
+		assert_has(r.err, "in.yaml:28:9: Deployment shop/web: PersistentVolumeClaim shop/web-data: "
+			   "spec.resources.requests.storage");
+		assert_has(r.err, "not a quantity greater than zero");
+		run_free(&r);
+	}
+	struct run r;
+	RUN(&r, PVC_DEPLOY PVC_HEAD "spec:\n  accessModes: [ReadWriteOnce]\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "spec.resources.requests.storage is missing");
+	run_free(&r);
+}
+
+/* --volume-claim-template never replaces a volume that holds something. */
+static void vct_refuses_volumes_with_content(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, PVC_DEPLOY PVC_HEAD "spec:\n  resources:\n    requests:\n      storage: 8Gi\n",
+	    "volume-claim-template=name=data,mountPath=/data,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "in.yaml:28:9: Deployment shop/web: --volume-claim-template name=data would "
+		   "replace volume data, which mounts PersistentVolumeClaim web-data");
+	assert_lacks(r.out, "1Gi");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("")
+		"        volumeMounts:\n        - name: data\n          mountPath: /etc/app\n"
+		"      volumes:\n      - name: data\n        configMap:\n          name: web\n",
+	    "volume-claim-template=name=data,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "would replace volume data (source configMap) with an empty claim");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("")
+		"        volumeMounts:\n        - name: data\n          mountPath: /scratch\n"
+		"      volumes:\n      - name: data\n        ephemeral:\n          volumeClaimTemplate:\n"
+		"            spec: {}\n",
+	    "volume-claim-template=name=data,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "ephemeral");
+	run_free(&r);
+}
+
+/* A requested mountPath is added to a container that mounts the volume
+ * elsewhere; a path another mount holds is an error. */
+static void vct_mount_path_honoured_or_refused(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("")
+		"        volumeMounts:\n        - name: data\n          mountPath: /old\n"
+		"      volumes:\n      - name: data\n        emptyDir: {}\n",
+	    "volume-claim-template=name=data,mountPath=/new,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "        - name: data\n          mountPath: /old\n        - name: data\n"
+		   "          mountPath: /new\n");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("")
+		"        volumeMounts:\n        - name: cache\n          mountPath: /data\n"
+		"      volumes:\n      - name: cache\n        emptyDir: {}\n",
+	    "volume-claim-template=name=data,mountPath=/data,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "in.yaml:25:11: Deployment shop/web: container app already mounts cache at "
+		   "/data: --volume-claim-template name=data cannot mount there too");
+	run_free(&r);
+	RUN(&r, plain, "volume-claim-template=name=a,mountPath=/d,size=1Gi",
+	    "volume-claim-template=name=b,mountPath=/d,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "container app already mounts a at /d");
+	run_free(&r);
+}
+
+static void vct_glob_must_match(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("") "      - name: sidecar\n        image: busybox\n",
+	    "volume-claim-template=name=data,mountPath=/d,size=1Gi,containers=side;db*", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "Deployment shop/web: --volume-claim-template name=data: containers=side "
+		   "matches no container (containers: app, sidecar)");
+	assert_has(r.err, "containers=db* matches no container");
+	run_free(&r);
+}
+
+/* ValidateService: ports unique by (port, protocol), names unique. */
+static void service_ports_unique(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("") "      - name: b\n        image: y\n        ports:\n"
+		"        - name: web\n          containerPort: 8080\n        - name: http\n"
+		"          containerPort: 9090\n        - name: dns\n          containerPort: 8080\n"
+		"          protocol: UDP\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  ports:\n  - name: http\n    port: 8080\n    targetPort: http\n"
+		   "  - name: dns\n    port: 8080\n    targetPort: dns\n    protocol: UDP\n");
+	assert_lacks(r.out, "name: web\n    port");
+	assert_lacks(r.out, "port: 9090");
+	run_free(&r);
+}
+
+/* `volumes:` and `volumeMounts:` with nothing after them (a template's
+ * empty list) are filled like [] and null. */
+static void empty_keys_filled(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("") "        volumeMounts:\n      volumes:\n",
+	    "volume-claim-template=name=data,mountPath=/d,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "        volumeMounts:\n        - name: data\n          mountPath: /d\n");
+	run_free(&r);
+}
+
+/* Aliases and tags read as Kubernetes' decoder reads them. */
+static void aliases_and_tags_resolved(void **state)
+{
+	(void)state;
+	static const char in[] = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n"
+		"  labels: &labels\n    app: w\nspec:\n  replicas: !!int \"3\"\n  selector:\n"
+		"    matchLabels: *labels\n  template:\n    metadata:\n      labels: *labels\n"
+		"    spec:\n      containers:\n      - name: a\n        image: x\n";
+	struct run r;
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  replicas: !!int \"3\"\n  selector:\n    matchLabels: *labels\n");
+	assert_has(r.out, "clusterIP: None\n  selector:\n    app: w\n");
+	run_free(&r);
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n"
+		"  replicas: !!str 3\n  selector: {matchLabels: {a: b}}\n  template:\n"
+		"    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: c, image: x}]\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "spec.replicas must be a non-negative integer");
+	run_free(&r);
+}
+
+/* An edit that would land in an anchored node an alias repeats is refused. */
+static void edit_inside_alias_refused(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("")
+		"        volumeMounts: &mounts\n        - name: cache\n          mountPath: /c\n"
+		"      - name: b\n        image: y\n        volumeMounts: *mounts\n"
+		"      volumes:\n      - name: cache\n        emptyDir: {}\n",
+	    "volume-claim-template=name=data,mountPath=/d,size=1Gi", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "volumeMounts would be edited inside the node with anchor &mounts (line 25)");
+	assert_int_equal(count_of(r.err, "would be edited inside"), 1);
+	assert_lacks(r.out, "kind: StatefulSet");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD "spec:\n  strategy: &s {type: Recreate}\n  selector:\n    matchLabels:\n"
+		"      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n"
+		"      annotations:\n        s: *s\n    spec:\n      containers:\n      - name: a\n"
+		"        image: x\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "strategy must be removed but holds the anchor &s");
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD "spec:\n  <<: {strategy: {type: Recreate}}\n  selector:\n    matchLabels:\n"
+		"      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n"
+		"    spec:\n      containers:\n      - name: a\n        image: x\n", "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "in.yaml:9:18: Deployment shop/web: strategy must be removed but comes from a "
+		   "merge key (<<)");
+	run_free(&r);
+}
+
 static void crlf_kept(void **state)
 {
 	(void)state;
@@ -430,6 +645,15 @@ int main(void)
 		cmocka_unit_test(empty_values_filled_in_place),
 		cmocka_unit_test(reemit_keeps_single_quoted_values),
 		cmocka_unit_test(crlf_kept),
+		cmocka_unit_test(claim_template_from_pvc_is_stable),
+		cmocka_unit_test(pvc_storage_must_be_a_positive_quantity),
+		cmocka_unit_test(vct_refuses_volumes_with_content),
+		cmocka_unit_test(vct_mount_path_honoured_or_refused),
+		cmocka_unit_test(vct_glob_must_match),
+		cmocka_unit_test(service_ports_unique),
+		cmocka_unit_test(empty_keys_filled),
+		cmocka_unit_test(aliases_and_tags_resolved),
+		cmocka_unit_test(edit_inside_alias_refused),
 	};
 	return cmocka_run_group_tests_name("convert", tests, NULL, NULL);
 }

@@ -42,6 +42,50 @@ static char *value_of_k(const char *yaml)
 	free(got_); \
 } while (0)
 
+/* Lookups see through aliases and merge keys `<<`, as Kubernetes' decoder
+ * (sigs.k8s.io/yaml over go-yaml) does; explicit core tags decide types. */
+static void aliases_merge_keys_and_tags(void **state)
+{
+	(void)state;
+	ASSERT_K("a: &x v\nk: *x\n", "v");
+	ASSERT_K("base: &b {k: merged}\nm:\n  <<: *b\n  j: 1\nk: top\n", "top");
+	static const char text[] =
+		"labels: &l {app: w}\n"
+		"sel: {matchLabels: *l}\n"
+		"base: &b {k: from-base, z: 1}\n"
+		"over: &o {k: from-over}\n"
+		"m1: {<<: *b, own: 2}\n"
+		"m2: {<<: [*o, *b], k2: x}\n"
+		"m3: {<<: *b, k: own}\n"
+		"q: {'<<': *b}\n"
+		"n1: !!int \"3\"\nn2: !!str 3\nn3: 3\nn4: \"3\"\nn6: &n 7\nn5: *n\n";
+	struct d2s_parser *p = d2s_parser_new();
+	struct d2s_doc doc = {0};
+	assert_int_equal(d2s_parse(p, text, strlen(text), &doc), 0);
+	const struct d2s_node *ml = d2s_path(doc.root, "sel", "matchLabels");
+	assert_non_null(ml);
+	assert_int_equal(ml->type, D2S_MAP);
+	assert_string_equal(d2s_get_str(ml, "app"), "w");
+	assert_true(d2s_get(doc.root, "labels")->aliased);
+	assert_non_null(d2s_shared(ml));
+	assert_null(d2s_shared(d2s_get(doc.root, "sel")));
+	assert_ptr_equal(d2s_holds_anchor(doc.root), d2s_get(doc.root, "labels"));
+	assert_string_equal(d2s_get_str(d2s_get(doc.root, "m1"), "k"), "from-base");
+	assert_string_equal(d2s_get_str(d2s_get(doc.root, "m1"), "own"), "2");
+	assert_string_equal(d2s_get_str(d2s_get(doc.root, "m2"), "k"), "from-over");
+	assert_string_equal(d2s_get_str(d2s_get(doc.root, "m2"), "z"), "1");
+	assert_string_equal(d2s_get_str(d2s_get(doc.root, "m3"), "k"), "own");
+	assert_null(d2s_get(d2s_get(doc.root, "q"), "k")); /* a quoted '<<' is a plain key */
+	assert_null(d2s_get_key(d2s_get(doc.root, "m1"), "k")); /* the key itself is not there */
+	assert_true(d2s_is_uint(d2s_get(doc.root, "n1")));
+	assert_false(d2s_is_uint(d2s_get(doc.root, "n2")));
+	assert_true(d2s_is_uint(d2s_get(doc.root, "n3")));
+	assert_false(d2s_is_uint(d2s_get(doc.root, "n4")));
+	assert_true(d2s_is_uint(d2s_get(doc.root, "n5")));
+	d2s_doc_free(&doc);
+	d2s_parser_free(p);
+}
+
 static void single_quoted_escapes(void **state)
 {
 	(void)state;
@@ -268,6 +312,7 @@ static void yaml_test_suite_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(aliases_merge_keys_and_tags),
 		cmocka_unit_test(single_quoted_escapes),
 		cmocka_unit_test(single_quoted_folding),
 		cmocka_unit_test(double_quoted_escapes),
