@@ -2,6 +2,7 @@
  * and the validators of compound values (claim templates, retention). */
 #include "options.h"
 #include "buf.h"
+#include "quantity.h"
 
 #include <ctype.h>
 #include <fnmatch.h>
@@ -139,22 +140,6 @@ static int one_of(const char *v, const char *a, const char *b)
 	return v && (strcmp(v, a) == 0 || strcmp(v, b) == 0);
 }
 
-/* Kubernetes quantity, loosely: digits with an optional fraction and suffix. */
-static int is_quantity(const char *s)
-{
-	const char *p = s;
-	if (!isdigit((unsigned char)*p))
-		return 0;
-	while (isdigit((unsigned char)*p) || *p == '.')
-		p++;
-	static const char *const sfx[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
-					   "k", "M", "G", "T", "P", "E", "m", NULL };
-	for (int i = 0; sfx[i]; i++)
-		if (strcmp(p, sfx[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static int list_ok(const char *v, const char *a, const char *b, const char *c)
 {
 	char *copy = xstrdup(v), *save = NULL;
@@ -200,8 +185,8 @@ int d2s_vct_check(const struct d2s_vct *v, const char **field, const char **want
 	const char *f = NULL, *w = NULL;
 	if (!v->name || !d2s_is_dns1123_label(v->name, 63))
 		f = "name", w = "must be a DNS-1123 label (lower case letters, digits, '-', at most 63)";
-	else if (!v->size || !is_quantity(v->size))
-		f = "size", w = "must be a storage quantity such as 1Gi";
+	else if (!v->size || !d2s_quantity_positive(v->size))
+		f = "size", w = "must be a storage quantity greater than zero such as 1Gi";
 	else if (v->mount_path && (v->mount_path[0] != '/' || strpbrk(v->mount_path, "\n\r\t")))
 		f = "mountPath", w = "must be an absolute path";
 	else if (v->volume_mode && !one_of(v->volume_mode, "Filesystem", "Block"))

@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 CORPUS = os.path.join(SHARED, "corpus")
 VALIDATE = os.path.join(SHARED, "tools", "validate.py")
-ARGS = ["--volume-claim-template", "name=data,mountPath=/data,size=1Gi", "-q"]
+ARGS = ["--volume-claim-template", "name=data,mountPath=/var/lib/d2s-data,size=1Gi", "-q"]
 CHANGED_KINDS = {"Deployment", "List", "PersistentVolumeClaim", "HorizontalPodAutoscaler",
                  "VerticalPodAutoscaler", "ScaledObject"}
 # The claim mount goes to /data where redis-cart already mounts redis-data: mountPath twice

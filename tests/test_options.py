@@ -236,8 +236,20 @@ def test_bash_completion(tmp):
     check(rc == 2 and "bash or zsh" in err, "--completion with another shell is a usage error")
 
 
+def test_claim_sizes(tmp):
+    """size= is a Kubernetes quantity greater than zero (PVC storage > 0,
+    ValidatePersistentVolumeClaimSpec); anything else is a usage error."""
+    for size in ("0", "0Gi", "1GB", "-1Gi", "lots", "1..5Gi"):
+        rc, out, err = run(["--volume-claim-template", "name=d,mountPath=/d,size=" + size], stdin="")
+        check(rc == 2 and out == "" and "greater than zero" in err, "size=%s is a usage error" % size)
+    for size in ("1Gi", "1.5Gi", "500M", "1e3", "0.5Ti"):
+        rc, _, err = run(["--volume-claim-template", "name=d,mountPath=/d,size=" + size], stdin="")
+        check(rc == 0, "size=%s is accepted (%s)" % (size, err.strip()))
+
+
 with tempfile.TemporaryDirectory() as t:
-    for fn in (test_env_every_option, test_precedence, test_config_claims, test_version, test_bash_completion):
+    for fn in (test_env_every_option, test_precedence, test_config_claims, test_version, test_bash_completion,
+               test_claim_sizes):
         fn(t)
 print("options: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
