@@ -85,32 +85,39 @@ EXTRA = [("podinfo", "defaults", [], "taken")]  # (chart, values id, helm args, 
 # suite, and every error of a listed check must contain the needle of one of
 # its entries (a failure for another reason still fails). Each entry is a
 # deploy2sts bug to fix in src/, not a test problem.
-LABELS = ("claim template copies the absorbed PVC's helm.sh/chart and app.kubernetes.io/version labels "
-          "into spec.volumeClaimTemplates[].metadata.labels: the next helm upgrade with another chart "
-          "version changes spec.volumeClaimTemplates, which apps ValidateStatefulSetUpdate forbids")
-H4ANN = ("Helm 4 adds postrenderer.helm.sh/postrender-filename to each document it sends; deploy2sts copies "
-         "it from the absorbed PVC into spec.volumeClaimTemplates[].metadata.annotations, where Helm does "
-         "not strip it: immutable claim template (apps ValidateStatefulSetUpdate) that differs from Helm 3")
-PVC_CHARTS = [("grafana", "worth", "*"), ("tomcat", "*", "plain"), ("traefik", "worth", "plain"),
-              ("wordpress", "*", "*"), ("app-template", "values", "*")]
 XFAIL = {}
-for _c, _v, _f in PVC_CHARTS:
-    XFAIL[(_c, _v, _f, "helm4", "plugin", "api-rules")] = ("varies per chart version or Helm run",
-                                                           LABELS + "; and: " + H4ANN)
-    XFAIL[(_c, _v, _f, "helm[34]", "*", "api-rules")] = ("varies per chart version or Helm run", LABELS)
-    XFAIL[(_c, _v, _f, "helm4", "pipe=plugin", "same-sts")] = ("spec.volumeClaimTemplates", H4ANN)
-    XFAIL[(_c, _v, _f, "helm3=helm4", "post=plugin", "same-sts")] = ("spec.volumeClaimTemplates", H4ANN)
 XFAIL[("wordpress", "rwx", "*", "*", "pipe", "shared-pvc")] = (
     "became a per-pod claim template",
     "persistence.accessModes[0]=ReadWriteMany: the Deployment's volume wordpress-data of the shared "
     "ReadWriteMany PVC rel-wordpress becomes a per-pod claim template (each replica gets its own "
     "empty volume instead of the one shared claim)")
-XFAIL[("podinfo", "defaults", "taken", "*", "*", "api-rules")] = (
-    "must be unique",
-    "--volume-claim-template name=store,mountPath=/data: the claim mount is added at /data where the "
-    "container already mounts volume data: spec.template.spec.containers[0].volumeMounts has /data "
-    "twice (core validateVolumeMounts: mountPath must be unique); the StatefulSet is accepted but "
-    "its pods are rejected")
+
+# Runs that must fail (exit 1; the message reaches the pipe's and Helm 3's
+# stderr; Helm 4 only shows that the plugin failed):
+# (chart, values, flags) -> a needle of the error message.
+EXPECT_ERROR = {
+    # the claim mount would land where the container already mounts volume data
+    # (core validateVolumeMounts: mountPath unique within a container)
+    ("podinfo", "defaults", "taken"): "already mounts data at /data",
+    # --volume-claim-template name=data over the chart's PVC-backed volume data:
+    # never silently replace a volume that holds something
+    ("tomcat", "worth", "vct"): "would replace volume data, which mounts PersistentVolumeClaim",
+    ("traefik", "worth", "vct"): "would replace volume data, which mounts PersistentVolumeClaim",
+}
+
+
+def expect_error(results, case, rc, out, err):
+    """The run must fail as EXPECT_ERROR says: exit non-zero (1 from deploy2sts
+    itself), nothing on stdout, the message on stderr where the client shows it."""
+    needle = EXPECT_ERROR[case[:3]]
+    errs = []
+    if rc == 0:
+        errs.append("exit 0, expected a failure with %r" % needle)
+    if case[4] == "pipe" and rc != 1:
+        errs.append("deploy2sts exit %d, expected 1" % rc)
+    if case[4] in ("pipe", "post") and needle not in err.decode():
+        errs.append("message %r not on stderr: %s" % (needle, err.decode()[:300]))
+    results.check(case + ("error",), errs)
 
 
 def matches(key, case):
@@ -468,6 +475,9 @@ def main():
         sts, docs = {}, {}
         for case, (inp, fut) in sorted(pipes.items()):
             rc, out, err = fut.result()
+            if case[:3] in EXPECT_ERROR:
+                expect_error(results, case, rc, out, err)
+                continue
             results.check(case + ("exit",), [] if rc == 0 else ["exit %d: %s" % (rc, err.decode()[:400])])
             if rc == 0:
                 ds = check_output(binary, FLAGS[case[2]], out, dc, results, case)
@@ -476,6 +486,9 @@ def main():
                 docs[case] = ds
         for case, fut in sorted(posts.items()):
             rc, out, err = fut.result()
+            if case[:3] in EXPECT_ERROR:
+                expect_error(results, case, rc, out, err)
+                continue
             results.check(case + ("exit",), [] if rc == 0 else ["exit %d: %s" % (rc, err.decode()[:400])])
             if rc == 0:
                 docs[case] = check_output(binary, FLAGS[case[2]], out, dc, results, case)
