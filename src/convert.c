@@ -140,8 +140,10 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 		out = o->recreate_as ? o->recreate_as : "RollingUpdate";
 		d2s_cx_report(c, D2S_WARNING, strategy, "spec.strategy",
 			      "strategy Recreate has no StatefulSet equivalent; using updateStrategy %s "
-			      "(pods are replaced one at a time%s)", out,
-			      strcmp(out, "OnDelete") ? "; --recreate-as OnDelete for manual updates" : "");
+			      "(%s)", out, strcmp(out, "OnDelete")
+			      ? "pods are replaced one at a time; --recreate-as OnDelete for manual updates"
+			      : "the controller never replaces a pod by itself: a pod gets the new template "
+				"only when you delete it");
 	} else if (!out && type) {
 		out = "RollingUpdate";
 	}

@@ -12,6 +12,8 @@ void d2s_cx_report(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_nod
 		.file = c->file, .api_version = "apps/v1", .kind = "Deployment",
 		.ns = c->ns, .name = c->name, .field = field,
 	};
+	if (!at)
+		at = c->doc->root; /* every message has a position: the object's */
 	if (at) {
 		long l, col;
 		d2s_linecol(c->doc->text, at->start, &l, &col);

@@ -1,4 +1,5 @@
-/* unit_convert.c - conversion rules (DESIGN §3.2-§3.4) through the pipeline. */
+/* unit_convert.c - conversion rules (README "What the conversion does";
+ * docs/architecture.md) through the pipeline. */
 #include "helpers.h"
 
 #define DEPLOY_HEAD \
@@ -127,6 +128,15 @@ static void update_strategy_flag(void **state)
 	struct run r;
 	RUN(&r, plain, "update-strategy=OnDelete", "pod-management-policy=Parallel");
 	assert_has(r.out, "  podManagementPolicy: Parallel\n  updateStrategy:\n    type: OnDelete\n");
+	run_free(&r);
+	/* every message has a position, even one about flags (at the object) */
+	RUN(&r, plain, "update-strategy=OnDelete", "partition=2");
+	assert_has(r.err, "warning: in.yaml:1:1: Deployment shop/web: --partition");
+	run_free(&r);
+	/* OnDelete never replaces a pod by itself: the warning must not say so */
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    type: Recreate\n"), "recreate-as=OnDelete");
+	assert_has(r.err, "only when you delete it");
+	assert_null(strstr(r.err, "one at a time"));
 	run_free(&r);
 }
 

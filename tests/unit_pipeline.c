@@ -1,4 +1,5 @@
-/* unit_pipeline.c - cross-document rules and selection (DESIGN §3.1, §3.3-§3.5). */
+/* unit_pipeline.c - cross-document rules and selection (README "What the
+ * conversion does"; docs/architecture.md "The cross-document index"). */
 #include "helpers.h"
 #include "buf.h"
 
