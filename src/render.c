@@ -58,44 +58,110 @@ void d2s_v_put(struct d2s_arena *a, struct d2s_val *map, const char *key, struct
 	map->kids[map->n++] = v;
 }
 
+struct d2s_val *d2s_v_get(const struct d2s_val *map, const char *key)
+{
+	for (size_t i = 0; map && map->type == D2S_V_MAP && i < map->n; i++)
+		if (!strcmp(map->keys[i], key))
+			return map->kids[i];
+	return NULL;
+}
+
 void d2s_v_push(struct d2s_arena *a, struct d2s_val *seq, struct d2s_val *v)
 {
 	v_grow(a, seq);
 	seq->kids[seq->n++] = v;
 }
 
-static struct d2s_val *from_node(struct d2s_arena *a, const struct d2s_node *n, int depth)
+/* Budget of values one d2s_v_from_node may build: aliases are expanded, so an
+ * alias bomb would otherwise grow without bound. */
+#define FROM_NODE_BUDGET 100000
+
+static struct d2s_val *from_node(struct d2s_arena *a, const struct d2s_node *n, int depth,
+				 long *budget);
+
+/* A scalar as Kubernetes' decoder reads it: plain and untagged as written,
+ * core tags by their meaning (`!!int "3"` is 3, `!!str 3` the string "3"),
+ * any other tag unknown (NULL). */
+static struct d2s_val *scalar_val(struct d2s_arena *a, const struct d2s_node *n)
 {
-	if (!n || depth > 64 || n->tagged || n->type == D2S_ALIAS)
+	static const char *const raw_tags[] = { "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+		"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", NULL };
+	if (n->tagged) {
+		if (n->tag && !strcmp(n->tag, "tag:yaml.org,2002:str"))
+			return d2s_v_str(a, n->value);
+		for (int i = 0; n->tag && raw_tags[i]; i++)
+			if (!strcmp(n->tag, raw_tags[i]) && n->value[0] && d2s_plain_safe(n->value))
+				return d2s_v_raw(a, n->value);
 		return NULL;
-	if (n->type == D2S_SCALAR) {
-		if (n->style == D2S_PLAIN && !strpbrk(n->value, "\n\r"))
-			return d2s_v_raw(a, n->value[0] ? n->value : "null");
-		return d2s_v_str(a, n->value);
 	}
-	struct d2s_val *v = n->type == D2S_MAP ? d2s_v_map(a) : d2s_v_seq(a);
-	for (size_t i = 0; i < n->n; i++) {
-		if (n->type == D2S_MAP) {
-			const struct d2s_node *k = n->kids[2 * i];
-			if (k->type != D2S_SCALAR)
-				return NULL;
-			struct d2s_val *c = from_node(a, n->kids[2 * i + 1], depth + 1);
-			if (!c)
-				return NULL;
-			d2s_v_put(a, v, k->value, c);
-		} else {
-			struct d2s_val *c = from_node(a, n->kids[i], depth + 1);
-			if (!c)
-				return NULL;
-			d2s_v_push(a, v, c);
+	if (n->style == D2S_PLAIN && !strpbrk(n->value, "\n\r"))
+		return d2s_v_raw(a, n->value[0] ? n->value : "null");
+	return d2s_v_str(a, n->value);
+}
+
+/* Put the pairs of mapping `m` into `v`, keys already in `v` kept (own keys
+ * come before merged ones: YAML merge key type, earlier merged maps win). */
+static int merge_pairs(struct d2s_arena *a, struct d2s_val *v, const struct d2s_node *m, int depth,
+		       long *budget)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct d2s_node *k = d2s_deref(m->kids[2 * i]);
+		const struct d2s_node *x = d2s_deref(m->kids[2 * i + 1]);
+		if (d2s_is_merge_key(k))
+			continue;
+		if (!k || k->type != D2S_SCALAR)
+			return -1;
+		if (d2s_v_get(v, k->value))
+			continue;
+		struct d2s_val *c = from_node(a, x, depth + 1, budget);
+		if (!c)
+			return -1;
+		d2s_v_put(a, v, k->value, c);
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		const struct d2s_node *x = d2s_deref(m->kids[2 * i + 1]);
+		if (!d2s_is_merge_key(d2s_deref(m->kids[2 * i])))
+			continue;
+		if (!x || (x->type != D2S_MAP && x->type != D2S_SEQ))
+			return -1;
+		if (x->type == D2S_MAP && merge_pairs(a, v, x, depth + 1, budget))
+			return -1;
+		for (size_t j = 0; x->type == D2S_SEQ && j < x->n; j++) {
+			const struct d2s_node *y = d2s_deref(x->kids[j]);
+			if (!y || y->type != D2S_MAP || merge_pairs(a, v, y, depth + 1, budget))
+				return -1;
 		}
+	}
+	return 0;
+}
+
+static struct d2s_val *from_node(struct d2s_arena *a, const struct d2s_node *n, int depth,
+				 long *budget)
+{
+	n = d2s_deref(n);
+	if (!n || depth > 64 || --*budget < 0 || n->type == D2S_ALIAS)
+		return NULL;
+	if (n->type == D2S_SCALAR)
+		return scalar_val(a, n);
+	if (n->tagged && n->tag && strcmp(n->tag, n->type == D2S_MAP ? "tag:yaml.org,2002:map"
+					  : "tag:yaml.org,2002:seq"))
+		return NULL;
+	struct d2s_val *v = n->type == D2S_MAP ? d2s_v_map(a) : d2s_v_seq(a);
+	if (n->type == D2S_MAP)
+		return merge_pairs(a, v, n, depth, budget) ? NULL : v;
+	for (size_t i = 0; i < n->n; i++) {
+		struct d2s_val *c = from_node(a, n->kids[i], depth + 1, budget);
+		if (!c)
+			return NULL;
+		d2s_v_push(a, v, c);
 	}
 	return v;
 }
 
 struct d2s_val *d2s_v_from_node(struct d2s_arena *a, const struct d2s_node *n)
 {
-	return from_node(a, n, 0);
+	long budget = FROM_NODE_BUDGET;
+	return from_node(a, n, 0, &budget);
 }
 
 /* ---------- scalar rendering ---------- */

@@ -38,11 +38,16 @@ struct d2s_val *d2s_v_str(struct d2s_arena *a, const char *s);
 struct d2s_val *d2s_v_raw(struct d2s_arena *a, const char *s);
 /** Append key/value to a MAP (key copied into the arena). */
 void d2s_v_put(struct d2s_arena *a, struct d2s_val *map, const char *key, struct d2s_val *v);
+/** The value of `key` in MAP `map`, or NULL (borrowed). */
+struct d2s_val *d2s_v_get(const struct d2s_val *map, const char *key);
 /** Append an item to a SEQ. */
 void d2s_v_push(struct d2s_arena *a, struct d2s_val *seq, struct d2s_val *v);
-/** Copy a parsed node into a value tree (plain scalars verbatim, others
- *  re-quoted). Returns NULL when `n` holds aliases, tags or nests deeper
- *  than 64 levels. */
+/** Copy a parsed node into a value tree as Kubernetes' decoder
+ *  (sigs.k8s.io/yaml over go-yaml) reads it: aliases expanded, merge keys
+ *  `<<` merged (own keys first), core tags by meaning (`!!int "3"` is 3,
+ *  `!!str 3` the string "3"); plain scalars verbatim, others re-quoted.
+ *  Returns NULL for an unknown tag, a non-scalar key, nesting deeper than
+ *  64 levels, or more than 100000 values (an alias bomb). */
 struct d2s_val *d2s_v_from_node(struct d2s_arena *a, const struct d2s_node *n);
 
 /** Render MAP `v` as block pairs starting at column `col`. */

@@ -112,6 +112,9 @@ const struct d2s_node *d2s_deref(const struct d2s_node *n);
  *  list of them, earlier ones first; YAML merge key type,
  *  https://yaml.org/type/merge.html), as go-yaml does. */
 struct d2s_node *d2s_get(const struct d2s_node *map, const char *key);
+/** True when key node `k` is the merge key `<<` (plain, or tagged !!merge;
+ *  https://yaml.org/type/merge.html). */
+int d2s_is_merge_key(const struct d2s_node *k);
 /** Key node of `key` in mapping `map` itself (no merge keys), or NULL. */
 struct d2s_node *d2s_get_key(const struct d2s_node *map, const char *key);
 /** Follow a NULL-terminated list of keys from `n` (use d2s_path). */

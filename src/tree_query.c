@@ -28,8 +28,7 @@ const struct d2s_node *d2s_deref(const struct d2s_node *n)
 	return n && n->type == D2S_ALIAS && n->target ? n->target : n;
 }
 
-/* True when key node `k` is the merge key `<<` (plain, or tagged !!merge). */
-static int is_merge_key(const struct d2s_node *k)
+int d2s_is_merge_key(const struct d2s_node *k)
 {
 	if (!k || k->type != D2S_SCALAR || strcmp(k->value, "<<"))
 		return 0;
@@ -51,7 +50,7 @@ static struct d2s_node *get_in(const struct d2s_node *map, const char *key, int 
 		return (struct d2s_node *)d2s_deref(map->kids[2 * i + 1]);
 	}
 	for (size_t i = 0; i < map->n; i++) {
-		if (!is_merge_key(d2s_deref(map->kids[2 * i])))
+		if (!d2s_is_merge_key(d2s_deref(map->kids[2 * i])))
 			continue;
 		const struct d2s_node *m = d2s_deref(map->kids[2 * i + 1]);
 		struct d2s_node *v = NULL;
