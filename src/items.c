@@ -43,12 +43,28 @@ void d2s_pair_text(const struct d2s_doc *doc, const char *key, struct d2s_buf *o
 }
 
 
-void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s)
+/* Line breaks in b[0..n) (a CR LF counts once, a lone CR once). */
+static long count_lines(const char *b, size_t n)
+{
+	long c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (b[i] == '\n' || (b[i] == '\r' && (i + 1 == n || b[i + 1] != '\n')))
+			c++;
+	return c;
+}
+
+void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s, long *lines)
 {
 	const struct d2s_doc *doc = it->doc;
 	const struct d2s_node *items = it->seq;
+	long line = 1 + count_lines(s->data, s->len);
+	size_t counted = s->len;
 	for (size_t i = 0; i < items->n; i++) {
 		int col;
+		line += count_lines(s->data + counted, s->len - counted);
+		counted = s->len;
+		if (lines)
+			lines[i] = line;
 		d2s_buf_puts(s, "---\n");
 		d2s_item_unindent(doc, items->kids[i], s, &col);
 		if (s->len && s->data[s->len - 1] != '\n')

@@ -33,8 +33,10 @@ int d2s_items_open(struct d2s_parser *parser, const struct d2s_doc *doc, struct 
 void d2s_items_free(struct d2s_items *it);
 
 /** Append the items (it->seq must be a block sequence) as one plain stream
- *  to `s`: each after a "---" line, shifted to column 0. */
-void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s);
+ *  to `s`: each after a "---" line, shifted to column 0. When `lines` is
+ *  not NULL (it->seq->n entries), lines[i] gets the 1-based line of item
+ *  i's "---" line in `s` (diagnostics of the stream map back to items). */
+void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s, long *lines);
 /** Append each document of the stream text[0..len) (without its `---`
  *  line) to `out` as a "- item" line at column 0. Returns 0, or -1 when
  *  the stream cannot be split (not expected of our own output). */
