@@ -62,12 +62,17 @@ static const struct d2s_node *entry_item(const struct krm_out *k, const struct d
 	const struct d2s_node *items = k->items;
 	if (!items || items->type != D2S_SEQ)
 		return NULL;
-	if (k->lines && e->file && !strcmp(e->file, STREAM_NAME) && e->line > 0) {
-		size_t i = 0;
-		while (i + 1 < items->n && k->lines[i + 1] <= e->line)
-			i++;
-		if (items->n && k->lines[0] <= e->line)
-			return items->kids[i];
+	if (k->lines && items->n && e->file && !strcmp(e->file, STREAM_NAME) &&
+	    e->line >= k->lines[0]) {
+		size_t lo = 0, hi = items->n; /* the last item starting at or before the line */
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (k->lines[mid] <= e->line)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return items->kids[lo];
 	}
 	for (size_t i = 0; i < items->n; i++)
 		if (same_object(items->kids[i], e))
@@ -242,8 +247,11 @@ static void run_items(const struct d2s_items *it, struct d2s_options *o, struct 
 	if (!pl)
 		diag->errors++;
 	if (!diag->errors && (d2s_krm_files_assign(conv, conv_len, it->seq, &k->files, &filed) ||
-			      d2s_stream_to_items(filed.data, filed.len, items_out)))
-		diag->errors++;
+			      d2s_stream_to_items(filed.data, filed.len, items_out))) {
+		struct d2s_where w = { .file = STREAM_NAME };
+		d2s_report(diag, D2S_ERROR, &w, "cannot read the converted items back (a bug): the "
+			   "items are returned unchanged");
+	}
 	free(conv);
 	d2s_buf_free(&filed);
 	d2s_buf_free(&stream);
