@@ -103,6 +103,12 @@ def test_indexes(b):
     case("KRM: only the legacy index when the item carries only legacy annotations",
          len(svc) == 2 and all(INDEX not in o["metadata"]["annotations"] for o in svc) and
          names_in_order(out["items"], "app.yaml") == ["a", "a-headless", "b", "b-headless"], svc)
+    src = open(os.path.join(ROOT, "testdata", "krm", "two-deployments.yaml")).read()
+    p = run([b], src)
+    ds = (yaml.safe_load(p.stdout) or {}).get("items", []) if p.returncode == 0 else []
+    case("KRM: kpt fn source of two Deployments: Services after their StatefulSets, ConfigMap last",
+         names_in_order(ds, "app.yaml") == ["a", "a-headless", "b", "b-headless", "c"] and
+         "internal.config.kubernetes.io/seqindent: 'wide'" in p.stdout.decode(), p.stderr)
     items = [filed(deployment("a"), "app.yaml", 0)]
     p, out = krm(b, items)
     p2, out2 = krm(b, out.get("items", []))
