@@ -20,6 +20,32 @@ int d2s_items_open(struct d2s_parser *parser, const struct d2s_doc *doc, struct 
 	return 0;
 }
 
+int d2s_items_open_block(struct d2s_parser *parser, const struct d2s_doc *doc, struct d2s_diag *diag,
+			 const struct d2s_where *w, int (*want)(const struct d2s_node *item, const void *ctx),
+			 const void *ctx, struct d2s_items *it)
+{
+	it->doc = doc;
+	it->seq = d2s_get(doc->root, "items");
+	if (!it->seq || it->seq->type != D2S_SEQ)
+		return 0;
+	int flow = it->seq->flow;
+	for (size_t i = 0; !flow && i < it->seq->n; i++)
+		flow = it->seq->kids[i]->type == D2S_MAP && it->seq->kids[i]->flow &&
+		       (!want || want(it->seq->kids[i], ctx));
+	if (!flow)
+		return 0;
+	if (d2s_reemit_parse(parser, doc, &it->block)) {
+		d2s_report(diag, D2S_ERROR, w, "cannot re-emit this List in block style "
+			   "(nested deeper than 64 levels?): rewrite it in block style");
+		return -1;
+	}
+	d2s_report(diag, D2S_WARNING, w, "written in flow style where edits are needed: "
+		   "the document is re-emitted in block style (its comments are lost)");
+	it->doc = &it->block.doc;
+	it->seq = d2s_get(it->doc->root, "items");
+	return 0;
+}
+
 void d2s_items_free(struct d2s_items *it)
 {
 	d2s_reemit_free(&it->block);
@@ -43,12 +69,28 @@ void d2s_pair_text(const struct d2s_doc *doc, const char *key, struct d2s_buf *o
 }
 
 
-void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s)
+/* Line breaks in b[0..n) (a CR LF counts once, a lone CR once). */
+static long count_lines(const char *b, size_t n)
+{
+	long c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (b[i] == '\n' || (b[i] == '\r' && (i + 1 == n || b[i + 1] != '\n')))
+			c++;
+	return c;
+}
+
+void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s, long *lines)
 {
 	const struct d2s_doc *doc = it->doc;
 	const struct d2s_node *items = it->seq;
+	long line = 1 + count_lines(s->data, s->len);
+	size_t counted = s->len;
 	for (size_t i = 0; i < items->n; i++) {
 		int col;
+		line += count_lines(s->data + counted, s->len - counted);
+		counted = s->len;
+		if (lines)
+			lines[i] = line;
 		d2s_buf_puts(s, "---\n");
 		d2s_item_unindent(doc, items->kids[i], s, &col);
 		if (s->len && s->data[s->len - 1] != '\n')

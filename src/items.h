@@ -11,6 +11,7 @@
 #define D2S_ITEMS_H
 
 #include "buf.h"
+#include "diag.h"
 #include "reemit.h"
 #include "tree.h"
 
@@ -29,12 +30,24 @@ struct d2s_items {
  *  (their comments are lost). Returns 0, or -1 when that re-emit fails
  *  (nothing reported). Free with d2s_items_free either way. */
 int d2s_items_open(struct d2s_parser *parser, const struct d2s_doc *doc, struct d2s_items *it);
+/** d2s_items_open for a List whose items the convert stage edits in place:
+ *  items written in flow style or JSON (`kubectl get -o json` writes a
+ *  `kind: List`), or an item among them that `want(item, ctx)` selects and
+ *  that is a flow mapping, are re-emitted in block style once, with the
+ *  warning d2s_edit_retry gives (reemit.h: comments are lost), at `w`.
+ *  Returns 0, or -1 after reporting an error at `w` when the re-emit fails.
+ *  Free with d2s_items_free either way. */
+int d2s_items_open_block(struct d2s_parser *parser, const struct d2s_doc *doc, struct d2s_diag *diag,
+			 const struct d2s_where *w, int (*want)(const struct d2s_node *item, const void *ctx),
+			 const void *ctx, struct d2s_items *it);
 /** Free what d2s_items_open made (a zeroed `it` is fine). */
 void d2s_items_free(struct d2s_items *it);
 
 /** Append the items (it->seq must be a block sequence) as one plain stream
- *  to `s`: each after a "---" line, shifted to column 0. */
-void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s);
+ *  to `s`: each after a "---" line, shifted to column 0. When `lines` is
+ *  not NULL (it->seq->n entries), lines[i] gets the 1-based line of item
+ *  i's "---" line in `s` (diagnostics of the stream map back to items). */
+void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s, long *lines);
 /** Append each document of the stream text[0..len) (without its `---`
  *  line) to `out` as a "- item" line at column 0. Returns 0, or -1 when
  *  the stream cannot be split (not expected of our own output). */

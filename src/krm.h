@@ -8,7 +8,11 @@
  * bytes, comments and annotations (config.kubernetes.io/...,
  * internal.config.kubernetes.io/..., config.k8s.io/id). Options come from
  * functionConfig (a StatefulSetConversion or a ConfigMap of flag names), then
- * from flags. Diagnostics become `results`. On error the items are returned
+ * from flags. An object the conversion adds (the headless Service) is filed
+ * with its StatefulSet: same config.kubernetes.io/path, the next
+ * config.kubernetes.io/index (krmfile.h), so kpt writes it right after it.
+ * Diagnostics become `results` (message, severity, resourceRef, field,
+ * file path and index). On error the items are returned
  * unchanged with the error results (a missing item would be deleted by the
  * client). */
 #ifndef D2S_KRM_H
