@@ -257,7 +257,7 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		d2s_xref_service(p->x, root, &id, p->file, line);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else if ((target = d2s_ref_target(root)) != NULL) {
-		d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, id.ns, target);
+		d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, &id, target);
 	} else {
 		d2s_xref_progressive(p->x, root, p->file, line);
 		d2s_writer_raw(&p->w, pc->text, pc->len);

@@ -111,7 +111,7 @@ void d2s_xref_resolve_refs(struct d2s_xref *x, const char *ns, const char *name,
  *  Deployment `target`: retargeted now, written as it is, or held back until
  *  the Deployment is read. */
 void d2s_xref_ref(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
-		  const char *ns, const char *target);
+		  const struct d2s_ident *id, const char *target);
 /** When `root` is an Argo Rollout or Flagger Canary pointing at a
  *  Deployment, remember it (checked now if that one is converted) and
  *  return 1; else 0. The caller writes the document either way. */

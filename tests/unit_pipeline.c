@@ -397,6 +397,42 @@ static void generated_service_keeps_source(void **state)
 	run_free(&r);
 }
 
+#define NS_DEFAULT "  namespace: default\n"
+
+/* An object without metadata.namespace lands in the client's namespace:
+ * matched with one that has a namespace (with a warning naming the
+ * assumption), or put in -n/--namespace when given. */
+static void namespace_matching(void **state)
+{
+	(void)state;
+	const char *inputs[] = { HPA("web") PVC DEP("web", NS_DEFAULT, PVC_VOL),
+				 DEP("web", NS_DEFAULT, PVC_VOL) PVC HPA("web") };
+	for (size_t i = 0; i < 2; i++) {
+		struct run r;
+		RUN(&r, inputs[i], "log-file=/dev/null");
+		assert_int_equal(r.rc, 0);
+		assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+		check_pvc_absorbed(r.out);
+		assert_lacks(r.err, "not in the input");
+		assert_has(r.err, "HorizontalPodAutoscaler h: matched with Deployment default/web by "
+			   "assuming that the object without metadata.namespace is applied in namespace "
+			   "default: pass -n/--namespace NS");
+		assert_has(r.err, "PersistentVolumeClaim store-pvc: matched with Deployment default/web");
+		run_free(&r);
+		RUN(&r, inputs[i], "namespace=default", "log-file=/dev/null");
+		assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+		check_pvc_absorbed(r.out);
+		assert_lacks(r.err, "assuming");
+		run_free(&r);
+		/* another namespace: not the same objects */
+		RUN(&r, inputs[i], "namespace=other", "log-file=/dev/null");
+		assert_has(r.out, "    kind: Deployment\n    name: web\n");
+		assert_has(r.err, "not in the input");
+		assert_lacks(r.out, "resource-policy");
+		run_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +455,7 @@ int main(void)
 		cmocka_unit_test(list_items),
 		cmocka_unit_test(list_item_absorbs_pvc),
 		cmocka_unit_test(generated_service_keeps_source),
+		cmocka_unit_test(namespace_matching),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
