@@ -3,6 +3,7 @@
 #include "list.h"
 #include "edit.h"
 #include "items.h"
+#include "refs.h"
 #include "select.h"
 
 #include <stdlib.h>
@@ -29,13 +30,17 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	int col;
 	d2s_item_unindent(doc, item, &text, &col);
 	struct d2s_doc sub = {0};
+	const struct d2s_options *o = NULL;
+	struct d2s_options tmp;
 	int rc = -1;
 	long line, c;
 	d2s_linecol(doc->text, item->start, &line, &c);
 	if (d2s_parse(parser, text.data, text.len, &sub) || !sub.root)
 		goto out;
 	const char *name = d2s_get_str(d2s_get(sub.root, "metadata"), "name");
-	const struct d2s_options *o = d2s_options_for(lc->o, name);
+	o = d2s_options_for(lc->o, name);
+	if (lc->volume_rules)
+		o = lc->volume_rules(lc->ctx, &sub, lc->file, lc->line0 + line - 1, o, &tmp);
 	struct d2s_convert_in in = {
 		.doc = &sub, .o = o, .diag = lc->diag, .file = lc->file, .line0 = lc->line0 + line - 1,
 		.pvc_template = lc->pvc_template, .service_state = lc->service_state, .ctx = lc->ctx,
@@ -64,6 +69,8 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	d2s_convert_out_free(&res);
 	rc = 0;
 out:
+	if (o == &tmp)
+		d2s_options_free(&tmp);
 	d2s_doc_free(&sub);
 	d2s_buf_free(&text);
 	d2s_buf_free(&rep);
@@ -72,7 +79,8 @@ out:
 
 static int is_selected_deployment(const struct d2s_node *it, const struct d2s_options *base)
 {
-	if (!d2s_is(d2s_get(it, "kind"), "Deployment") || !d2s_is(d2s_get(it, "apiVersion"), "apps/v1"))
+	if (!d2s_is(d2s_get(it, "kind"), "Deployment") || !d2s_is(d2s_get(it, "apiVersion"), "apps/v1") ||
+	    d2s_is_hook(it))
 		return 0;
 	const struct d2s_node *meta = d2s_get(it, "metadata");
 	const char *why;

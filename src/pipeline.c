@@ -173,11 +173,29 @@ static void unsupported(struct d2s_pipeline *p, const struct d2s_where *w, const
 			   av ? av : "(none)");
 }
 
+/* A Helm hook passes through unchanged (refs.h d2s_is_hook): a note. */
+static void hook_note(struct d2s_pipeline *p, const struct d2s_where *w)
+{
+	d2s_report(p->diag, D2S_INFO, w, "Helm hook (helm.sh/hook): passed through unchanged; hooks are "
+		   "never converted, absorbed, retargeted or dropped (Helm 4 sends them to post-renderers, "
+		   "Helm 3 does not)");
+}
+
 static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 			  const struct d2s_ident *id)
 {
 	const struct d2s_node *root = p->doc.root;
 	struct d2s_where w = where_of(p, id, root_line(&p->doc, pc->line));
+	int hook = d2s_is_hook(root);
+	if (id->name)
+		d2s_xref_workload(p->x, root, id, hook);
+	if (hook) {
+		hook_note(p, &w);
+		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
+		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+		return;
+	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
 		unsupported(p, &w, id->api_version);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -197,8 +215,10 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	}
 	d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_CONVERTED);
 	d2s_xref_check_progressive(p->x, id->ns, id->name);
-	if (!d2s_xref_claims_known(p->x, root, o, id->ns))
-		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0); /* a PVC may come later */
+	size_t n;
+	free(d2s_deploy_claims(root, o, &n));
+	if (n) /* its claims are decided once every workload that mounts them is read */
+		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0);
 	else
 		write_converted(p, &p->doc, pc->line, o, 0, 0);
 	d2s_xref_resolve_refs(p->x, id->ns, id->name, 1);
@@ -214,6 +234,7 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 		.o = p->o, .diag = p->diag, .file = p->file, .line0 = line,
 		.pvc_template = d2s_xref_pvc_template, .service_state = d2s_xref_service_state,
 		.converted = d2s_xref_list_item_converted, .ctx = p->x,
+		.volume_rules = pending ? d2s_xref_volume_rules : NULL,
 	};
 	int rc = d2s_convert_list(doc, &lc, &out);
 	if (pending)
@@ -225,11 +246,14 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 	d2s_buf_free(&out);
 }
 
-static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
+static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct d2s_where *w)
 {
-	if (!d2s_xref_list_claims_known(p->x, &p->doc))
-		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* a PVC may come later */
-	else
+	if (d2s_is_hook(p->doc.root)) {
+		hook_note(p, w);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+	} else if (d2s_xref_list_claims(p->x, &p->doc)) {
+		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
+	} else
 		write_list(p, &p->doc, pc->line, 0, 0);
 }
 
@@ -247,17 +271,30 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 	const char *av = id.api_version ? id.api_version : "", *target;
 	long line = root_line(&p->doc, pc->line);
 	int apps = !strncmp(av, "apps/", 5) || !strncmp(av, "extensions/", 11);
+	int hook = d2s_is_hook(root);
+	struct d2s_where w = where_of(p, &id, line);
 	if (!strcmp(id.kind, "Deployment") && apps) {
 		on_deployment(p, pc, &id);
 	} else if (!strcmp(id.kind, "List") && d2s_get(root, "items")) {
-		on_list(p, pc);
+		on_list(p, pc, &w);
 	} else if (!strcmp(id.kind, "PersistentVolumeClaim") && !strcmp(av, "v1") && id.name) {
-		d2s_xref_pvc(p->x, pc->text, pc->len, p->file, line, &id);
+		if (hook)
+			hook_note(p, &w);
+		d2s_xref_pvc(p->x, root, pc->text, pc->len, p->file, line, &id, hook);
 	} else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
-		d2s_xref_service(p->x, root, &id, p->file, line);
+		if (!hook) /* hook Services are deleted by their hook-delete-policy */
+			d2s_xref_service(p->x, root, &id, p->file, line);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else if ((target = d2s_ref_target(root)) != NULL) {
-		d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, &id, target);
+		if (hook) {
+			hook_note(p, &w);
+			d2s_writer_raw(&p->w, pc->text, pc->len);
+		} else {
+			d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, &id, target);
+		}
+	} else if (id.name && d2s_is_workload(id.kind)) {
+		d2s_xref_workload(p->x, root, &id, hook);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else {
 		d2s_xref_progressive(p->x, root, p->file, line);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -421,12 +458,19 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 			write_list(p, &p->doc, d->line, 1, d->item);
 		} else if (p->doc.root) {
 			const struct d2s_ident id = d2s_identify(p->doc.root);
-			write_converted(p, &p->doc, d->line, d2s_options_for(p->o, id.name), 1, d->item);
+			struct d2s_options tmp;
+			const struct d2s_options *o = d2s_options_for(p->o, id.name);
+			const struct d2s_options *eo = d2s_xref_volume_rules(p->x, &p->doc, d->file, d->line,
+									     o, &tmp);
+			write_converted(p, &p->doc, d->line, eo, 1, d->item);
+			if (eo == &tmp)
+				d2s_options_free(&tmp);
 		} else {
 			d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
 		}
 		free(text);
 	}
+	d2s_xref_finish(p->x);
 	if (d2s_writer_finish(&p->w)) {
 		struct d2s_where w = { .file = "(output)" };
 		d2s_report(p->diag, D2S_ERROR, &w, "write error");

@@ -59,10 +59,13 @@ int d2s_stream_piece(struct d2s_reader *r, struct d2s_writer *w, struct d2s_diag
 	return 0;
 }
 
-/* Kinds some rule reads or changes; other documents are only checked. */
+/* Kinds some rule reads or changes; other documents are only checked. The
+ * workload kinds after "ResourceList" are read for the PVCs their pod specs
+ * mount (xref.h d2s_xref_workload). */
 static const char *const wanted_kinds[] = { "Deployment", "List", "PersistentVolumeClaim",
 	"Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject",
-	"Rollout", "Canary", "ResourceList", NULL };
+	"Rollout", "Canary", "ResourceList", "Pod", "ReplicaSet", "StatefulSet", "DaemonSet",
+	"Job", "CronJob", "ReplicationController", NULL };
 
 int d2s_kind_wanted(const char *kind)
 {

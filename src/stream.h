@@ -12,8 +12,9 @@
 
 /** True when some rule reads or changes documents of kind `kind`
  *  (Deployment, List, PersistentVolumeClaim, Service, the scaling and
- *  progressive-delivery kinds, ResourceList); other documents are only
- *  checked (d2s_parse_lazy). */
+ *  progressive-delivery kinds, ResourceList, and the workload kinds whose
+ *  pod specs may mount a PVC); other documents are only checked
+ *  (d2s_parse_lazy). */
 int d2s_kind_wanted(const char *kind);
 
 /** True when the piece head t[0..n) shows a wanted kind at column 0, or no

@@ -57,21 +57,45 @@ struct d2s_xref *d2s_xref_new(const struct d2s_options *o, struct d2s_diag *diag
 /** Free the index (NULL is fine). */
 void d2s_xref_free(struct d2s_xref *x);
 
-/** A v1 PersistentVolumeClaim `id` (text[0..len), content at `line` of
- *  `file`): held back until a StatefulSet absorbs it (then kept with
- *  helm.sh/resource-policy: keep, or dropped with --drop-absorbed-pvcs) or
- *  the input ends (kept as it is). */
-void d2s_xref_pvc(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
-		  const struct d2s_ident *id);
-/** PVC `claim` in `ns` became per-pod claims of StatefulSet `deployment`. */
+/** A v1 PersistentVolumeClaim `id` with tree `root` (text[0..len), content
+ *  at `line` of `file`): held back until the end of the input, then kept
+ *  with helm.sh/resource-policy: keep when a StatefulSet absorbed it (or
+ *  dropped with --drop-absorbed-pvcs when no other workload mounts it),
+ *  else kept as it is. A Helm `hook` PVC is written now and never
+ *  absorbed. */
+void d2s_xref_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text, size_t len,
+		  const char *file, long line, const struct d2s_ident *id, int hook);
+/** PVC `claim` in `ns` became per-pod claims of StatefulSet `deployment`
+ *  (decided by d2s_xref_finish). */
 void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, const char *deployment);
-/** True when every PVC that Deployment node `dep` mounts (d2s_deploy_claims
- *  with options `o`) has been read. */
-int d2s_xref_claims_known(const struct d2s_xref *x, const struct d2s_node *dep,
-			  const struct d2s_options *o, const char *ns);
-/** True when every PVC that the selected Deployment items of List `list`
- *  mount has been read. */
-int d2s_xref_list_claims_known(const struct d2s_xref *x, const struct d2s_doc *list);
+
+/** True when `kind` is a workload kind with a pod spec (Pod, Deployment,
+ *  ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
+ *  ReplicationController). */
+int d2s_is_workload(const char *kind);
+/** Record the PVCs that workload `root` (identity `id`, a Helm `hook` or
+ *  not) mounts in its pod spec volumes (Pod spec.volumes; CronJob
+ *  spec.jobTemplate.spec.template.spec.volumes; the others
+ *  spec.template.spec.volumes). */
+void d2s_xref_workload(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
+		       int hook);
+/** The options to convert Deployment `doc` (read at `line0` of `file`) with:
+ *  `o`, or `tmp` (filled here; the caller frees it with d2s_options_free
+ *  when returned) holding o plus, in shared_volumes, each PVC volume that
+ *  stays shared: its PVC is a Helm hook, or is shared (accessModes
+ *  ReadWriteMany/ReadOnlyMany, or mounted by two or more workloads of the
+ *  input, hooks not counted) and the volume is not in --split-volume. Each
+ *  is reported as a warning naming every workload that mounts the claim.
+ *  Call once every document is read. */
+const struct d2s_options *d2s_xref_volume_rules(void *x, const struct d2s_doc *doc,
+						const char *file, long line0,
+						const struct d2s_options *o, struct d2s_options *tmp);
+/** True when a selected Deployment item of List `list` mounts a PVC (then
+ *  the List waits for the end of the input); records every workload item's
+ *  claims (d2s_xref_workload). */
+int d2s_xref_list_claims(struct d2s_xref *x, const struct d2s_doc *list);
+/** Decide the PVCs absorbed so far (call after the last conversion). */
+void d2s_xref_finish(struct d2s_xref *x);
 /** d2s_list_ctx.converted for context `x`: a Deployment item of a List was
  *  converted (`res`); record it like a standalone one (state, absorbed
  *  PVCs, progressive-delivery check, held references). */

@@ -17,7 +17,8 @@ struct d2s_pvc_rec {
 	char *key, *text, *file;
 	size_t len, item;
 	long line;
-	int pending, hook, shared_mode;
+	int pending, hook;
+	char *shared_mode;           /**< "ReadWriteMany" or "ReadOnlyMany", or "" */
 	char **absorbed_by;
 	size_t n_absorbed_by;
 };
@@ -55,7 +56,6 @@ struct d2s_xref {
 	struct d2s_nsmap services;   /* -> 1 headless, 2 not headless; only names
 					a --service-name template can give */
 	struct d2s_nsmap deploys;    /* -> enum d2s_dep_state */
-	struct d2s_nsmap absorbed;   /* claims absorbed -> 1 */
 	struct d2s_nsmap pvc_index;  /* -> index+1 into pvcs */
 	struct d2s_pvc_rec *pvcs;
 	size_t n_pvcs;

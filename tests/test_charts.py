@@ -92,7 +92,7 @@ H4ANN = ("Helm 4 adds postrenderer.helm.sh/postrender-filename to each document 
          "it from the absorbed PVC into spec.volumeClaimTemplates[].metadata.annotations, where Helm does "
          "not strip it: immutable claim template (apps ValidateStatefulSetUpdate) that differs from Helm 3")
 PVC_CHARTS = [("grafana", "worth", "*"), ("tomcat", "*", "plain"), ("traefik", "worth", "plain"),
-              ("wordpress", "*", "*"), ("app-template", "values", "*")]
+              ("wordpress", "memcached", "*"), ("app-template", "values", "*")]
 XFAIL = {}
 for _c, _v, _f in PVC_CHARTS:
     XFAIL[(_c, _v, _f, "helm4", "plugin", "api-rules")] = ("varies per chart version or Helm run",
@@ -100,11 +100,6 @@ for _c, _v, _f in PVC_CHARTS:
     XFAIL[(_c, _v, _f, "helm[34]", "*", "api-rules")] = ("varies per chart version or Helm run", LABELS)
     XFAIL[(_c, _v, _f, "helm4", "pipe=plugin", "same-sts")] = ("spec.volumeClaimTemplates", H4ANN)
     XFAIL[(_c, _v, _f, "helm3=helm4", "post=plugin", "same-sts")] = ("spec.volumeClaimTemplates", H4ANN)
-XFAIL[("wordpress", "rwx", "*", "*", "pipe", "shared-pvc")] = (
-    "became a per-pod claim template",
-    "persistence.accessModes[0]=ReadWriteMany: the Deployment's volume wordpress-data of the shared "
-    "ReadWriteMany PVC rel-wordpress becomes a per-pod claim template (each replica gets its own "
-    "empty volume instead of the one shared claim)")
 XFAIL[("podinfo", "defaults", "taken", "*", "*", "api-rules")] = (
     "must be unique",
     "--volume-claim-template name=store,mountPath=/data: the claim mount is added at /data where the "

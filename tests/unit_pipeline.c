@@ -433,6 +433,126 @@ static void namespace_matching(void **state)
 	}
 }
 
+#define RWX_PVC "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n" \
+	"spec:\n  accessModes:\n  - ReadWriteMany\n  resources:\n    requests:\n      storage: 5Gi\n"
+
+#define POD_USER(kind, path) "---\napiVersion: v1\nkind: " kind "\nmetadata:\n  name: u\n" path \
+	"volumes:\n  - name: x\n    persistentVolumeClaim:\n      claimName: store-pvc\n"
+
+/* A ReadWriteMany claim, or one mounted by two workloads anywhere in the
+ * input, stays shared with a warning naming every user and both flags;
+ * --split-volume splits it. */
+static void shared_claims_stay_shared(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, RWX_PVC DEP("db", "", PVC_VOL), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "claimName: store-pvc");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	assert_lacks(r.out, "resource-policy");
+	assert_has(r.err, "Deployment db: volume store mounts PersistentVolumeClaim store-pvc, which is "
+		   "shared (accessModes ReadWriteMany; mounted by Deployment db)");
+	assert_has(r.err, "--shared-volume store");
+	assert_has(r.err, "--split-volume store");
+	run_free(&r);
+	RUN(&r, RWX_PVC DEP("db", "", PVC_VOL), "split-volume=store", "quiet");
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_lacks(r.out, "claimName: store-pvc");
+	run_free(&r);
+	/* RWO, but two Deployments (one excluded) and a CronJob after them */
+	const char *cron = "---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: bk\nspec:\n"
+			   "  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+			   "          volumes:\n          - name: v\n            persistentVolumeClaim:\n"
+			   "              claimName: store-pvc\n";
+	char in[8192];
+	snprintf(in, sizeof(in), "%s%s%s%s", DEP("db", "", PVC_VOL), PVC, DEP("db2", "", PVC_VOL), cron);
+	RUN(&r, in, "exclude=db2", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "volumeClaimTemplates");
+	assert_has(r.out, "kind: StatefulSet\nmetadata:\n  name: db\n");
+	assert_has(r.err, "(mounted by Deployment db, Deployment db2, CronJob bk): every replica keeps "
+		   "sharing it");
+	run_free(&r);
+	/* a single Pod user after the Deployment is enough */
+	snprintf(in, sizeof(in), "%s%s%s", PVC, DEP("db", "", PVC_VOL), POD_USER("Pod", "spec:\n  "));
+	RUN(&r, in, "log-file=/dev/null");
+	assert_has(r.err, "(mounted by Deployment db, Pod u)");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	run_free(&r);
+}
+
+/* --drop-absorbed-pvcs keeps a PVC that another object still mounts. */
+static void drop_keeps_used_pvc(void **state)
+{
+	(void)state;
+	struct run r;
+	char in[8192];
+	snprintf(in, sizeof(in), "%s%s%s", PVC, DEP("db", "", PVC_VOL), POD_USER("Pod", "spec:\n  "));
+	RUN(&r, in, "split-volume=store", "drop-absorbed-pvcs", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_has(r.out, "    helm.sh/resource-policy: keep\n");
+	assert_has(r.err, "PersistentVolumeClaim store-pvc: now replaced by per-pod claims of StatefulSet "
+		   "db, which start EMPTY, but still mounted by Pod u: kept (helm.sh/resource-policy: "
+		   "keep; not removed by --drop-absorbed-pvcs)");
+	run_free(&r);
+	/* no other user: dropped */
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "drop-absorbed-pvcs", "quiet");
+	assert_lacks(r.out, "kind: PersistentVolumeClaim");
+	run_free(&r);
+}
+
+#define HOOK "  annotations:\n    helm.sh/hook: pre-install\n"
+
+/* True when an info about `kind` `name` containing `text` was kept. */
+static int has_info(const struct run *r, const char *kind, const char *name, const char *text)
+{
+	for (size_t i = 0; i < r->diag.n_entries; i++) {
+		const struct d2s_diag_entry *e = &r->diag.entries[i];
+		if (e->severity == D2S_INFO && e->kind && !strcmp(e->kind, kind) && e->name &&
+		    !strcmp(e->name, name) && strstr(e->message, text))
+			return 1;
+	}
+	return 0;
+}
+
+/* Helm hooks are never converted, absorbed, retargeted or dropped, and a
+ * hook workload does not make a claim shared (Helm 3 does not send hooks). */
+static void hooks_pass_through(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("web", HOOK, "") HPA("web"), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "StatefulSet");
+	assert_true(has_info(&r, "Deployment", "web", "Helm hook (helm.sh/hook): passed through unchanged"));
+	run_free(&r);
+	/* a hook PVC: the volume stays a shared PVC, with a warning */
+	const char *hook_pvc = "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n"
+			       "  name: store-pvc\n" HOOK "spec:\n  accessModes:\n  - ReadWriteOnce\n";
+	char in[8192];
+	snprintf(in, sizeof(in), "%s%s", hook_pvc, DEP("db", "", PVC_VOL));
+	RUN(&r, in, "drop-absorbed-pvcs", "log-file=/dev/null");
+	assert_has(r.out, "claimName: store-pvc");
+	assert_has(r.out, "kind: PersistentVolumeClaim");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	assert_has(r.err, "volume store mounts PersistentVolumeClaim store-pvc, which is a Helm hook");
+	run_free(&r);
+	/* a hook HPA is not retargeted; a hook Job does not share the claim */
+	snprintf(in, sizeof(in), "%s%s%s", PVC, DEP("db", "", PVC_VOL),
+		 POD_USER("Pod", HOOK "spec:\n  "));
+	RUN(&r, in, "quiet");
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	run_free(&r);
+	RUN(&r, DEP("web", "", "") "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+		"metadata:\n  name: h\n" HOOK "spec:\n  scaleTargetRef:\n    kind: Deployment\n"
+		"    name: web\n", "log-file=/dev/null");
+	assert_has(r.out, "    kind: Deployment\n    name: web\n");
+	assert_true(has_info(&r, "HorizontalPodAutoscaler", "h", "Helm hook"));
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +576,9 @@ int main(void)
 		cmocka_unit_test(list_item_absorbs_pvc),
 		cmocka_unit_test(generated_service_keeps_source),
 		cmocka_unit_test(namespace_matching),
+		cmocka_unit_test(shared_claims_stay_shared),
+		cmocka_unit_test(drop_keeps_used_pvc),
+		cmocka_unit_test(hooks_pass_through),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
