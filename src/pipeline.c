@@ -136,6 +136,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	struct d2s_convert_out out = {0};
 	struct convert_edit ce = { &in, &out };
 	const struct d2s_ident id = d2s_identify(doc->root);
+	in.max_replicas = d2s_xref_max_replicas(p->x, id.ns, id.name);
 	struct d2s_where w = where_of(p, &id, root_line(doc, line));
 	struct d2s_reemit re = {0};
 	int rc = d2s_edit_retry(p->aux, p->diag, &w, doc, convert_cb, &ce, &re);
@@ -217,7 +218,9 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	d2s_xref_check_progressive(p->x, id->ns, id->name);
 	size_t n;
 	free(d2s_deploy_claims(root, o, &n));
-	if (n) /* its claims are decided once every workload that mounts them is read */
+	/* its claims are decided once every workload that mounts them is read; a
+	 * paused one's partition once every autoscaler that targets it is */
+	if (n || d2s_is(d2s_path(root, "spec", "paused"), "true"))
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0);
 	else
 		write_converted(p, &p->doc, pc->line, o, 0, 0);
@@ -290,6 +293,7 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 			hook_note(p, &w);
 			d2s_writer_raw(&p->w, pc->text, pc->len);
 		} else {
+			d2s_xref_scaler(p->x, root, &id, target);
 			d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, &id, target);
 		}
 	} else if (id.name && d2s_is_workload(id.kind)) {

@@ -371,6 +371,28 @@ void d2s_xref_generated_service(struct d2s_xref *x, const char *ns, const char *
 	s->pending = 1;
 }
 
+void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
+		     const char *target)
+{
+	const struct d2s_node *spec = d2s_get(root, "spec");
+	const struct d2s_node *max = NULL;
+	long v = 0;
+	if (!strcmp(id->kind, "HorizontalPodAutoscaler"))
+		max = d2s_get(spec, "maxReplicas");
+	else if (!strcmp(id->kind, "ScaledObject") && !(max = d2s_get(spec, "maxReplicaCount")))
+		v = 100;
+	if (max && max->type == D2S_SCALAR && max->value[0] >= '0' && max->value[0] <= '9')
+		v = strtol(max->value, NULL, 10);
+	const char *ns = d2s_xref_ns(x, id->ns);
+	if (v > d2s_nsmap_find(&x->scalers, ns, target, 0, 0, NULL))
+		d2s_nsmap_set(&x->scalers, ns, target, v);
+}
+
+long d2s_xref_max_replicas(const struct d2s_xref *x, const char *ns, const char *name)
+{
+	return (long)d2s_nsmap_find(&x->scalers, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, NULL);
+}
+
 void d2s_xref_hold(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
 		   int list)
 {
@@ -442,6 +464,7 @@ void d2s_xref_free(struct d2s_xref *x)
 	free(x->prog);
 	d2s_nsmap_free(&x->services);
 	d2s_nsmap_free(&x->deploys);
+	d2s_nsmap_free(&x->scalers);
 	d2s_doc_free(&x->auxdoc);
 	d2s_parser_free(x->aux);
 	free(x);

@@ -142,6 +142,17 @@ void d2s_xref_ref(struct d2s_xref *x, const char *text, size_t len, const char *
 int d2s_xref_progressive(struct d2s_xref *x, const struct d2s_node *root, const char *file,
 			 long line);
 
+/** Autoscaler `root` (identity `id`: an HPA or a KEDA ScaledObject)
+ *  targets Deployment `target`: remember its maxReplicas (KEDA
+ *  maxReplicaCount, default 100: KEDA docs "ScaledObject specification";
+ *  HPA spec.maxReplicas:
+ *  https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/). */
+void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
+		     const char *target);
+/** The largest maxReplicas of the autoscalers read so far that target
+ *  Deployment `name` in `ns`, or 0. */
+long d2s_xref_max_replicas(const struct d2s_xref *x, const char *ns, const char *name);
+
 /** Hold text[0..len) (a Deployment, or a List of them when `list`) back
  *  until the end of the input: a PVC it mounts may come later. */
 void d2s_xref_hold(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,

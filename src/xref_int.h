@@ -56,6 +56,7 @@ struct d2s_xref {
 	struct d2s_nsmap services;   /* -> 1 headless, 2 not headless; only names
 					a --service-name template can give */
 	struct d2s_nsmap deploys;    /* -> enum d2s_dep_state */
+	struct d2s_nsmap scalers;    /* Deployment -> largest maxReplicas targeting it */
 	struct d2s_nsmap pvc_index;  /* -> index+1 into pvcs */
 	struct d2s_pvc_rec *pvcs;
 	size_t n_pvcs;

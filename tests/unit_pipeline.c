@@ -553,6 +553,38 @@ static void hooks_pass_through(void **state)
 	run_free(&r);
 }
 
+/* paused: true under an HPA: the partition holds every pod the HPA can
+ * create (the largest maxReplicas of the autoscalers that target it),
+ * whether they come before or after the Deployment. */
+static void paused_under_hpa(void **state)
+{
+	(void)state;
+	const char *paused = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+			     "spec:\n  paused: true\n  replicas: 2\n  selector:\n    matchLabels:\n"
+			     "      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n"
+			     "    spec:\n      containers:\n      - name: c\n        image: x\n";
+	const char *hpa9 = "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n"
+			   "  name: h9\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n"
+			   "    name: web\n  maxReplicas: 9\n";
+	char in[8192];
+	for (int order = 0; order < 2; order++) {
+		snprintf(in, sizeof(in), "%s%s%s", order ? HPA("web") : paused, hpa9,
+			 order ? paused : HPA("web"));
+		struct run r;
+		RUN(&r, in, "log-file=/dev/null");
+		assert_int_equal(r.rc, 0);
+		assert_has(r.out, "    rollingUpdate:\n      partition: 9\n");
+		assert_has(r.err, "paused: true becomes a RollingUpdate with partition 9, the largest "
+			   "maxReplicas of the autoscalers that target it");
+		assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+		run_free(&r);
+	}
+	struct run r;
+	RUN(&r, paused, "quiet");
+	assert_has(r.out, "    rollingUpdate:\n      partition: 2\n");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +611,7 @@ int main(void)
 		cmocka_unit_test(shared_claims_stay_shared),
 		cmocka_unit_test(drop_keeps_used_pvc),
 		cmocka_unit_test(hooks_pass_through),
+		cmocka_unit_test(paused_under_hpa),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
