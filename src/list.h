@@ -31,6 +31,13 @@ struct d2s_list_ctx {
 	const struct d2s_options *(*volume_rules)(void *ctx, const struct d2s_doc *item,
 						  const char *file, long line0,
 						  const struct d2s_options *o, struct d2s_options *tmp);
+	/** True when List item `item` (at `line` of `file`) is a scaling
+	 *  reference (refs.h) to a converted Deployment: it is retargeted.
+	 *  `warn`: report what was assumed to match it (once per item). */
+	int (*ref_converted)(void *ctx, const struct d2s_node *item, const char *file, long line,
+			     int warn);
+	/** NULL, or d2s_convert_in.max_replicas of Deployment `name` in `ns`. */
+	long (*max_replicas)(void *ctx, const char *ns, const char *name);
 	void *ctx;
 };
 

@@ -238,6 +238,7 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 		.pvc_template = d2s_xref_pvc_template, .service_state = d2s_xref_service_state,
 		.converted = d2s_xref_list_item_converted, .ctx = p->x,
 		.volume_rules = pending ? d2s_xref_volume_rules : NULL,
+		.ref_converted = d2s_xref_list_ref, .max_replicas = d2s_xref_max_replicas,
 	};
 	int rc = d2s_convert_list(doc, &lc, &out);
 	if (pending)
@@ -254,7 +255,7 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const st
 	if (d2s_is_hook(p->doc.root)) {
 		hook_note(p, w);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
-	} else if (d2s_xref_list_claims(p->x, &p->doc)) {
+	} else if (d2s_xref_list_read(p->x, &p->doc)) {
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
 	} else
 		write_list(p, &p->doc, pc->line, 0, 0);

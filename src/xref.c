@@ -3,6 +3,7 @@
  * documents; PVCs are in xref_claims.c. */
 #include "xref.h"
 #include "xref_int.h"
+#include "list.h"
 #include "reemit.h"
 
 #include <stdint.h>
@@ -371,6 +372,67 @@ void d2s_xref_generated_service(struct d2s_xref *x, const char *ns, const char *
 	s->pending = 1;
 }
 
+struct list_scan {
+	struct d2s_xref *x;
+	int wait;
+};
+
+static void selected_item(void *ctx, const struct d2s_node *item)
+{
+	struct list_scan *ls = ctx;
+	const struct d2s_ident id = d2s_identify(item);
+	size_t n;
+	free(d2s_deploy_claims(item, d2s_options_for(ls->x->o, id.name), &n));
+	if (n || d2s_is(d2s_path(item, "spec", "paused"), "true"))
+		ls->wait = 1;
+	d2s_xref_deployment(ls->x, id.ns, id.name, D2S_DEP_CONVERTED);
+	d2s_xref_check_progressive(ls->x, id.ns, id.name);
+	d2s_xref_resolve_refs(ls->x, id.ns, id.name, 1);
+}
+
+int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list)
+{
+	struct list_scan ls = { .x = x };
+	d2s_list_each_selected(list, x->o, selected_item, &ls);
+	const struct d2s_node *items = d2s_get(list->root, "items");
+	for (size_t i = 0; items && items->type == D2S_SEQ && i < items->n; i++) {
+		const struct d2s_node *it = items->kids[i];
+		const struct d2s_ident id = d2s_identify(it);
+		const char *target = d2s_ref_target(it);
+		int hook = d2s_is_hook(it);
+		if (id.name && d2s_is_workload(id.kind))
+			d2s_xref_workload(x, it, &id, hook);
+		if (id.name && id.kind && !strcmp(id.kind, "Deployment") &&
+		    !is_converted(dep_state(x, id.ns, id.name, NULL))) {
+			d2s_xref_deployment(x, id.ns, id.name, D2S_DEP_SKIPPED);
+			d2s_xref_resolve_refs(x, id.ns, id.name, 0);
+		}
+		if (!target || hook)
+			continue;
+		d2s_xref_scaler(x, it, &id, target);
+		if (!dep_state(x, id.ns, target, NULL))
+			ls.wait = 1; /* its Deployment may come later */
+	}
+	return ls.wait;
+}
+
+int d2s_xref_list_ref(void *ctx, const struct d2s_node *item, const char *file, long line, int warn)
+{
+	struct d2s_xref *x = ctx;
+	const char *target = d2s_ref_target(item), *found;
+	if (!target || d2s_is_hook(item))
+		return 0;
+	const struct d2s_ident id = d2s_identify(item);
+	const char *ns = d2s_xref_ns(x, id.ns);
+	intptr_t st = dep_state(x, id.ns, target, &found);
+	if (st && strcmp(found, ns) && warn) {
+		char dkey[512];
+		struct d2s_where w = where_of(file, &id, line);
+		d2s_xref_assumed(x, &w, "Deployment", d2s_key(dkey, sizeof(dkey), found, target));
+	}
+	return is_converted(st);
+}
+
 void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
 		     const char *target)
 {
@@ -388,8 +450,9 @@ void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const stru
 		d2s_nsmap_set(&x->scalers, ns, target, v);
 }
 
-long d2s_xref_max_replicas(const struct d2s_xref *x, const char *ns, const char *name)
+long d2s_xref_max_replicas(void *ctx, const char *ns, const char *name)
 {
+	const struct d2s_xref *x = ctx;
 	return (long)d2s_nsmap_find(&x->scalers, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, NULL);
 }
 

@@ -90,10 +90,17 @@ void d2s_xref_workload(struct d2s_xref *x, const struct d2s_node *root, const st
 const struct d2s_options *d2s_xref_volume_rules(void *x, const struct d2s_doc *doc,
 						const char *file, long line0,
 						const struct d2s_options *o, struct d2s_options *tmp);
-/** True when a selected Deployment item of List `list` mounts a PVC (then
- *  the List waits for the end of the input); records every workload item's
- *  claims (d2s_xref_workload). */
-int d2s_xref_list_claims(struct d2s_xref *x, const struct d2s_doc *list);
+/** Read List `list` (not a hook): record what its items are (workloads'
+ *  claims, autoscalers, selected Deployment items as converted, others as
+ *  skipped). Returns 1 when the List must wait for the end of the input: a
+ *  selected Deployment item mounts a PVC or is paused, or a reference item
+ *  (HPA, VPA, ScaledObject) points at a Deployment not read yet. */
+int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list);
+/** d2s_list_ctx.ref_converted for context `x`: true when List item `item`
+ *  (at `line` of `file`) is a scaling reference, not a hook, whose
+ *  Deployment is converted (with `warn`, warns when matched by namespace
+ *  assumption). */
+int d2s_xref_list_ref(void *x, const struct d2s_node *item, const char *file, long line, int warn);
 /** Decide the PVCs absorbed so far (call after the last conversion). */
 void d2s_xref_finish(struct d2s_xref *x);
 /** d2s_list_ctx.converted for context `x`: a Deployment item of a List was
@@ -151,7 +158,7 @@ void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const stru
 		     const char *target);
 /** The largest maxReplicas of the autoscalers read so far that target
  *  Deployment `name` in `ns`, or 0. */
-long d2s_xref_max_replicas(const struct d2s_xref *x, const char *ns, const char *name);
+long d2s_xref_max_replicas(void *x, const char *ns, const char *name);
 
 /** Hold text[0..len) (a Deployment, or a List of them when `list`) back
  *  until the end of the input: a PVC it mounts may come later. */

@@ -217,34 +217,6 @@ static size_t users_of(const struct d2s_xref *x, const char *key, int hooks, cha
 	return count;
 }
 
-struct list_wait {
-	struct d2s_xref *x;
-	int wait;
-};
-
-static void item_waits(void *ctx, const struct d2s_node *item)
-{
-	struct list_wait *lw = ctx;
-	const struct d2s_ident id = d2s_identify(item);
-	size_t n;
-	free(d2s_deploy_claims(item, d2s_options_for(lw->x->o, id.name), &n));
-	if (n)
-		lw->wait = 1;
-}
-
-int d2s_xref_list_claims(struct d2s_xref *x, const struct d2s_doc *list)
-{
-	const struct d2s_node *items = d2s_get(list->root, "items");
-	for (size_t i = 0; items && items->type == D2S_SEQ && i < items->n; i++) {
-		const struct d2s_ident id = d2s_identify(items->kids[i]);
-		if (id.name && d2s_is_workload(id.kind))
-			d2s_xref_workload(x, items->kids[i], &id, d2s_is_hook(items->kids[i]));
-	}
-	struct list_wait lw = { .x = x };
-	d2s_list_each_selected(list, x->o, item_waits, &lw);
-	return lw.wait;
-}
-
 /* ---------- shared claims stay shared ----------
  * A claim with access mode ReadWriteMany or ReadOnlyMany is meant to be
  * mounted by many nodes at once

@@ -583,6 +583,53 @@ static void paused_under_hpa(void **state)
 	RUN(&r, paused, "quiet");
 	assert_has(r.out, "    rollingUpdate:\n      partition: 2\n");
 	run_free(&r);
+	/* a paused Deployment inside a List waits for the HPA too */
+	RUN(&r, "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n"
+		"  metadata:\n    name: web\n  spec:\n    paused: true\n    selector:\n      matchLabels:\n"
+		"        a: b\n    template:\n      metadata:\n        labels:\n          a: b\n      spec:\n"
+		"        containers:\n        - name: c\n          image: x\n" HPA("web"), "quiet");
+	assert_has(r.out, "      rollingUpdate:\n        partition: 3\n");
+	run_free(&r);
+}
+
+#define LIST_HPA "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: autoscaling/v2\n" \
+	"  kind: HorizontalPodAutoscaler\n  metadata:\n    name: h\n  spec:\n    scaleTargetRef:\n" \
+	"      apiVersion: apps/v1\n      kind: Deployment\n      name: web\n    maxReplicas: 3\n"
+#define LIST_FLOW "---\n{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"apiVersion\": " \
+	"\"keda.sh/v1alpha1\", \"kind\": \"ScaledObject\", \"metadata\": {\"name\": \"s\"}, " \
+	"\"spec\": {\"scaleTargetRef\": {\"name\": \"web\"}}}]}\n"
+
+/* References inside a kind: List (block or flow, before or after the
+ * Deployment, or in the same List) are retargeted like standalone ones. */
+static void list_references(void **state)
+{
+	(void)state;
+	const char *inputs[] = { LIST_HPA LIST_FLOW DEP("web", "", ""), DEP("web", "", "") LIST_HPA LIST_FLOW };
+	for (size_t i = 0; i < 2; i++) {
+		struct run r;
+		RUN(&r, inputs[i], "log-file=/dev/null");
+		assert_int_equal(r.rc, 0);
+		assert_has(r.out, "  spec:\n    scaleTargetRef:\n      apiVersion: apps/v1\n"
+			   "      kind: StatefulSet\n      name: web\n");
+		assert_has(r.out, "    \"scaleTargetRef\":\n      apiVersion: apps/v1\n      kind: StatefulSet\n");
+		assert_lacks(r.out, "Deployment");
+		assert_has(r.err, "re-emitted in block style");
+		run_free(&r);
+	}
+	/* the HPA item before the Deployment item of the same List */
+	struct run r;
+	RUN(&r, LIST_HPA "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n"
+		"  spec:\n    selector:\n      matchLabels:\n        a: b\n    template:\n      metadata:\n"
+		"        labels:\n          a: b\n      spec:\n        containers:\n        - name: c\n"
+		"          image: x\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "      kind: StatefulSet\n      name: web\n");
+	assert_lacks(r.out, "kind: Deployment");
+	run_free(&r);
+	/* an excluded Deployment keeps its List HPA */
+	RUN(&r, LIST_HPA DEP("web", "", ""), "exclude=web", "quiet");
+	assert_has(r.out, "      kind: Deployment\n      name: web\n");
+	run_free(&r);
 }
 
 int main(void)
@@ -612,6 +659,7 @@ int main(void)
 		cmocka_unit_test(drop_keeps_used_pvc),
 		cmocka_unit_test(hooks_pass_through),
 		cmocka_unit_test(paused_under_hpa),
+		cmocka_unit_test(list_references),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
