@@ -360,9 +360,15 @@ static int drain_pool(struct d2s_pipeline *p, struct d2s_pool *pool)
  * read it whole. Returns 1 when streamed, 0 when `pc` is now complete, -1. */
 static int big_piece(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_piece *pc)
 {
-	if (!d2s_head_needs_whole(pc->text, pc->len))
-		return d2s_stream_piece(r, &p->w, p->diag, p->file, pc->line) ? -1 : 1;
-	return d2s_reader_complete(r, pc) ? -1 : 0;
+	int need = d2s_head_needs_whole(pc->text, pc->len);
+	if (need == 1)
+		return d2s_reader_complete(r, pc) ? -1 : 0;
+	struct d2s_stream_claims sc = {0}; /* a workload: only its claims are read */
+	int rc = d2s_stream_piece(r, &p->w, p->diag, p->file, pc->line, need ? &sc : NULL);
+	if (!rc && sc.kind && sc.name && d2s_is_workload(sc.kind))
+		d2s_xref_workload_claims(p->x, &sc);
+	d2s_stream_claims_free(&sc);
+	return rc ? -1 : 1;
 }
 
 static int feed(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_pool *pool)

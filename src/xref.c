@@ -439,6 +439,8 @@ void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const stru
 	const struct d2s_node *spec = d2s_get(root, "spec");
 	const struct d2s_node *max = NULL;
 	long v = 0;
+	if (!id->kind)
+		return;
 	if (!strcmp(id->kind, "HorizontalPodAutoscaler"))
 		max = d2s_get(spec, "maxReplicas");
 	else if (!strcmp(id->kind, "ScaledObject") && !(max = d2s_get(spec, "maxReplicaCount")))

@@ -18,6 +18,7 @@
 #include "convert.h"
 #include "diag.h"
 #include "options.h"
+#include "stream.h"
 #include "tree.h"
 #include "writer.h"
 
@@ -79,6 +80,8 @@ int d2s_is_workload(const char *kind);
  *  spec.template.spec.volumes). */
 void d2s_xref_workload(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
 		       int hook);
+/** d2s_xref_workload for a workload streamed without a tree (stream.h). */
+void d2s_xref_workload_claims(struct d2s_xref *x, const struct d2s_stream_claims *sc);
 /** The options to convert Deployment `doc` (read at `line0` of `file`) with:
  *  `o`, or `tmp` (filled here; the caller frees it with d2s_options_free
  *  when returned) holding o plus, in shared_volumes, each PVC volume that

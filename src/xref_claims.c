@@ -190,6 +190,15 @@ void d2s_xref_workload(struct d2s_xref *x, const struct d2s_node *root, const st
 	}
 }
 
+void d2s_xref_workload_claims(struct d2s_xref *x, const struct d2s_stream_claims *sc)
+{
+	const char *ns = d2s_xref_ns(x, sc->ns);
+	char ckey[512], wkey[512];
+	d2s_key(wkey, sizeof(wkey), ns, sc->name);
+	for (size_t i = 0; i < sc->n_claims; i++)
+		add_user(x, d2s_key(ckey, sizeof(ckey), ns, sc->claims[i]), sc->kind, wkey, sc->hook);
+}
+
 /* Append to `out` ", "-separated the workloads that mount claim `key`
  * (hooks only when `hooks`), less Deployments whose key is in skip[0..n);
  * returns how many. */

@@ -632,6 +632,31 @@ static void list_references(void **state)
 	run_free(&r);
 }
 
+/* A workload too big to hold (over 1 MiB) is streamed, and the claims it
+ * mounts still count (read from the parser's events). */
+static void big_workload_counts(void **state)
+{
+	(void)state;
+	struct d2s_buf in = {0};
+	d2s_buf_puts(&in, PVC DEP("db", "", PVC_VOL) "---\napiVersion: batch/v1\nkind: Job\n"
+		     "metadata:\n  name: big\n  annotations:\n");
+	for (int i = 0; i < 6000; i++) {
+		char line[300];
+		snprintf(line, sizeof(line), "    k%d: %0200d\n", i, i);
+		d2s_buf_puts(&in, line);
+	}
+	d2s_buf_puts(&in, "spec:\n  template:\n    spec:\n      volumes:\n      - name: v\n"
+		     "        persistentVolumeClaim:\n          claimName: store-pvc\n");
+	d2s_buf_add(&in, "", 1);
+	struct run r;
+	RUN(&r, in.data, "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "(mounted by Deployment db, Job big)");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	run_free(&r);
+	d2s_buf_free(&in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -660,6 +685,7 @@ int main(void)
 		cmocka_unit_test(hooks_pass_through),
 		cmocka_unit_test(paused_under_hpa),
 		cmocka_unit_test(list_references),
+		cmocka_unit_test(big_workload_counts),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
