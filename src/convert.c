@@ -150,10 +150,14 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	long partition = o->partition;
 	if (partition < 0 && is_paused) {
 		const struct d2s_node *r = d2s_get(spec, "replicas");
-		partition = d2s_is_uint(r) ? strtol(r->value, NULL, 10) : 1;
+		partition = d2s_is_uint(r) ? strtol(d2s_str(r), NULL, 10) : 1;
+		if (c->max_replicas > partition)
+			partition = c->max_replicas; /* every pod an autoscaler can create */
 		d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
-			      "paused: true becomes a RollingUpdate with partition %ld (no pod is updated "
-			      "until the partition is lowered)", partition);
+			      "paused: true becomes a RollingUpdate with partition %ld%s (no pod is updated "
+			      "until the partition is lowered)", partition,
+			      c->max_replicas > 0 && c->max_replicas == partition ?
+			      ", the largest maxReplicas of the autoscalers that target it" : "");
 	}
 	if (!out && (partition >= 0 || o->max_unavailable))
 		out = "RollingUpdate";
@@ -408,7 +412,7 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out)
 {
 	struct d2s_cx c = { .o = in->o, .doc = in->doc, .diag = in->diag, .file = in->file,
-			    .line0 = in->line0 };
+			    .line0 = in->line0, .max_replicas = in->max_replicas };
 	memset(out, 0, sizeof(*out));
 	d2s_edits_init(&c.ed, in->doc->text, in->doc->len);
 	d2s_layout_detect(in->doc, &c.ed.layout);

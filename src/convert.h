@@ -33,6 +33,10 @@ struct d2s_convert_in {
 	 *  d2s_svc_lookup); NULL: none exists. */
 	d2s_svc_lookup service_state;
 	void *ctx;                        /**< passed to both lookups */
+	/** The largest maxReplicas of the autoscalers (HPA maxReplicas, KEDA
+	 *  maxReplicaCount) that target this Deployment, 0 when none: a
+	 *  paused Deployment's partition covers every pod they can create. */
+	long max_replicas;
 };
 
 /** Outputs; free with d2s_convert_out_free. */

@@ -27,6 +27,7 @@ struct d2s_cx {
 	struct d2s_edits ed;         /**< edits of doc->text, applied at the end */
 	struct d2s_arena a;          /**< owns every generated value */
 	const char *name, *ns;       /**< metadata.name (NULL until read), namespace ("" if none) */
+	long max_replicas;           /**< d2s_convert_in.max_replicas */
 	int failed;                  /**< an error was reported */
 };
 

@@ -78,3 +78,49 @@ char *d2s_key(char *buf, size_t n, const char *ns, const char *name)
 	snprintf(buf, n, "%s/%s", ns ? ns : "", name ? name : "");
 	return buf;
 }
+
+int d2s_key_match(const char *a, const char *b, int wild)
+{
+	if (!strcmp(a, b))
+		return 1;
+	const char *sa = strchr(a, '/'), *sb = strchr(b, '/');
+	if (!wild || !sa || !sb || strcmp(sa, sb))
+		return 0;
+	return sa == a || sb == b ? 2 : 0;
+}
+
+void d2s_nsmap_set(struct d2s_nsmap *m, const char *ns, const char *name, intptr_t val)
+{
+	char key[512];
+	d2s_map_set(&m->keys, d2s_key(key, sizeof(key), ns, name), val);
+	if (!ns || !*ns)
+		return;
+	const char *cur = (const char *)d2s_map_get(&m->names, name, 0);
+	if (!cur)
+		d2s_map_set(&m->names, name,
+			    (intptr_t)d2s_arena_strndup(&m->names.strings, ns, strlen(ns)));
+	else if (cur != (const char *)1 && strcmp(cur, ns))
+		d2s_map_set(&m->names, name, 1);
+}
+
+intptr_t d2s_nsmap_find(const struct d2s_nsmap *m, const char *ns, const char *name, int wild,
+			intptr_t dflt, const char **found)
+{
+	char key[512];
+	const char *at = ns ? ns : "";
+	if (!d2s_map_has(&m->keys, d2s_key(key, sizeof(key), at, name)) && wild) {
+		const char *other = *at ? "" : (const char *)d2s_map_get(&m->names, name, 0);
+		if (other && other != (const char *)1 &&
+		    d2s_map_has(&m->keys, d2s_key(key, sizeof(key), other, name)))
+			at = other;
+	}
+	if (found)
+		*found = at;
+	return d2s_map_get(&m->keys, d2s_key(key, sizeof(key), at, name), dflt);
+}
+
+void d2s_nsmap_free(struct d2s_nsmap *m)
+{
+	d2s_map_free(&m->keys);
+	d2s_map_free(&m->names);
+}

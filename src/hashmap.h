@@ -29,4 +29,33 @@ void d2s_map_free(struct d2s_map *m);
 /** Write "ns/name" into buf (size n); returns buf. */
 char *d2s_key(char *buf, size_t n, const char *ns, const char *name);
 
+/** Compare index keys "ns/name" `a` and `b`: 1 when equal, 2 when the
+ *  names are equal and, with `wild`, one namespace is "" (an object without
+ *  metadata.namespace lands in the namespace the client applies, Kubernetes
+ *  docs "Namespaces":
+ *  https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/,
+ *  so it may be that of the other), else 0. */
+int d2s_key_match(const char *a, const char *b, int wild);
+
+/** A map keyed by namespace and name ("ns/name", ns "" when the object has
+ *  none) that can match an object without a namespace with one that has a
+ *  namespace (see d2s_key_match). Zero-init. */
+struct d2s_nsmap {
+	struct d2s_map keys;    /**< "ns/name" -> value */
+	struct d2s_map names;   /**< name -> namespace (arena string) of the first
+				     namespaced key of that name, or 1 when several */
+};
+
+/** Set (ns, name) to `val` (insert or overwrite). */
+void d2s_nsmap_set(struct d2s_nsmap *m, const char *ns, const char *name, intptr_t val);
+/** Value of (ns, name), or `dflt` when absent. With `wild`, an absent key
+ *  matches the same name without a namespace (when ns is not ""), or the
+ *  same name in the only namespace that has it (when ns is ""). `found`
+ *  (may be NULL) gets the namespace matched, borrowed (ns itself when
+ *  exact). */
+intptr_t d2s_nsmap_find(const struct d2s_nsmap *m, const char *ns, const char *name, int wild,
+			intptr_t dflt, const char **found);
+/** Free the map. */
+void d2s_nsmap_free(struct d2s_nsmap *m);
+
 #endif

@@ -3,6 +3,8 @@
 #include "list.h"
 #include "edit.h"
 #include "items.h"
+#include "reemit.h"
+#include "refs.h"
 #include "select.h"
 
 #include <stdlib.h>
@@ -21,6 +23,16 @@ static const char *doc_body(const char *s, size_t len, size_t *blen)
 	return s + (i < len ? i : len);
 }
 
+static int is_selected_deployment(const struct d2s_node *it, const struct d2s_options *base)
+{
+	if (!d2s_is(d2s_get(it, "kind"), "Deployment") || !d2s_is(d2s_get(it, "apiVersion"), "apps/v1") ||
+	    d2s_is_hook(it))
+		return 0;
+	const struct d2s_node *meta = d2s_get(it, "metadata");
+	const char *why;
+	return d2s_select_meta(d2s_options_for(base, d2s_get_str(meta, "name")), meta, &why);
+}
+
 static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, size_t idx,
 			struct d2s_list_ctx *lc, struct d2s_parser *parser, struct d2s_edits *e)
 {
@@ -29,17 +41,24 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	int col;
 	d2s_item_unindent(doc, item, &text, &col);
 	struct d2s_doc sub = {0};
+	const struct d2s_options *o = NULL;
+	struct d2s_options tmp;
 	int rc = -1;
 	long line, c;
 	d2s_linecol(doc->text, item->start, &line, &c);
 	if (d2s_parse(parser, text.data, text.len, &sub) || !sub.root)
 		goto out;
 	const char *name = d2s_get_str(d2s_get(sub.root, "metadata"), "name");
-	const struct d2s_options *o = d2s_options_for(lc->o, name);
+	o = d2s_options_for(lc->o, name);
+	if (lc->volume_rules)
+		o = lc->volume_rules(lc->ctx, &sub, lc->file, lc->line0 + line - 1, o, &tmp);
 	struct d2s_convert_in in = {
 		.doc = &sub, .o = o, .diag = lc->diag, .file = lc->file, .line0 = lc->line0 + line - 1,
 		.pvc_template = lc->pvc_template, .service_state = lc->service_state, .ctx = lc->ctx,
 	};
+	const char *ns = d2s_get_str(d2s_get(sub.root, "metadata"), "namespace");
+	if (lc->max_replicas)
+		in.max_replicas = lc->max_replicas(lc->ctx, ns ? ns : "", name);
 	struct d2s_convert_out res;
 	int k = d2s_convert(&in, &res);
 	if (k) {
@@ -64,19 +83,113 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	d2s_convert_out_free(&res);
 	rc = 0;
 out:
+	if (o == &tmp)
+		d2s_options_free(&tmp);
 	d2s_doc_free(&sub);
 	d2s_buf_free(&text);
 	d2s_buf_free(&rep);
 	return rc;
 }
 
-static int is_selected_deployment(const struct d2s_node *it, const struct d2s_options *base)
+struct retarget {
+	struct d2s_buf *out;
+};
+
+static int retarget_cb(const struct d2s_doc *doc, void *ctx)
 {
-	if (!d2s_is(d2s_get(it, "kind"), "Deployment") || !d2s_is(d2s_get(it, "apiVersion"), "apps/v1"))
+	struct retarget *rt = ctx;
+	if (d2s_ref_retarget(doc, rt->out) == 0)
 		return 0;
-	const struct d2s_node *meta = d2s_get(it, "metadata");
-	const char *why;
-	return d2s_select_meta(d2s_options_for(base, d2s_get_str(meta, "name")), meta, &why);
+	d2s_buf_reset(rt->out);
+	return 1; /* retry in block style */
+}
+
+/* Retarget reference item `item` of `doc` like a standalone one (refs.h),
+ * re-emitted in block style when needed. Returns 0, or -1 (reported). */
+static int retarget_item(const struct d2s_doc *doc, const struct d2s_node *item,
+			 struct d2s_list_ctx *lc, struct d2s_parser *parser, struct d2s_edits *e)
+{
+	struct d2s_buf text = {0}, out = {0}, rep = {0};
+	int col, rc = -1;
+	d2s_item_unindent(doc, item, &text, &col);
+	struct d2s_doc sub = {0};
+	struct d2s_reemit re = {0};
+	long line, c;
+	d2s_linecol(doc->text, item->start, &line, &c);
+	if (d2s_parse(parser, text.data, text.len, &sub) == 0 && sub.root) {
+		const struct d2s_node *meta = d2s_get(sub.root, "metadata");
+		struct d2s_where w = { .file = lc->file, .line = lc->line0 + line - 1, .col = c,
+				       .kind = d2s_get_str(sub.root, "kind"),
+				       .ns = d2s_get_str(meta, "namespace"), .name = d2s_get_str(meta, "name") };
+		struct retarget rt = { &out };
+		rc = d2s_edit_retry(parser, lc->diag, &w, &sub, retarget_cb, &rt, &re);
+	}
+	if (rc == 0) {
+		d2s_reindent(out.data, out.len, col, &rep);
+		d2s_edit(e, item->start, d2s_next_line(doc->text, doc->len, item->end), rep.data, rep.len);
+	}
+	d2s_reemit_free(&re);
+	d2s_doc_free(&sub);
+	d2s_buf_free(&text);
+	d2s_buf_free(&out);
+	d2s_buf_free(&rep);
+	return rc;
+}
+
+/* What List item `it` (at byte `at` of `doc`) needs: 1 converted (a
+ * selected Deployment), 2 retargeted (a reference to a converted one), 0
+ * nothing. */
+static int item_action(const struct d2s_doc *doc, const struct d2s_node *it, struct d2s_list_ctx *lc,
+		       int warn)
+{
+	if (is_selected_deployment(it, lc->o))
+		return 1;
+	long line, c;
+	d2s_linecol(doc->text, it->start, &line, &c);
+	return lc->ref_converted &&
+	       lc->ref_converted(lc->ctx, it, lc->file, lc->line0 + line - 1, warn) ? 2 : 0;
+}
+
+/* Convert, then retarget, the items of `it` into edits of it->doc. */
+static int edit_items(const struct d2s_items *it, struct d2s_list_ctx *lc, struct d2s_buf *out)
+{
+	struct d2s_parser *parser = d2s_parser_new();
+	if (!parser)
+		return -1;
+	struct d2s_edits e;
+	d2s_edits_init(&e, it->doc->text, it->doc->len);
+	int rc = 1;
+	char *action = d2s_check_alloc(calloc(it->seq->n + 1, 1));
+	for (size_t i = 0; i < it->seq->n; i++)
+		action[i] = (char)item_action(it->doc, it->seq->kids[i], lc, 1);
+	for (int pass = 1; pass <= 2; pass++)
+		for (size_t i = 0; i < it->seq->n; i++) {
+			const struct d2s_node *item = it->seq->kids[i];
+			if (action[i] != pass)
+				continue;
+			if (pass == 1 ? convert_item(it->doc, it->seq, i, lc, parser, &e) :
+			    retarget_item(it->doc, item, lc, parser, &e))
+				rc = -1;
+		}
+	if (rc == 1 && d2s_edits_apply(&e, out))
+		rc = -1;
+	free(action);
+	d2s_edits_free(&e);
+	d2s_parser_free(parser);
+	return rc;
+}
+
+/* d2s_items_open_block's `want`: the item (of the List being opened) needs
+ * an edit, so a flow-style one must be re-emitted in block style first. */
+struct want_ctx {
+	const struct d2s_doc *doc;
+	struct d2s_list_ctx *lc;
+};
+
+static int want_item(const struct d2s_node *item, const void *ctx)
+{
+	const struct want_ctx *w = ctx;
+	return item_action(w->doc, item, w->lc, 0) != 0;
 }
 
 int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out)
@@ -85,29 +198,18 @@ int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct 
 	if (!items || items->type != D2S_SEQ)
 		return 0;
 	int any = 0;
-	for (size_t i = 0; i < items->n; i++)
-		any |= is_selected_deployment(items->kids[i], lc->o);
+	for (size_t i = 0; i < items->n && !any; i++)
+		any = item_action(doc, items->kids[i], lc, 0);
 	if (!any)
 		return 0;
-	if (items->flow) {
-		struct d2s_where w = { .file = lc->file, .line = lc->line0, .col = 1, .kind = "List" };
-		d2s_report(lc->diag, D2S_ERROR, &w, "a List holding Deployments must be written in "
-			   "block style to be converted");
-		return -1;
-	}
+	struct d2s_where w = { .file = lc->file, .line = lc->line0, .col = 1, .kind = "List" };
 	struct d2s_parser *parser = d2s_parser_new();
-	if (!parser)
-		return -1;
-	struct d2s_edits e;
-	d2s_edits_init(&e, doc->text, doc->len);
-	int rc = 1;
-	for (size_t i = 0; i < items->n; i++)
-		if (is_selected_deployment(items->kids[i], lc->o) &&
-		    convert_item(doc, items, i, lc, parser, &e))
-			rc = -1;
-	if (rc == 1 && d2s_edits_apply(&e, out))
-		rc = -1;
-	d2s_edits_free(&e);
+	struct d2s_items it = {0};
+	const struct want_ctx want = { doc, lc };
+	int rc = parser ? d2s_items_open_block(parser, doc, lc->diag, &w, want_item, &want, &it) : -1;
+	if (rc == 0)
+		rc = edit_items(&it, lc, out);
+	d2s_items_free(&it);
 	d2s_parser_free(parser);
 	return rc;
 }

@@ -25,6 +25,19 @@ struct d2s_list_ctx {
 	/** Called for each item converted, with its result (borrowed, valid
 	 *  during the call): the caller records the StatefulSet and its PVCs. */
 	void (*converted)(void *ctx, const struct d2s_convert_out *res);
+	/** NULL, or the options to convert item `item` (read at `line0` of
+	 *  `file`) with: `o`, or `tmp` filled (freed by the caller with
+	 *  d2s_options_free when returned); see d2s_xref_volume_rules. */
+	const struct d2s_options *(*volume_rules)(void *ctx, const struct d2s_doc *item,
+						  const char *file, long line0,
+						  const struct d2s_options *o, struct d2s_options *tmp);
+	/** True when List item `item` (at `line` of `file`) is a scaling
+	 *  reference (refs.h) to a converted Deployment: it is retargeted.
+	 *  `warn`: report what was assumed to match it (once per item). */
+	int (*ref_converted)(void *ctx, const struct d2s_node *item, const char *file, long line,
+			     int warn);
+	/** NULL, or d2s_convert_in.max_replicas of Deployment `name` in `ns`. */
+	long (*max_replicas)(void *ctx, const char *ns, const char *name);
 	void *ctx;
 };
 

@@ -68,6 +68,17 @@ static int check_max_unavailable(const char *v, char *want, size_t n)
 	return ok ? 0 : -1;
 }
 
+/* A namespace name is a DNS-1123 label (pkg/apis/core/validation,
+ * ValidateNamespaceName). */
+static int check_namespace(const char *v, char *want, size_t n)
+{
+	if (d2s_is_dns1123_label(v, 63))
+		return 0;
+	snprintf(want, n, "want a namespace name (DNS-1123 label: lower case letters, digits, '-', "
+		 "at most 63)");
+	return -1;
+}
+
 static const char *const pod_management[] = { "OrderedReady", "Parallel", NULL };
 static const char *const update_types[] = { "RollingUpdate", "OnDelete", NULL };
 static const char *const shells[] = { "bash", "zsh", NULL };
@@ -92,6 +103,9 @@ const struct d2s_option d2s_optable[] = {
 		   "kubectl label selector on the Deployment's labels", .flags = D2S_OF_TOP | D2S_OF_LABELS),
 	OPT_BOOL("opt-in", 0, M(sel.opt_in), "spec.selector.optIn",
 		 "convert only Deployments annotated deploy2sts.io/convert: \"true\"", .flags = D2S_OF_TOP),
+	OPT_STRING("namespace", 'n', M(default_namespace), "spec.namespace", "NS", check_namespace,
+		   "namespace of objects without one (as helm --namespace; default: "
+		   "assume theirs matches, with a warning)", .flags = D2S_OF_TOP),
 	OPT_BOOL("skip-unsupported", 0, M(skip_unsupported), "spec.skipUnsupported",
 		 "warn (not fail) on non-apps/v1 Deployments"),
 	OPT_GROUP("The StatefulSet:"),
@@ -127,6 +141,9 @@ const struct d2s_option d2s_optable[] = {
 		     .reset = d2s_vct_reset, .flags = D2S_OF_REPEAT),
 	OPT_LIST("shared-volume", 0, M(shared_volumes), LIST_COUNT(n_shared_volumes), "spec.sharedVolumes", "NAME",
 		 "keep pod volume NAME (a PVC) shared by all replicas"),
+	OPT_LIST("split-volume", 0, M(split_volumes), LIST_COUNT(n_split_volumes), "spec.splitVolumes", "NAME",
+		 "split pod volume NAME into empty per-pod claims even when its PVC is shared "
+		 "(repeatable)"),
 	OPT_BOOL("drop-absorbed-pvcs", 0, M(drop_absorbed_pvcs), "spec.dropAbsorbedPVCs",
 		 "remove PVC documents turned into claim templates"),
 	OPT_GROUP("Diagnostics:"),

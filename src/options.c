@@ -63,6 +63,8 @@ void d2s_options_free(struct d2s_options *o)
 		d2s_vct_free(&o->vcts[i]);
 	free(o->vcts);
 	list_free(o->shared_volumes, o->n_shared_volumes);
+	list_free(o->split_volumes, o->n_split_volumes);
+	free(o->default_namespace);
 	for (size_t i = 0; i < o->n_overrides; i++) {
 		free(o->overrides[i].name);
 		d2s_options_free(o->overrides[i].opts);
@@ -113,6 +115,9 @@ void d2s_options_copy(struct d2s_options *d, const struct d2s_options *s)
 	d->drop_absorbed_pvcs = s->drop_absorbed_pvcs;
 	for (size_t i = 0; i < s->n_shared_volumes; i++)
 		list_add(&d->shared_volumes, &d->n_shared_volumes, s->shared_volumes[i]);
+	for (size_t i = 0; i < s->n_split_volumes; i++)
+		list_add(&d->split_volumes, &d->n_split_volumes, s->split_volumes[i]);
+	d->default_namespace = xstrdup(s->default_namespace);
 }
 
 int d2s_is_dns1123_label(const char *s, size_t max)

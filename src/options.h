@@ -50,6 +50,10 @@ struct d2s_options {
 	int drop_absorbed_pvcs;
 	char **shared_volumes;
 	size_t n_shared_volumes;
+	char **split_volumes;        /**< --split-volume: shared claims split per pod */
+	size_t n_split_volumes;
+	/* the stream */
+	char *default_namespace;     /**< -n: namespace of objects without one (NULL: unknown) */
 	/* overrides */
 	struct d2s_override *overrides;
 	size_t n_overrides;

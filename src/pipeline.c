@@ -136,6 +136,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	struct d2s_convert_out out = {0};
 	struct convert_edit ce = { &in, &out };
 	const struct d2s_ident id = d2s_identify(doc->root);
+	in.max_replicas = d2s_xref_max_replicas(p->x, id.ns, id.name);
 	struct d2s_where w = where_of(p, &id, root_line(doc, line));
 	struct d2s_reemit re = {0};
 	int rc = d2s_edit_retry(p->aux, p->diag, &w, doc, convert_cb, &ce, &re);
@@ -173,11 +174,29 @@ static void unsupported(struct d2s_pipeline *p, const struct d2s_where *w, const
 			   av ? av : "(none)");
 }
 
+/* A Helm hook passes through unchanged (refs.h d2s_is_hook): a note. */
+static void hook_note(struct d2s_pipeline *p, const struct d2s_where *w)
+{
+	d2s_report(p->diag, D2S_INFO, w, "Helm hook (helm.sh/hook): passed through unchanged; hooks are "
+		   "never converted, absorbed, retargeted or dropped (Helm 4 sends them to post-renderers, "
+		   "Helm 3 does not)");
+}
+
 static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 			  const struct d2s_ident *id)
 {
 	const struct d2s_node *root = p->doc.root;
 	struct d2s_where w = where_of(p, id, root_line(&p->doc, pc->line));
+	int hook = d2s_is_hook(root);
+	if (id->name)
+		d2s_xref_workload(p->x, root, id, hook);
+	if (hook) {
+		hook_note(p, &w);
+		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
+		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+		return;
+	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
 		unsupported(p, &w, id->api_version);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -197,8 +216,12 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	}
 	d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_CONVERTED);
 	d2s_xref_check_progressive(p->x, id->ns, id->name);
-	if (!d2s_xref_claims_known(p->x, root, o, id->ns))
-		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0); /* a PVC may come later */
+	size_t n;
+	free(d2s_deploy_claims(root, o, &n));
+	/* its claims are decided once every workload that mounts them is read; a
+	 * paused one's partition once every autoscaler that targets it is */
+	if (n || d2s_is(d2s_path(root, "spec", "paused"), "true"))
+		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0);
 	else
 		write_converted(p, &p->doc, pc->line, o, 0, 0);
 	d2s_xref_resolve_refs(p->x, id->ns, id->name, 1);
@@ -214,6 +237,8 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 		.o = p->o, .diag = p->diag, .file = p->file, .line0 = line,
 		.pvc_template = d2s_xref_pvc_template, .service_state = d2s_xref_service_state,
 		.converted = d2s_xref_list_item_converted, .ctx = p->x,
+		.volume_rules = pending ? d2s_xref_volume_rules : NULL,
+		.ref_converted = d2s_xref_list_ref, .max_replicas = d2s_xref_max_replicas,
 	};
 	int rc = d2s_convert_list(doc, &lc, &out);
 	if (pending)
@@ -225,11 +250,14 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 	d2s_buf_free(&out);
 }
 
-static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc)
+static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct d2s_where *w)
 {
-	if (!d2s_xref_list_claims_known(p->x, &p->doc))
-		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* a PVC may come later */
-	else
+	if (d2s_is_hook(p->doc.root)) {
+		hook_note(p, w);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
+	} else if (d2s_xref_list_read(p->x, &p->doc)) {
+		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
+	} else
 		write_list(p, &p->doc, pc->line, 0, 0);
 }
 
@@ -247,17 +275,31 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 	const char *av = id.api_version ? id.api_version : "", *target;
 	long line = root_line(&p->doc, pc->line);
 	int apps = !strncmp(av, "apps/", 5) || !strncmp(av, "extensions/", 11);
+	int hook = d2s_is_hook(root);
+	struct d2s_where w = where_of(p, &id, line);
 	if (!strcmp(id.kind, "Deployment") && apps) {
 		on_deployment(p, pc, &id);
 	} else if (!strcmp(id.kind, "List") && d2s_get(root, "items")) {
-		on_list(p, pc);
+		on_list(p, pc, &w);
 	} else if (!strcmp(id.kind, "PersistentVolumeClaim") && !strcmp(av, "v1") && id.name) {
-		d2s_xref_pvc(p->x, pc->text, pc->len, p->file, line, &id);
+		if (hook)
+			hook_note(p, &w);
+		d2s_xref_pvc(p->x, root, pc->text, pc->len, p->file, line, &id, hook);
 	} else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
-		d2s_xref_service(p->x, root, &id, p->file, line);
+		if (!hook) /* hook Services are deleted by their hook-delete-policy */
+			d2s_xref_service(p->x, root, &id, p->file, line);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else if ((target = d2s_ref_target(root)) != NULL) {
-		d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, id.ns, target);
+		if (hook) {
+			hook_note(p, &w);
+			d2s_writer_raw(&p->w, pc->text, pc->len);
+		} else {
+			d2s_xref_scaler(p->x, root, &id, target);
+			d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, &id, target);
+		}
+	} else if (id.name && d2s_is_workload(id.kind)) {
+		d2s_xref_workload(p->x, root, &id, hook);
+		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else {
 		d2s_xref_progressive(p->x, root, p->file, line);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -318,9 +360,15 @@ static int drain_pool(struct d2s_pipeline *p, struct d2s_pool *pool)
  * read it whole. Returns 1 when streamed, 0 when `pc` is now complete, -1. */
 static int big_piece(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_piece *pc)
 {
-	if (!d2s_head_needs_whole(pc->text, pc->len))
-		return d2s_stream_piece(r, &p->w, p->diag, p->file, pc->line) ? -1 : 1;
-	return d2s_reader_complete(r, pc) ? -1 : 0;
+	int need = d2s_head_needs_whole(pc->text, pc->len);
+	if (need == 1)
+		return d2s_reader_complete(r, pc) ? -1 : 0;
+	struct d2s_stream_claims sc = {0}; /* a workload: only its claims are read */
+	int rc = d2s_stream_piece(r, &p->w, p->diag, p->file, pc->line, need ? &sc : NULL);
+	if (!rc && sc.kind && sc.name && d2s_is_workload(sc.kind))
+		d2s_xref_workload_claims(p->x, &sc);
+	d2s_stream_claims_free(&sc);
+	return rc ? -1 : 1;
 }
 
 static int feed(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_pool *pool)
@@ -421,12 +469,19 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 			write_list(p, &p->doc, d->line, 1, d->item);
 		} else if (p->doc.root) {
 			const struct d2s_ident id = d2s_identify(p->doc.root);
-			write_converted(p, &p->doc, d->line, d2s_options_for(p->o, id.name), 1, d->item);
+			struct d2s_options tmp;
+			const struct d2s_options *o = d2s_options_for(p->o, id.name);
+			const struct d2s_options *eo = d2s_xref_volume_rules(p->x, &p->doc, d->file, d->line,
+									     o, &tmp);
+			write_converted(p, &p->doc, d->line, eo, 1, d->item);
+			if (eo == &tmp)
+				d2s_options_free(&tmp);
 		} else {
 			d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
 		}
 		free(text);
 	}
+	d2s_xref_finish(p->x);
 	if (d2s_writer_finish(&p->w)) {
 		struct d2s_where w = { .file = "(output)" };
 		d2s_report(p->diag, D2S_ERROR, &w, "write error");

@@ -73,6 +73,11 @@ int d2s_ref_retarget(const struct d2s_doc *doc, struct d2s_buf *out)
 	return rc;
 }
 
+int d2s_is_hook(const struct d2s_node *root)
+{
+	return d2s_get(d2s_path(root, "metadata", "annotations"), "helm.sh/hook") != NULL;
+}
+
 int d2s_progressive_target(const struct d2s_node *root, struct d2s_progressive *g)
 {
 	const char *av = d2s_get_str(root, "apiVersion"), *kind = d2s_get_str(root, "kind");

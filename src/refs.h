@@ -23,6 +23,13 @@ const char *d2s_ref_target(const struct d2s_node *root);
  *  `out`; returns 0, or -1 when the text cannot be edited in place. */
 int d2s_ref_retarget(const struct d2s_doc *doc, struct d2s_buf *out);
 
+/** True when `root` is a Helm hook: metadata.annotations holds
+ *  helm.sh/hook (Helm docs, "Chart Hooks":
+ *  https://helm.sh/docs/topics/charts_hooks/). Helm 4 sends hooks to
+ *  post-renderers and Helm 3 does not, so no rule changes a hook or lets it
+ *  change another document (see xref.h). */
+int d2s_is_hook(const struct d2s_node *root);
+
 /** A progressive-delivery object that points at a Deployment. All strings
  *  owned (free with d2s_progressive_free). */
 struct d2s_progressive {

@@ -1,68 +1,56 @@
-/* xref.c - references stage: the cross-document index (see xref.h). */
+/* xref.c - references stage: the cross-document index (see xref.h):
+ * Services, scaling references, progressive delivery and held-back
+ * documents; PVCs are in xref_claims.c. */
 #include "xref.h"
-#include "hashmap.h"
+#include "xref_int.h"
 #include "list.h"
 #include "reemit.h"
-#include "refs.h"
-#include "storage.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A PVC read (held back while `pending`): its text is kept to build claim
- * templates from it and to edit it later. */
-struct pvc_rec {
-	char *key, *text, *file;
-	size_t len, item;
-	long line;
-	int pending;
-};
-
-/* A scaling reference held back until its Deployment `target` is read. */
-struct ref_rec {
-	char *target, *file;
-	size_t item;
-	long line;
-	int pending;
-};
-
-/* A generated headless Service `key` still in the writer's look-ahead. */
-struct svc_rec {
-	char *key, *deployment;
-	size_t item;
-	int pending;
-};
-
-struct d2s_xref {
-	const struct d2s_options *o;
-	struct d2s_diag *diag;
-	struct d2s_writer *w;
-	struct d2s_parser *aux;    /* parses held-back documents again */
-	struct d2s_doc auxdoc;
-	struct d2s_map services;   /* ns/name -> 1 headless, 2 not headless; only
-				      names a --service-name template can give */
-	struct d2s_map deploys;    /* ns/name -> enum d2s_dep_state */
-	struct d2s_map absorbed;   /* ns/claim -> 1 */
-	struct d2s_map pvc_index;  /* ns/name -> index+1 into pvcs */
-	struct pvc_rec *pvcs;
-	size_t n_pvcs;
-	struct ref_rec *refs;
-	size_t n_refs;
-	struct d2s_held *deps;     /* Deployments / Lists waiting for a later PVC */
-	size_t n_deps;
-	struct svc_rec *svcs;      /* generated Services still pending (look-ahead) */
-	size_t n_svcs;
-	struct d2s_progressive *prog;
-	size_t n_prog;
-};
-
-#define GROW(arr, n) (arr = d2s_check_alloc(realloc(arr, ((n) + 1) * sizeof(*(arr)))))
-
-static char *xstrdup(const char *s)
+char *d2s_xref_strdup(const char *s)
 {
 	return d2s_check_alloc(strdup(s ? s : ""));
+}
+
+const char *d2s_xref_ns(const struct d2s_xref *x, const char *ns)
+{
+	if (ns && *ns)
+		return ns;
+	return x->o->default_namespace ? x->o->default_namespace : "";
+}
+
+int d2s_xref_wild(const struct d2s_xref *x)
+{
+	return x->o->default_namespace == NULL;
+}
+
+const char *d2s_xref_shown(const char *key)
+{
+	return key[0] == '/' ? key + 1 : key;
+}
+
+/* An object without metadata.namespace is created in the namespace the
+ * client applies (helm --namespace, kubectl -n or the context's; Kubernetes
+ * docs "Namespaces",
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/),
+ * which deploy2sts does not know unless -n/--namespace says it. */
+void d2s_xref_assumed(struct d2s_xref *x, const struct d2s_where *w, const char *kind,
+		      const char *other)
+{
+	const char *ons = other, *slash = strchr(other, '/');
+	int olen = slash ? (int)(slash - other) : 0;
+	if (w->ns && *w->ns) {
+		ons = w->ns;
+		olen = (int)strlen(w->ns);
+	}
+	d2s_report(x->diag, D2S_WARNING, w, "matched with %s %s by assuming that the object without "
+		   "metadata.namespace is applied in namespace %.*s: pass -n/--namespace NS (the "
+		   "namespace the client applies, e.g. helm --namespace) to say which", kind,
+		   d2s_xref_shown(other), olen, ons);
 }
 
 struct d2s_ident d2s_identify(const struct d2s_node *root)
@@ -78,10 +66,12 @@ struct d2s_ident d2s_identify(const struct d2s_node *root)
 	return id;
 }
 
-/* State of Deployment `key` ("ns/name"): 0 not seen, or enum d2s_dep_state. */
-static intptr_t dep_state(const struct d2s_xref *x, const char *key)
+/* State of Deployment `name` in `ns`: 0 not seen, or enum d2s_dep_state;
+ * *found (may be NULL) gets the namespace matched. */
+static intptr_t dep_state(const struct d2s_xref *x, const char *ns, const char *name,
+			  const char **found)
 {
-	return d2s_map_get(&x->deploys, key, 0);
+	return d2s_nsmap_find(&x->deploys, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, found);
 }
 
 static int is_converted(intptr_t st)
@@ -116,7 +106,7 @@ static int held_edit_cb(const struct d2s_doc *doc, void *ctx)
  * d2s_pvc_keep) into `out`, re-emitted in block style first when the edit
  * needs that. `file` and `line` (the object's) place messages. Returns 0,
  * or -1 after an error: never a silent failure. */
-static int edit_held(struct d2s_xref *x, const char *text, size_t len, const char *file,
+int d2s_xref_edit_held(struct d2s_xref *x, const char *text, size_t len, const char *file,
 		     long line, int (*edit)(const struct d2s_doc *, struct d2s_buf *),
 		     struct d2s_buf *out)
 {
@@ -134,94 +124,11 @@ static int edit_held(struct d2s_xref *x, const char *text, size_t len, const cha
 	return rc;
 }
 
-/* ---------- PVCs ----------
- * A StatefulSet's pods get their own claims from volumeClaimTemplates
- * (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#volume-claim-templates);
- * the old shared PVC is kept with helm.sh/resource-policy: keep
- * (https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource). */
-
-struct d2s_val *d2s_xref_pvc_template(void *ctx, struct d2s_arena *a, const char *ns,
-				    const char *claim, const char *volume)
-{
-	struct d2s_xref *x = ctx;
-	char key[512];
-	intptr_t i = d2s_map_get(&x->pvc_index, d2s_key(key, sizeof(key), ns, claim), 0);
-	if (!i)
-		return NULL;
-	struct pvc_rec *r = &x->pvcs[i - 1];
-	if (d2s_parse(x->aux, r->text, r->len, &x->auxdoc) || !x->auxdoc.root)
-		return NULL;
-	return d2s_claim_from_pvc(a, x->auxdoc.root, volume);
-}
-
 enum d2s_svc_state d2s_xref_service_state(void *ctx, const char *ns, const char *name)
 {
 	struct d2s_xref *x = ctx;
-	char key[512];
-	intptr_t v = d2s_map_get(&x->services, d2s_key(key, sizeof(key), ns, name), 0);
+	intptr_t v = d2s_nsmap_find(&x->services, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, NULL);
 	return v == 1 ? D2S_SVC_HEADLESS : v == 2 ? D2S_SVC_NOT_HEADLESS : D2S_SVC_NONE;
-}
-
-static void resolve_pvc(struct d2s_xref *x, struct pvc_rec *r, const char *deployment)
-{
-	if (!r->pending)
-		return;
-	r->pending = 0;
-	const char *slash = strchr(r->key, '/');
-	struct d2s_where w = { .file = r->file, .line = r->line, .col = 1, .api_version = "v1",
-			       .kind = "PersistentVolumeClaim", .name = slash + 1 };
-	char ns[256];
-	snprintf(ns, sizeof(ns), "%.*s", (int)(slash - r->key), r->key);
-	w.ns = ns;
-	if (x->o->drop_absorbed_pvcs) {
-		d2s_writer_resolve(x->w, r->item, D2S_DROP, NULL, 0);
-		d2s_report(x->diag, D2S_WARNING, &w,
-			   "absorbed into per-pod claims of StatefulSet %s and removed "
-			   "(--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", deployment);
-		return;
-	}
-	struct d2s_buf out = {0};
-	int ok = edit_held(x, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0;
-	d2s_writer_resolve(x->w, r->item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
-	d2s_buf_free(&out);
-	if (!ok)
-		return; /* edit_held reported why */
-	d2s_report(x->diag, D2S_WARNING, &w,
-		   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY; the claim is "
-		   "kept (helm.sh/resource-policy: keep) so its data survives: copy the data into the new "
-		   "claim of pod 0, then delete this PVC (or pass --drop-absorbed-pvcs)", deployment);
-}
-
-void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, const char *deployment)
-{
-	char key[512];
-	d2s_key(key, sizeof(key), ns, claim);
-	d2s_map_set(&x->absorbed, key, 1);
-	intptr_t i = d2s_map_get(&x->pvc_index, key, 0);
-	if (i)
-		resolve_pvc(x, &x->pvcs[i - 1], deployment);
-}
-
-void d2s_xref_pvc(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
-		  const struct d2s_ident *id)
-{
-	char key[512];
-	d2s_key(key, sizeof(key), id->ns, id->name);
-	GROW(x->pvcs, x->n_pvcs);
-	struct pvc_rec *r = &x->pvcs[x->n_pvcs++];
-	memset(r, 0, sizeof(*r));
-	r->key = xstrdup(key);
-	r->file = xstrdup(file);
-	r->line = line;
-	r->text = d2s_check_alloc(malloc(len + 1));
-	memcpy(r->text, text, len);
-	r->text[len] = '\0';
-	r->len = len;
-	r->item = d2s_writer_pending(x->w, text, len);
-	r->pending = 1;
-	d2s_map_set(&x->pvc_index, key, (intptr_t)x->n_pvcs);
-	if (d2s_map_has(&x->absorbed, key))
-		resolve_pvc(x, r, "(earlier in the input)");
 }
 
 /* ---------- Services ----------
@@ -265,16 +172,10 @@ static int generated_name_of(const struct d2s_xref *x, const char *ns, const cha
 	return 0;
 }
 
-/* An index key "ns/name" as messages show it: "name" when ns is empty. */
-static const char *shown(const char *key)
-{
-	return key[0] == '/' ? key + 1 : key;
-}
-
 static void svc_conflict(struct d2s_xref *x, const struct d2s_where *w, const char *deployment,
 			 int headless, int written)
 {
-	deployment = shown(deployment);
+	deployment = d2s_xref_shown(deployment);
 	if (headless && written)
 		d2s_report(x->diag, D2S_ERROR, w, "a headless Service of this name was already generated "
 			   "for StatefulSet %s and written (a generated Service waits for at most 1 MiB of "
@@ -305,16 +206,16 @@ void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const str
 		      const char *file, long line)
 {
 	char key[512], dep[256];
-	d2s_key(key, sizeof(key), id->ns, id->name);
+	d2s_key(key, sizeof(key), d2s_xref_ns(x, id->ns), id->name);
 	int headless = d2s_is(d2s_path(root, "spec", "clusterIP"), "None");
 	if (!generated_name_of(x, id->ns, id->name, dep, sizeof(dep)))
 		return; /* no Deployment can want this name */
-	d2s_map_set(&x->services, key, headless ? 1 : 2);
+	d2s_nsmap_set(&x->services, d2s_xref_ns(x, id->ns), id->name, headless ? 1 : 2);
 	struct d2s_where w = where_of(file, id, line);
 	prune_svcs(x);
 	for (size_t i = 0; i < x->n_svcs; i++) {
-		struct svc_rec *s = &x->svcs[i];
-		if (strcmp(s->key, key))
+		struct d2s_svc_rec *s = &x->svcs[i];
+		if (!d2s_key_match(s->key, key, d2s_xref_wild(x)))
 			continue;
 		s->pending = 0;
 		if (!headless) {
@@ -323,11 +224,12 @@ void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const str
 		}
 		d2s_writer_resolve(x->w, s->item, D2S_DROP, NULL, 0);
 		d2s_report(x->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
-			   "input: used instead of a generated one", shown(s->deployment));
+			   "input: used instead of a generated one", d2s_xref_shown(s->deployment));
 		return;
 	}
 	char dkey[512];
-	if (dep_state(x, d2s_key(dkey, sizeof(dkey), id->ns, dep)) == D2S_DEP_CONVERTED)
+	const char *dns;
+	if (dep_state(x, id->ns, dep, &dns) == D2S_DEP_CONVERTED && d2s_key(dkey, sizeof(dkey), dns, dep))
 		svc_conflict(x, &w, dkey, headless, 1); /* its generated Service is written */
 }
 
@@ -337,7 +239,7 @@ static void retarget_now(struct d2s_xref *x, size_t item, const char *text, size
 			 const char *file, long line, int pending)
 {
 	struct d2s_buf out = {0};
-	int ok = edit_held(x, text, len, file, line, d2s_ref_retarget, &out) == 0;
+	int ok = d2s_xref_edit_held(x, text, len, file, line, d2s_ref_retarget, &out) == 0;
 	if (pending)
 		d2s_writer_resolve(x->w, item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
 	else if (ok)
@@ -348,11 +250,17 @@ static void retarget_now(struct d2s_xref *x, size_t item, const char *text, size
 }
 
 void d2s_xref_ref(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
-		  const char *ns, const char *target)
+		  const struct d2s_ident *id, const char *target)
 {
 	char key[512];
+	const char *ns = d2s_xref_ns(x, id->ns), *found;
 	d2s_key(key, sizeof(key), ns, target);
-	intptr_t st = dep_state(x, key);
+	intptr_t st = dep_state(x, ns, target, &found);
+	if (st && strcmp(found, ns)) {
+		char dkey[512];
+		struct d2s_where w = where_of(file, id, line);
+		d2s_xref_assumed(x, &w, "Deployment", d2s_key(dkey, sizeof(dkey), found, target));
+	}
 	if (is_converted(st)) {
 		retarget_now(x, 0, text, len, file, line, 0);
 		return;
@@ -361,10 +269,13 @@ void d2s_xref_ref(struct d2s_xref *x, const char *text, size_t len, const char *
 		d2s_writer_raw(x->w, text, len);
 		return;
 	}
-	GROW(x->refs, x->n_refs);
-	struct ref_rec *r = &x->refs[x->n_refs++];
-	r->target = xstrdup(key);
-	r->file = xstrdup(file);
+	D2S_GROW(x->refs, x->n_refs);
+	struct d2s_ref_rec *r = &x->refs[x->n_refs++];
+	r->target = d2s_xref_strdup(key);
+	r->kind = d2s_xref_strdup(id->kind);
+	r->ns = d2s_xref_strdup(id->ns);
+	r->name = d2s_xref_strdup(id->name);
+	r->file = d2s_xref_strdup(file);
 	r->line = line;
 	r->item = d2s_writer_pending(x->w, text, len);
 	r->pending = 1;
@@ -373,10 +284,16 @@ void d2s_xref_ref(struct d2s_xref *x, const char *text, size_t len, const char *
 static void resolve_refs_to(struct d2s_xref *x, const char *key, int converted)
 {
 	for (size_t i = 0; i < x->n_refs; i++) {
-		struct ref_rec *r = &x->refs[i];
-		if (!r->pending || strcmp(r->target, key))
+		struct d2s_ref_rec *r = &x->refs[i];
+		int m = r->pending ? d2s_key_match(r->target, key, d2s_xref_wild(x)) : 0;
+		if (!m)
 			continue;
 		r->pending = 0;
+		if (m == 2) {
+			struct d2s_where w = { .file = r->file, .line = r->line, .col = 1, .kind = r->kind,
+					       .ns = r->ns, .name = r->name };
+			d2s_xref_assumed(x, &w, "Deployment", key);
+		}
 		if (!converted) {
 			d2s_writer_resolve(x->w, r->item, D2S_KEEP, NULL, 0);
 			continue;
@@ -392,49 +309,32 @@ static void check_progressive(struct d2s_xref *x, const char *key)
 {
 	for (size_t i = 0; i < x->n_prog; i++) {
 		struct d2s_progressive *g = &x->prog[i];
-		if (strcmp(g->target_key, key))
+		if (!d2s_key_match(g->target_key, key, d2s_xref_wild(x)))
 			continue;
 		struct d2s_where w = { .file = g->file, .line = g->line, .col = 1, .kind = g->kind,
 				       .ns = g->ns, .name = g->name };
 		d2s_report(x->diag, D2S_ERROR, &w, "points at Deployment %s, which is converted to a "
 			   "StatefulSet; %s cannot manage a StatefulSet: --exclude %s, or drop the %s",
-			   shown(key), g->kind, strchr(key, '/') + 1, g->kind);
+			   d2s_xref_shown(key), g->kind, strchr(key, '/') + 1, g->kind);
 	}
-}
-
-/* Every PVC that Deployment node `dep` mounts has been read (so the claim
- * template can be built from it now). */
-int d2s_xref_claims_known(const struct d2s_xref *x, const struct d2s_node *dep,
-			  const struct d2s_options *o, const char *ns)
-{
-	size_t n;
-	const char **claims = d2s_deploy_claims(dep, o, &n);
-	int known = 1;
-	char key[512];
-	for (size_t i = 0; i < n; i++)
-		if (!d2s_map_has(&x->pvc_index, d2s_key(key, sizeof(key), ns, claims[i])))
-			known = 0;
-	free(claims);
-	return known;
 }
 
 void d2s_xref_check_progressive(struct d2s_xref *x, const char *ns, const char *name)
 {
 	char key[512];
-	check_progressive(x, d2s_key(key, sizeof(key), ns, name));
+	check_progressive(x, d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), name));
 }
 
 void d2s_xref_resolve_refs(struct d2s_xref *x, const char *ns, const char *name, int converted)
 {
 	char key[512];
-	resolve_refs_to(x, d2s_key(key, sizeof(key), ns, name), converted);
+	resolve_refs_to(x, d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), name), converted);
 }
 
 void d2s_xref_deployment(struct d2s_xref *x, const char *ns, const char *name,
 			 enum d2s_dep_state st)
 {
-	char key[512];
-	d2s_map_set(&x->deploys, d2s_key(key, sizeof(key), ns, name), st);
+	d2s_nsmap_set(&x->deploys, d2s_xref_ns(x, ns), name, st);
 }
 
 int d2s_xref_progressive(struct d2s_xref *x, const struct d2s_node *root, const char *file,
@@ -443,12 +343,18 @@ int d2s_xref_progressive(struct d2s_xref *x, const struct d2s_node *root, const 
 	struct d2s_progressive g;
 	if (!d2s_progressive_target(root, &g))
 		return 0;
-	g.file = xstrdup(file);
+	g.file = d2s_xref_strdup(file);
 	g.line = line;
-	GROW(x->prog, x->n_prog);
+	/* the target is in the Rollout's namespace: key it as the index does */
+	char key[512];
+	const char *target = strchr(g.target_key, '/') + 1;
+	d2s_key(key, sizeof(key), d2s_xref_ns(x, g.ns), target);
+	free(g.target_key);
+	g.target_key = d2s_xref_strdup(key);
+	D2S_GROW(x->prog, x->n_prog);
 	x->prog[x->n_prog++] = g;
-	if (is_converted(dep_state(x, g.target_key)))
-		check_progressive(x, g.target_key);
+	if (is_converted(dep_state(x, g.ns, strchr(key, '/') + 1, NULL)))
+		check_progressive(x, key);
 	return 1;
 }
 
@@ -457,20 +363,107 @@ void d2s_xref_generated_service(struct d2s_xref *x, const char *ns, const char *
 {
 	char key[512];
 	prune_svcs(x);
-	GROW(x->svcs, x->n_svcs);
-	struct svc_rec *s = &x->svcs[x->n_svcs++];
-	s->key = xstrdup(d2s_key(key, sizeof(key), ns, service));
-	s->deployment = xstrdup(d2s_key(key, sizeof(key), ns, deployment));
+	D2S_GROW(x->svcs, x->n_svcs);
+	struct d2s_svc_rec *s = &x->svcs[x->n_svcs++];
+	ns = d2s_xref_ns(x, ns);
+	s->key = d2s_xref_strdup(d2s_key(key, sizeof(key), ns, service));
+	s->deployment = d2s_xref_strdup(d2s_key(key, sizeof(key), ns, deployment));
 	s->item = d2s_writer_pending_auto(x->w, text, len);
 	s->pending = 1;
+}
+
+struct list_scan {
+	struct d2s_xref *x;
+	int wait;
+};
+
+static void selected_item(void *ctx, const struct d2s_node *item)
+{
+	struct list_scan *ls = ctx;
+	const struct d2s_ident id = d2s_identify(item);
+	size_t n;
+	free(d2s_deploy_claims(item, d2s_options_for(ls->x->o, id.name), &n));
+	if (n || d2s_is(d2s_path(item, "spec", "paused"), "true"))
+		ls->wait = 1;
+	d2s_xref_deployment(ls->x, id.ns, id.name, D2S_DEP_CONVERTED);
+	d2s_xref_check_progressive(ls->x, id.ns, id.name);
+	d2s_xref_resolve_refs(ls->x, id.ns, id.name, 1);
+}
+
+int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list)
+{
+	struct list_scan ls = { .x = x };
+	d2s_list_each_selected(list, x->o, selected_item, &ls);
+	const struct d2s_node *items = d2s_get(list->root, "items");
+	for (size_t i = 0; items && items->type == D2S_SEQ && i < items->n; i++) {
+		const struct d2s_node *it = items->kids[i];
+		const struct d2s_ident id = d2s_identify(it);
+		const char *target = d2s_ref_target(it);
+		int hook = d2s_is_hook(it);
+		if (id.name && d2s_is_workload(id.kind))
+			d2s_xref_workload(x, it, &id, hook);
+		if (id.name && id.kind && !strcmp(id.kind, "Deployment") &&
+		    !is_converted(dep_state(x, id.ns, id.name, NULL))) {
+			d2s_xref_deployment(x, id.ns, id.name, D2S_DEP_SKIPPED);
+			d2s_xref_resolve_refs(x, id.ns, id.name, 0);
+		}
+		if (!target || hook)
+			continue;
+		d2s_xref_scaler(x, it, &id, target);
+		if (!dep_state(x, id.ns, target, NULL))
+			ls.wait = 1; /* its Deployment may come later */
+	}
+	return ls.wait;
+}
+
+int d2s_xref_list_ref(void *ctx, const struct d2s_node *item, const char *file, long line, int warn)
+{
+	struct d2s_xref *x = ctx;
+	const char *target = d2s_ref_target(item), *found;
+	if (!target || d2s_is_hook(item))
+		return 0;
+	const struct d2s_ident id = d2s_identify(item);
+	const char *ns = d2s_xref_ns(x, id.ns);
+	intptr_t st = dep_state(x, id.ns, target, &found);
+	if (st && strcmp(found, ns) && warn) {
+		char dkey[512];
+		struct d2s_where w = where_of(file, &id, line);
+		d2s_xref_assumed(x, &w, "Deployment", d2s_key(dkey, sizeof(dkey), found, target));
+	}
+	return is_converted(st);
+}
+
+void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
+		     const char *target)
+{
+	const struct d2s_node *spec = d2s_get(root, "spec");
+	const struct d2s_node *max = NULL;
+	long v = 0;
+	if (!id->kind)
+		return;
+	if (!strcmp(id->kind, "HorizontalPodAutoscaler"))
+		max = d2s_get(spec, "maxReplicas");
+	else if (!strcmp(id->kind, "ScaledObject") && !(max = d2s_get(spec, "maxReplicaCount")))
+		v = 100;
+	if (max && max->type == D2S_SCALAR && max->value[0] >= '0' && max->value[0] <= '9')
+		v = strtol(max->value, NULL, 10);
+	const char *ns = d2s_xref_ns(x, id->ns);
+	if (v > d2s_nsmap_find(&x->scalers, ns, target, 0, 0, NULL))
+		d2s_nsmap_set(&x->scalers, ns, target, v);
+}
+
+long d2s_xref_max_replicas(void *ctx, const char *ns, const char *name)
+{
+	const struct d2s_xref *x = ctx;
+	return (long)d2s_nsmap_find(&x->scalers, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, NULL);
 }
 
 void d2s_xref_hold(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
 		   int list)
 {
-	GROW(x->deps, x->n_deps);
+	D2S_GROW(x->deps, x->n_deps);
 	struct d2s_held *d = &x->deps[x->n_deps++];
-	d->file = xstrdup(file);
+	d->file = d2s_xref_strdup(file);
 	d->line = line;
 	d->list = list;
 	d->item = d2s_writer_pending(x->w, text, len);
@@ -491,26 +484,6 @@ void d2s_xref_list_item_converted(void *ctx, const struct d2s_convert_out *res)
 		d2s_xref_absorb(x, res->ns, res->absorbed[i], res->name);
 	d2s_xref_check_progressive(x, res->ns, res->name);
 	d2s_xref_resolve_refs(x, res->ns, res->name, 1);
-}
-
-struct list_wait {
-	const struct d2s_xref *x;
-	int wait;
-};
-
-static void item_waits(void *ctx, const struct d2s_node *item)
-{
-	struct list_wait *lw = ctx;
-	const struct d2s_ident id = d2s_identify(item);
-	if (!d2s_xref_claims_known(lw->x, item, d2s_options_for(lw->x->o, id.name), id.ns))
-		lw->wait = 1;
-}
-
-int d2s_xref_list_claims_known(const struct d2s_xref *x, const struct d2s_doc *list)
-{
-	struct list_wait lw = { .x = x };
-	d2s_list_each_selected(list, x->o, item_waits, &lw);
-	return !lw.wait;
 }
 
 struct d2s_xref *d2s_xref_new(const struct d2s_options *o, struct d2s_diag *diag,
@@ -534,14 +507,12 @@ void d2s_xref_free(struct d2s_xref *x)
 {
 	if (!x)
 		return;
-	for (size_t i = 0; i < x->n_pvcs; i++) {
-		free(x->pvcs[i].key);
-		free(x->pvcs[i].text);
-		free(x->pvcs[i].file);
-	}
-	free(x->pvcs);
+	d2s_xref_claims_free(x);
 	for (size_t i = 0; i < x->n_refs; i++) {
 		free(x->refs[i].target);
+		free(x->refs[i].kind);
+		free(x->refs[i].ns);
+		free(x->refs[i].name);
 		free(x->refs[i].file);
 	}
 	free(x->refs);
@@ -556,10 +527,9 @@ void d2s_xref_free(struct d2s_xref *x)
 	for (size_t i = 0; i < x->n_prog; i++)
 		d2s_progressive_free(&x->prog[i]);
 	free(x->prog);
-	d2s_map_free(&x->services);
-	d2s_map_free(&x->deploys);
-	d2s_map_free(&x->absorbed);
-	d2s_map_free(&x->pvc_index);
+	d2s_nsmap_free(&x->services);
+	d2s_nsmap_free(&x->deploys);
+	d2s_nsmap_free(&x->scalers);
 	d2s_doc_free(&x->auxdoc);
 	d2s_parser_free(x->aux);
 	free(x);

@@ -18,6 +18,7 @@
 #include "convert.h"
 #include "diag.h"
 #include "options.h"
+#include "stream.h"
 #include "tree.h"
 #include "writer.h"
 
@@ -57,21 +58,54 @@ struct d2s_xref *d2s_xref_new(const struct d2s_options *o, struct d2s_diag *diag
 /** Free the index (NULL is fine). */
 void d2s_xref_free(struct d2s_xref *x);
 
-/** A v1 PersistentVolumeClaim `id` (text[0..len), content at `line` of
- *  `file`): held back until a StatefulSet absorbs it (then kept with
- *  helm.sh/resource-policy: keep, or dropped with --drop-absorbed-pvcs) or
- *  the input ends (kept as it is). */
-void d2s_xref_pvc(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
-		  const struct d2s_ident *id);
-/** PVC `claim` in `ns` became per-pod claims of StatefulSet `deployment`. */
+/** A v1 PersistentVolumeClaim `id` with tree `root` (text[0..len), content
+ *  at `line` of `file`): held back until the end of the input, then kept
+ *  with helm.sh/resource-policy: keep when a StatefulSet absorbed it (or
+ *  dropped with --drop-absorbed-pvcs when no other workload mounts it),
+ *  else kept as it is. A Helm `hook` PVC is written now and never
+ *  absorbed. */
+void d2s_xref_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text, size_t len,
+		  const char *file, long line, const struct d2s_ident *id, int hook);
+/** PVC `claim` in `ns` became per-pod claims of StatefulSet `deployment`
+ *  (decided by d2s_xref_finish). */
 void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, const char *deployment);
-/** True when every PVC that Deployment node `dep` mounts (d2s_deploy_claims
- *  with options `o`) has been read. */
-int d2s_xref_claims_known(const struct d2s_xref *x, const struct d2s_node *dep,
-			  const struct d2s_options *o, const char *ns);
-/** True when every PVC that the selected Deployment items of List `list`
- *  mount has been read. */
-int d2s_xref_list_claims_known(const struct d2s_xref *x, const struct d2s_doc *list);
+
+/** True when `kind` is a workload kind with a pod spec (Pod, Deployment,
+ *  ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
+ *  ReplicationController). */
+int d2s_is_workload(const char *kind);
+/** Record the PVCs that workload `root` (identity `id`, a Helm `hook` or
+ *  not) mounts in its pod spec volumes (Pod spec.volumes; CronJob
+ *  spec.jobTemplate.spec.template.spec.volumes; the others
+ *  spec.template.spec.volumes). */
+void d2s_xref_workload(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
+		       int hook);
+/** d2s_xref_workload for a workload streamed without a tree (stream.h). */
+void d2s_xref_workload_claims(struct d2s_xref *x, const struct d2s_stream_claims *sc);
+/** The options to convert Deployment `doc` (read at `line0` of `file`) with:
+ *  `o`, or `tmp` (filled here; the caller frees it with d2s_options_free
+ *  when returned) holding o plus, in shared_volumes, each PVC volume that
+ *  stays shared: its PVC is a Helm hook, or is shared (accessModes
+ *  ReadWriteMany/ReadOnlyMany, or mounted by two or more workloads of the
+ *  input, hooks not counted) and the volume is not in --split-volume. Each
+ *  is reported as a warning naming every workload that mounts the claim.
+ *  Call once every document is read. */
+const struct d2s_options *d2s_xref_volume_rules(void *x, const struct d2s_doc *doc,
+						const char *file, long line0,
+						const struct d2s_options *o, struct d2s_options *tmp);
+/** Read List `list` (not a hook): record what its items are (workloads'
+ *  claims, autoscalers, selected Deployment items as converted, others as
+ *  skipped). Returns 1 when the List must wait for the end of the input: a
+ *  selected Deployment item mounts a PVC or is paused, or a reference item
+ *  (HPA, VPA, ScaledObject) points at a Deployment not read yet. */
+int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list);
+/** d2s_list_ctx.ref_converted for context `x`: true when List item `item`
+ *  (at `line` of `file`) is a scaling reference, not a hook, whose
+ *  Deployment is converted (with `warn`, warns when matched by namespace
+ *  assumption). */
+int d2s_xref_list_ref(void *x, const struct d2s_node *item, const char *file, long line, int warn);
+/** Decide the PVCs absorbed so far (call after the last conversion). */
+void d2s_xref_finish(struct d2s_xref *x);
 /** d2s_list_ctx.converted for context `x`: a Deployment item of a List was
  *  converted (`res`); record it like a standalone one (state, absorbed
  *  PVCs, progressive-delivery check, held references). */
@@ -111,12 +145,23 @@ void d2s_xref_resolve_refs(struct d2s_xref *x, const char *ns, const char *name,
  *  Deployment `target`: retargeted now, written as it is, or held back until
  *  the Deployment is read. */
 void d2s_xref_ref(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,
-		  const char *ns, const char *target);
+		  const struct d2s_ident *id, const char *target);
 /** When `root` is an Argo Rollout or Flagger Canary pointing at a
  *  Deployment, remember it (checked now if that one is converted) and
  *  return 1; else 0. The caller writes the document either way. */
 int d2s_xref_progressive(struct d2s_xref *x, const struct d2s_node *root, const char *file,
 			 long line);
+
+/** Autoscaler `root` (identity `id`: an HPA or a KEDA ScaledObject)
+ *  targets Deployment `target`: remember its maxReplicas (KEDA
+ *  maxReplicaCount, default 100: KEDA docs "ScaledObject specification";
+ *  HPA spec.maxReplicas:
+ *  https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/). */
+void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
+		     const char *target);
+/** The largest maxReplicas of the autoscalers read so far that target
+ *  Deployment `name` in `ns`, or 0. */
+long d2s_xref_max_replicas(void *x, const char *ns, const char *name);
 
 /** Hold text[0..len) (a Deployment, or a List of them when `list`) back
  *  until the end of the input: a PVC it mounts may come later. */

@@ -86,11 +86,6 @@ EXTRA = [("podinfo", "defaults", [], "taken")]  # (chart, values id, helm args, 
 # its entries (a failure for another reason still fails). Each entry is a
 # deploy2sts bug to fix in src/, not a test problem.
 XFAIL = {}
-XFAIL[("wordpress", "rwx", "*", "*", "pipe", "shared-pvc")] = (
-    "became a per-pod claim template",
-    "persistence.accessModes[0]=ReadWriteMany: the Deployment's volume wordpress-data of the shared "
-    "ReadWriteMany PVC rel-wordpress becomes a per-pod claim template (each replica gets its own "
-    "empty volume instead of the one shared claim)")
 
 # Runs that must fail (exit 1; the message reaches the pipe's and Helm 3's
 # stderr; Helm 4 only shows that the plugin failed):

@@ -398,6 +398,266 @@ static void generated_service_keeps_source(void **state)
 	run_free(&r);
 }
 
+#define NS_DEFAULT "  namespace: default\n"
+
+/* An object without metadata.namespace lands in the client's namespace:
+ * matched with one that has a namespace (with a warning naming the
+ * assumption), or put in -n/--namespace when given. */
+static void namespace_matching(void **state)
+{
+	(void)state;
+	const char *inputs[] = { HPA("web") PVC DEP("web", NS_DEFAULT, PVC_VOL),
+				 DEP("web", NS_DEFAULT, PVC_VOL) PVC HPA("web") };
+	for (size_t i = 0; i < 2; i++) {
+		struct run r;
+		RUN(&r, inputs[i], "log-file=/dev/null");
+		assert_int_equal(r.rc, 0);
+		assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+		check_pvc_absorbed(r.out);
+		assert_lacks(r.err, "not in the input");
+		assert_has(r.err, "HorizontalPodAutoscaler h: matched with Deployment default/web by "
+			   "assuming that the object without metadata.namespace is applied in namespace "
+			   "default: pass -n/--namespace NS");
+		assert_has(r.err, "PersistentVolumeClaim store-pvc: matched with Deployment default/web");
+		run_free(&r);
+		RUN(&r, inputs[i], "namespace=default", "log-file=/dev/null");
+		assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+		check_pvc_absorbed(r.out);
+		assert_lacks(r.err, "assuming");
+		run_free(&r);
+		/* another namespace: not the same objects */
+		RUN(&r, inputs[i], "namespace=other", "log-file=/dev/null");
+		assert_has(r.out, "    kind: Deployment\n    name: web\n");
+		assert_has(r.err, "not in the input");
+		assert_lacks(r.out, "resource-policy");
+		run_free(&r);
+	}
+}
+
+#define RWX_PVC "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n" \
+	"spec:\n  accessModes:\n  - ReadWriteMany\n  resources:\n    requests:\n      storage: 5Gi\n"
+
+#define POD_USER(kind, path) "---\napiVersion: v1\nkind: " kind "\nmetadata:\n  name: u\n" path \
+	"volumes:\n  - name: x\n    persistentVolumeClaim:\n      claimName: store-pvc\n"
+
+/* A ReadWriteMany claim, or one mounted by two workloads anywhere in the
+ * input, stays shared with a warning naming every user and both flags;
+ * --split-volume splits it. */
+static void shared_claims_stay_shared(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, RWX_PVC DEP("db", "", PVC_VOL), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "claimName: store-pvc");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	assert_lacks(r.out, "resource-policy");
+	assert_has(r.err, "Deployment db: volume store mounts PersistentVolumeClaim store-pvc, which is "
+		   "shared (accessModes ReadWriteMany; mounted by Deployment db)");
+	assert_has(r.err, "--shared-volume store");
+	assert_has(r.err, "--split-volume store");
+	run_free(&r);
+	RUN(&r, RWX_PVC DEP("db", "", PVC_VOL), "split-volume=store", "quiet");
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_lacks(r.out, "claimName: store-pvc");
+	run_free(&r);
+	/* RWO, but two Deployments (one excluded) and a CronJob after them */
+	const char *cron = "---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: bk\nspec:\n"
+			   "  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+			   "          volumes:\n          - name: v\n            persistentVolumeClaim:\n"
+			   "              claimName: store-pvc\n";
+	char in[8192];
+	snprintf(in, sizeof(in), "%s%s%s%s", DEP("db", "", PVC_VOL), PVC, DEP("db2", "", PVC_VOL), cron);
+	RUN(&r, in, "exclude=db2", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "volumeClaimTemplates");
+	assert_has(r.out, "kind: StatefulSet\nmetadata:\n  name: db\n");
+	assert_has(r.err, "(mounted by Deployment db, Deployment db2, CronJob bk): every replica keeps "
+		   "sharing it");
+	run_free(&r);
+	/* a single Pod user after the Deployment is enough */
+	snprintf(in, sizeof(in), "%s%s%s", PVC, DEP("db", "", PVC_VOL), POD_USER("Pod", "spec:\n  "));
+	RUN(&r, in, "log-file=/dev/null");
+	assert_has(r.err, "(mounted by Deployment db, Pod u)");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	run_free(&r);
+}
+
+/* --drop-absorbed-pvcs keeps a PVC that another object still mounts. */
+static void drop_keeps_used_pvc(void **state)
+{
+	(void)state;
+	struct run r;
+	char in[8192];
+	snprintf(in, sizeof(in), "%s%s%s", PVC, DEP("db", "", PVC_VOL), POD_USER("Pod", "spec:\n  "));
+	RUN(&r, in, "split-volume=store", "drop-absorbed-pvcs", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_has(r.out, "    helm.sh/resource-policy: keep\n");
+	assert_has(r.err, "PersistentVolumeClaim store-pvc: now replaced by per-pod claims of StatefulSet "
+		   "db, which start EMPTY, but still mounted by Pod u: kept (helm.sh/resource-policy: "
+		   "keep; not removed by --drop-absorbed-pvcs)");
+	run_free(&r);
+	/* no other user: dropped */
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "drop-absorbed-pvcs", "quiet");
+	assert_lacks(r.out, "kind: PersistentVolumeClaim");
+	run_free(&r);
+}
+
+#define HOOK "  annotations:\n    helm.sh/hook: pre-install\n"
+
+/* True when an info about `kind` `name` containing `text` was kept. */
+static int has_info(const struct run *r, const char *kind, const char *name, const char *text)
+{
+	for (size_t i = 0; i < r->diag.n_entries; i++) {
+		const struct d2s_diag_entry *e = &r->diag.entries[i];
+		if (e->severity == D2S_INFO && e->kind && !strcmp(e->kind, kind) && e->name &&
+		    !strcmp(e->name, name) && strstr(e->message, text))
+			return 1;
+	}
+	return 0;
+}
+
+/* Helm hooks are never converted, absorbed, retargeted or dropped, and a
+ * hook workload does not make a claim shared (Helm 3 does not send hooks). */
+static void hooks_pass_through(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("web", HOOK, "") HPA("web"), "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.out, "StatefulSet");
+	assert_true(has_info(&r, "Deployment", "web", "Helm hook (helm.sh/hook): passed through unchanged"));
+	run_free(&r);
+	/* a hook PVC: the volume stays a shared PVC, with a warning */
+	const char *hook_pvc = "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n"
+			       "  name: store-pvc\n" HOOK "spec:\n  accessModes:\n  - ReadWriteOnce\n";
+	char in[8192];
+	snprintf(in, sizeof(in), "%s%s", hook_pvc, DEP("db", "", PVC_VOL));
+	RUN(&r, in, "drop-absorbed-pvcs", "log-file=/dev/null");
+	assert_has(r.out, "claimName: store-pvc");
+	assert_has(r.out, "kind: PersistentVolumeClaim");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	assert_has(r.err, "volume store mounts PersistentVolumeClaim store-pvc, which is a Helm hook");
+	run_free(&r);
+	/* a hook HPA is not retargeted; a hook Job does not share the claim */
+	snprintf(in, sizeof(in), "%s%s%s", PVC, DEP("db", "", PVC_VOL),
+		 POD_USER("Pod", HOOK "spec:\n  "));
+	RUN(&r, in, "quiet");
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	run_free(&r);
+	RUN(&r, DEP("web", "", "") "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"
+		"metadata:\n  name: h\n" HOOK "spec:\n  scaleTargetRef:\n    kind: Deployment\n"
+		"    name: web\n", "log-file=/dev/null");
+	assert_has(r.out, "    kind: Deployment\n    name: web\n");
+	assert_true(has_info(&r, "HorizontalPodAutoscaler", "h", "Helm hook"));
+	run_free(&r);
+}
+
+/* paused: true under an HPA: the partition holds every pod the HPA can
+ * create (the largest maxReplicas of the autoscalers that target it),
+ * whether they come before or after the Deployment. */
+static void paused_under_hpa(void **state)
+{
+	(void)state;
+	const char *paused = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+			     "spec:\n  paused: true\n  replicas: 2\n  selector:\n    matchLabels:\n"
+			     "      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n"
+			     "    spec:\n      containers:\n      - name: c\n        image: x\n";
+	const char *hpa9 = "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n"
+			   "  name: h9\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n"
+			   "    name: web\n  maxReplicas: 9\n";
+	char in[8192];
+	for (int order = 0; order < 2; order++) {
+		snprintf(in, sizeof(in), "%s%s%s", order ? HPA("web") : paused, hpa9,
+			 order ? paused : HPA("web"));
+		struct run r;
+		RUN(&r, in, "log-file=/dev/null");
+		assert_int_equal(r.rc, 0);
+		assert_has(r.out, "    rollingUpdate:\n      partition: 9\n");
+		assert_has(r.err, "paused: true becomes a RollingUpdate with partition 9, the largest "
+			   "maxReplicas of the autoscalers that target it");
+		assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
+		run_free(&r);
+	}
+	struct run r;
+	RUN(&r, paused, "quiet");
+	assert_has(r.out, "    rollingUpdate:\n      partition: 2\n");
+	run_free(&r);
+	/* a paused Deployment inside a List waits for the HPA too */
+	RUN(&r, "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n"
+		"  metadata:\n    name: web\n  spec:\n    paused: true\n    selector:\n      matchLabels:\n"
+		"        a: b\n    template:\n      metadata:\n        labels:\n          a: b\n      spec:\n"
+		"        containers:\n        - name: c\n          image: x\n" HPA("web"), "quiet");
+	assert_has(r.out, "      rollingUpdate:\n        partition: 3\n");
+	run_free(&r);
+}
+
+#define LIST_HPA "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: autoscaling/v2\n" \
+	"  kind: HorizontalPodAutoscaler\n  metadata:\n    name: h\n  spec:\n    scaleTargetRef:\n" \
+	"      apiVersion: apps/v1\n      kind: Deployment\n      name: web\n    maxReplicas: 3\n"
+#define LIST_FLOW "---\n{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"apiVersion\": " \
+	"\"keda.sh/v1alpha1\", \"kind\": \"ScaledObject\", \"metadata\": {\"name\": \"s\"}, " \
+	"\"spec\": {\"scaleTargetRef\": {\"name\": \"web\"}}}]}\n"
+
+/* References inside a kind: List (block or flow, before or after the
+ * Deployment, or in the same List) are retargeted like standalone ones. */
+static void list_references(void **state)
+{
+	(void)state;
+	const char *inputs[] = { LIST_HPA LIST_FLOW DEP("web", "", ""), DEP("web", "", "") LIST_HPA LIST_FLOW };
+	for (size_t i = 0; i < 2; i++) {
+		struct run r;
+		RUN(&r, inputs[i], "log-file=/dev/null");
+		assert_int_equal(r.rc, 0);
+		assert_has(r.out, "  spec:\n    scaleTargetRef:\n      apiVersion: apps/v1\n"
+			   "      kind: StatefulSet\n      name: web\n");
+		assert_has(r.out, "    \"scaleTargetRef\":\n      apiVersion: apps/v1\n      kind: StatefulSet\n");
+		assert_lacks(r.out, "Deployment");
+		assert_has(r.err, "re-emitted in block style");
+		run_free(&r);
+	}
+	/* the HPA item before the Deployment item of the same List */
+	struct run r;
+	RUN(&r, LIST_HPA "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n"
+		"  spec:\n    selector:\n      matchLabels:\n        a: b\n    template:\n      metadata:\n"
+		"        labels:\n          a: b\n      spec:\n        containers:\n        - name: c\n"
+		"          image: x\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "      kind: StatefulSet\n      name: web\n");
+	assert_lacks(r.out, "kind: Deployment");
+	run_free(&r);
+	/* an excluded Deployment keeps its List HPA */
+	RUN(&r, LIST_HPA DEP("web", "", ""), "exclude=web", "quiet");
+	assert_has(r.out, "      kind: Deployment\n      name: web\n");
+	run_free(&r);
+}
+
+/* A workload too big to hold (over 1 MiB) is streamed, and the claims it
+ * mounts still count (read from the parser's events). */
+static void big_workload_counts(void **state)
+{
+	(void)state;
+	struct d2s_buf in = {0};
+	d2s_buf_puts(&in, PVC DEP("db", "", PVC_VOL) "---\napiVersion: batch/v1\nkind: Job\n"
+		     "metadata:\n  name: big\n  annotations:\n");
+	for (int i = 0; i < 6000; i++) {
+		char line[300];
+		snprintf(line, sizeof(line), "    k%d: %0200d\n", i, i);
+		d2s_buf_puts(&in, line);
+	}
+	d2s_buf_puts(&in, "spec:\n  template:\n    spec:\n      volumes:\n      - name: v\n"
+		     "        persistentVolumeClaim:\n          claimName: store-pvc\n");
+	d2s_buf_add(&in, "", 1);
+	struct run r;
+	RUN(&r, in.data, "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "(mounted by Deployment db, Job big)");
+	assert_lacks(r.out, "volumeClaimTemplates");
+	run_free(&r);
+	d2s_buf_free(&in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +680,13 @@ int main(void)
 		cmocka_unit_test(list_items),
 		cmocka_unit_test(list_item_absorbs_pvc),
 		cmocka_unit_test(generated_service_keeps_source),
+		cmocka_unit_test(namespace_matching),
+		cmocka_unit_test(shared_claims_stay_shared),
+		cmocka_unit_test(drop_keeps_used_pvc),
+		cmocka_unit_test(hooks_pass_through),
+		cmocka_unit_test(paused_under_hpa),
+		cmocka_unit_test(list_references),
+		cmocka_unit_test(big_workload_counts),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
