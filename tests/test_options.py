@@ -34,6 +34,17 @@ spec:
         persistentVolumeClaim:
           claimName: up
 """
+# the same Deployment with its claim in the input, ReadWriteMany: kept shared
+# unless --split-volume names it
+RWX_DEPLOY = PVC_DEPLOY + """---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: up
+spec:
+  accessModes: [ReadWriteMany]
+  resources: {requests: {storage: 1Gi}}
+"""
 passed = failed = 0
 
 
@@ -121,6 +132,12 @@ CASES = {
                                     lambda rc, o, e, t: "storage: 1Gi" in o and "storage: 2Gi" in o),
     "shared-volume": effect("shared-volume", "up", lambda rc, o, e, t: rc == 0 and "shares it" not in e,
                             PVC_DEPLOY),
+    "split-volume": effect("split-volume", "up",
+                           lambda rc, o, e, t: rc == 0 and "volumeClaimTemplates" in o, RWX_DEPLOY),
+    "namespace": effect("namespace", "shop",
+                        lambda rc, o, e, t: rc == 0 and "assuming" not in e and "volumeClaimTemplates" in o,
+                        PVC_DEPLOY.replace("name: web\n", "name: web\n  namespace: shop\n", 1)
+                        + RWX_DEPLOY[len(PVC_DEPLOY):].replace("ReadWriteMany", "ReadWriteOnce")),
     "drop-absorbed-pvcs": bad_value("drop-absorbed-pvcs", "maybe"),
     "quiet": effect("quiet", "true", lambda rc, o, e, t: rc == 0 and e == "", PVC_DEPLOY),
     "strict": effect("strict", "true", lambda rc, o, e, t: rc == 1 and "shares it" in e, PVC_DEPLOY),
