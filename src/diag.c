@@ -73,7 +73,7 @@ void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
 		d->errors++;
 	else if (sev == D2S_WARNING)
 		d->warnings++;
-	if (sev == D2S_INFO && !d->keep && !d->print_infos)
+	if (sev == D2S_INFO && !d->keep && !d->print_infos && !d->log)
 		return; /* nobody reads it: skip the formatting */
 
 	struct d2s_buf msg = {0};
@@ -99,7 +99,7 @@ void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
 	int show = sev == D2S_ERROR || (!d->quiet && (sev == D2S_WARNING || d->print_infos));
 	if (show && d->err)
 		fputs(line.data, d->err);
-	if (d->log && (sev != D2S_INFO || d->print_infos)) {
+	if (d->log) { /* the log is the whole record: notes too */
 		fputs(line.data, d->log);
 		fflush(d->log);
 	}

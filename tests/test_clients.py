@@ -121,18 +121,26 @@ def test_helm4(b, tmp):
     run([helm, "create", chart], env=env)
     open(os.path.join(chart, "templates", "hook-job.yaml"), "w").write(HOOK_JOB)
     open(os.path.join(chart, "templates", "hook-deployment.yaml"), "w").write(HOOK_DEPLOYMENT)
+    log = os.path.join(tmp, "h4.log")
     args = ["--post-renderer", "deploy2sts", "--post-renderer-args=--pod-management-policy=Parallel",
-            "--post-renderer-args=--volume-claim-template=name=data,mountPath=/data,size=1Gi"]
+            "--post-renderer-args=--volume-claim-template=name=data,mountPath=/data,size=1Gi",
+            "--post-renderer-args=--log-file=" + log]
     p = run([helm, "template", "rel", chart] + args, env=env)
     ds = docs(p.out)
     sts = [d for d in ds if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "rel-h4chart"]
+    not_hooks = [d for d in ds if "helm.sh/hook" not in ((d.get("metadata") or {}).get("annotations") or {})]
     case("helm4 template --post-renderer deploy2sts: StatefulSet + headless Service, no Deployment",
          p.returncode == 0 and sts and sts[0]["spec"]["podManagementPolicy"] == "Parallel" and
-         "Deployment" not in kinds(p.out) and
+         not [d for d in not_hooks if d["kind"] == "Deployment"] and
          [d for d in ds if d["kind"] == "Service" and d["spec"].get("clusterIP") == "None"], p.err)
-    case("helm4: hook documents reach the post-renderer (hook Deployment converted)",
-         [d for d in ds if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "warmup" and
-          d["metadata"]["annotations"]["helm.sh/hook"] == "pre-install"], p.out[-800:])
+    # Helm 4 sends hooks to post-renderers (Helm 3 does not): they reach
+    # deploy2sts and pass through unconverted, so both Helms give the same
+    # StatefulSets; the note in the log proves the hook was seen
+    logged = open(log).read() if os.path.exists(log) else ""
+    case("helm4: hook documents reach the post-renderer and pass through (hook Deployment kept, noted)",
+         [d for d in ds if d["kind"] == "Deployment" and d["metadata"]["name"] == "warmup" and
+          d["metadata"]["annotations"]["helm.sh/hook"] == "pre-install"] and
+         "Deployment warmup: Helm hook" in logged, p.out[-800:] + logged[-400:])
     # Helm 4 re-serializes every document around the post-renderer (it adds and
     # removes postrenderer.helm.sh/postrender-filename), so compare values
     job = [d for d in ds if d["kind"] == "Job"]
@@ -140,8 +148,9 @@ def test_helm4(b, tmp):
     p = run([helm, "install", "rel", chart, "--dry-run=client"] + args, env=env)
     hooks, _, manifest = p.out.partition("MANIFEST:")
     case("helm4 install --dry-run=client: HOOKS and MANIFEST post-rendered",
-         p.returncode == 0 and "kind: StatefulSet" in hooks and "name: warmup" in hooks and
-         "kind: Job" in hooks and "kind: StatefulSet" in manifest and "kind: Deployment" not in p.out, p.err)
+         p.returncode == 0 and "kind: Deployment" in hooks and "name: warmup" in hooks and
+         "kind: Job" in hooks and "kind: StatefulSet" in manifest and "kind: Deployment" not in manifest,
+         p.err)
 
     # a chart that renders no document: deploy2sts answers empty input with empty
     # output (exit 0); Helm 4 refuses an empty post-renderer output
