@@ -1,0 +1,151 @@
+"""The properties checked on every case (generated or a kept regression).
+
+check(binary, stream, opts) runs deploy2sts and returns (problems, tags):
+problems is a list of messages (empty = every property holds), tags the
+known-bug tags the case touches (model.known_bugs).
+  - never a crash or a hang (exit 0, 1 or 2 within the timeout);
+  - an expected error: exit 1, `FILE:LINE:COL` in the message, empty stdout;
+  - otherwise exit 0 and the output, parsed by libyaml, equals the model's
+    documents: converted ones equal the model's result, every other document
+    equals the parsed input; never a document lost;
+  - untouched documents byte-identical and in order;
+  - idempotent: the output fed back in comes out unchanged;
+  - every output object valid under the strict schemas when the input was, and
+    free of API-rule errors (tests/k8s_rules.py, when present).
+"""
+import os
+import re
+import subprocess
+import sys
+
+from . import model
+from .yamlio import load_all, pieces
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+POS = re.compile(r"deploy2sts: error: [^\n]*?:\d+:\d+: ")
+TIMEOUT = 20
+
+sys.path.insert(0, os.path.join(SHARED, "tools"))
+try:
+    import validate as _validate  # ../shared/tools/validate.py
+    SCHEMAS = _validate.SchemaStore(_validate.DEFAULT_SCHEMA_DIR, no_name_maxlength=True)
+except ImportError:  # reported by the driver as a SKIP line
+    SCHEMAS = None
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+try:
+    from k8s_rules import check_objects  # the API-rule checker, when merged
+except ImportError:
+    check_objects = None
+
+
+def normalize(v, key=None):
+    """Null means absent in the Kubernetes API; so does an empty list or map,
+    except `emptyDir: {}` (the volume source itself)."""
+    if isinstance(v, dict):
+        out = {}
+        for k, x in v.items():
+            x = normalize(x, k)
+            if x is None or (x in ({}, []) and k != "emptyDir"):
+                continue
+            out[k] = x
+        return out
+    if isinstance(v, list):
+        return [normalize(x) for x in v]
+    return v
+
+
+def schema_errors(docs):
+    if SCHEMAS is None:
+        return []
+    errs = []
+    for d in docs:
+        for o in (d.get("items") if isinstance(d, dict) and d.get("kind") == "List" else [d]):
+            if not isinstance(o, dict) or not isinstance(o.get("apiVersion"), str) or not isinstance(o.get("kind"), str):
+                continue
+            _, v = SCHEMAS.validator(o["apiVersion"], o["kind"])
+            if v is not None:
+                for e in v.iter_errors(o):
+                    errs.append("%s %s: %s: %s" % (o["kind"], model.meta(o).get("name"),
+                                                   "/".join(map(str, e.absolute_path)), e.message[:200]))
+    return errs
+
+
+def run(binary, args, data):
+    try:
+        p = subprocess.run([binary] + args, input=data, capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None
+    return p
+
+
+def flat(docs):
+    return [o for _, _, o in model.objects(docs)]
+
+
+def check(binary, stream, opts):
+    """All properties for one input; see the module comment."""
+    docs = load_all(stream)
+    tags = model.known_bugs(docs, opts)
+    want = model.convert_stream(docs, opts)
+    args = opts.args()
+    p = run(binary, args, stream)
+    if p is None:
+        return ["hang: no exit within %d s" % TIMEOUT], tags
+    err = p.stderr.decode(errors="replace")
+    if p.returncode not in (0, 1, 2):
+        return ["crash: exit %d: %s" % (p.returncode, err[-800:])], tags
+    if want.error:
+        probs = []
+        if p.returncode != 1:
+            probs.append("model expects an error (%s), got exit %d" % (want.error, p.returncode))
+        else:
+            if p.stdout:
+                probs.append("error with non-empty stdout")
+            if not POS.search(err):
+                probs.append("error message without FILE:LINE:COL: %s" % err[:300])
+        return probs, tags
+    if p.returncode != 0:
+        return ["exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
+    out = p.stdout
+    probs = []
+    try:
+        got = load_all(out)
+    except Exception as e:  # noqa: BLE001 - any parse failure is a finding
+        return ["output is not YAML libyaml reads: %s" % e], tags
+    if len(got) != len(want.docs):
+        probs.append("documents out %d, model expects %d (kinds out %s, expected %s)" % (
+            len(got), len(want.docs), [model.meta(d).get("name") and d.get("kind") for d in got],
+            [d.get("kind") if isinstance(d, dict) else d for d in want.docs]))
+    else:
+        for k, (g, w) in enumerate(zip(got, want.docs)):
+            if normalize(g) != normalize(w):
+                probs.append("document %d (%s %s) differs from the model:\n       got  %r\n       want %r" % (
+                    k, w.get("kind") if isinstance(w, dict) else "", model.meta(w).get("name"),
+                    normalize(g), normalize(w)))
+    # untouched documents: byte-identical, in order
+    strip = lambda b: b[3:] if b.startswith(b"\xef\xbb\xbf") else b  # noqa: E731
+    ip, op = pieces(strip(stream)), pieces(strip(out))
+    if len(ip) == len(docs):
+        j = 0
+        for piece, same in zip(ip, want.unchanged):
+            if not same:
+                continue
+            while j < len(op) and op[j] != piece:
+                j += 1
+            if j == len(op):
+                probs.append("untouched document changed, lost or moved: %r" % piece[:160])
+                break
+            j += 1
+    # idempotent
+    p2 = run(binary, args, out)
+    if p2 is None or p2.returncode != 0 or p2.stdout != out:
+        probs.append("second run changed the output (exit %s)" % (p2 and p2.returncode))
+    # schemas and API rules
+    if not schema_errors(docs):
+        probs += ["schema: " + e for e in schema_errors(got)]
+    if check_objects is not None:
+        before = set(check_objects(flat(docs)))
+        probs += ["API rule: " + e for e in check_objects(flat(got)) if e not in before]
+    return probs, tags
