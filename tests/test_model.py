@@ -80,7 +80,7 @@ def sample(binary, report, n, seed):
     stats = {"cases": 0, "errors": 0, "known": {}, "last": None}
 
     @settings(max_examples=n, derandomize=seed is None, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck), print_blob=False,
+              suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False,
               phases=[Phase.generate, Phase.shrink])
     @given(gen.cases())
     def prop(case):

@@ -15,6 +15,20 @@ TAGS = {
                       "instead of passing through untouched",
     "namespace-absent-is-same": "an object without metadata.namespace is not taken to be in the same "
                                 "namespace as the Deployment (HPA not retargeted, PVC not absorbed, ...)",
+    # C bugs against rules the README or design already state (for src/ to fix)
+    "error-leaves-stdout": "on an error (exit 1) stdout is not empty: the documents read so far, the failing "
+                           "one included, are written (a pipe into kubectl apply sees a partial stream)",
+    "vct-replaces-non-emptydir": "--volume-claim-template silently replaces a pod volume of the same name that "
+                                 "holds data (configMap, secret, projected, hostPath, PVC...) instead of an error",
+    "list-flow-item": "a Deployment written in flow style inside a kind: List is an error instead of being "
+                      "re-emitted in block style with a warning",
+    "list-ref-not-retargeted": "an HPA/VPA/ScaledObject inside a kind: List that names a converted Deployment "
+                               "is not retargeted to the StatefulSet",
+    "list-unsupported-silent": "a non-apps/v1 Deployment inside a kind: List passes silently (exit 0, no "
+                               "message) where a standalone one is an error",
+    "list-service-ignored": "a non-headless Service named like the serviceName inside a kind: List is not "
+                            "seen: a second Service of that name is generated (duplicate) instead of an error",
+    "error-without-position": "the error for an existing non-headless Service has no LINE:COL",
 }
 
 KNOWN = {

@@ -24,6 +24,9 @@ DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 
 
+TAGS = set()  # known-bug tags touched by the current convert_stream call (see known_bugs.py)
+
+
 class ModelError(Exception):
     """The conversion must fail (exit 1) for this reason."""
 
@@ -115,6 +118,8 @@ def ns_of(obj):
 def same_namespace(a, b):
     """An object without a namespace is in the one the client applies to:
     assumed equal to any other (kubectl apply -n; product design section 2)."""
+    if (a is None) != (b is None):
+        TAGS.add("namespace-absent-is-same")
     return a is None or b is None or a == b
 
 
@@ -170,7 +175,9 @@ def selected(dep, opts):
 
 def unsupported(obj):
     """Deployments of extensions/v1beta1, apps/v1beta1/2 are not converted: error
-    (or warning with --skip-unsupported). Those API versions were removed in 1.16."""
+    (or warning with --skip-unsupported), whatever the selection flags say (the
+    README: "Other apiVersions of Deployment are an error naming them"). Those
+    API versions were removed in Kubernetes 1.16."""
     return obj.get("kind") == "Deployment" and obj.get("apiVersion") != "apps/v1"
 
 
@@ -338,6 +345,7 @@ def apply_flag_templates(sts, opts):
         for v in vols:
             if v.get("name") == t["name"]:
                 if set(v) - {"name"} and not (set(v) - {"name"}) <= {"emptyDir", "ephemeral"}:
+                    TAGS.add("vct-replaces-non-emptydir")
                     raise ModelError("volume %s is not an emptyDir" % t["name"])
         pod["volumes"] = [v for v in vols if v.get("name") != t["name"]]
         for c in pod.get("containers") or []:
@@ -357,7 +365,10 @@ def pvc_volumes(pod):
 def find_pvc(docs, claim, ns):
     for i, j, o in objects(docs):
         if o.get("kind") == "PersistentVolumeClaim" and meta(o).get("name") == claim \
-                and same_namespace(ns_of(o), ns) and not is_hook(o):
+                and same_namespace(ns_of(o), ns):
+            if is_hook(o):
+                TAGS.add("hook-untouched")
+                continue
             return i, j, o
     return None
 
@@ -373,8 +384,19 @@ def absorb_pvcs(sts, docs, opts, users):
         if vol in opts.shared:
             continue
         found = find_pvc(docs, claim, ns_of(sts))
-        if not found or really_shared(found[2]) or users.get((claim, ns_of(found[2])), 0) > 1:
+        if not found:
             continue
+        pvc = found[2]
+        if really_shared(pvc):
+            TAGS.add("rwx-stays-shared")
+            continue
+        if users.get((claim, ns_of(pvc)), 0) > 1:
+            TAGS.add("multi-workload-claim-shared")
+            continue
+        if labels_of(pvc) != stable(labels_of(pvc)) or annotations_of(pvc) != stable(annotations_of(pvc)):
+            TAGS.add("claim-template-stable-metadata")
+        if (pvc.get("spec") or {}).get("selector") is not None:
+            TAGS.add("claim-template-selector")
         vcts.append(absorbed_claim_template(vol, found[2]))
         absorbed.append(found[:2])
         pod["volumes"] = [v for v in pod["volumes"] if v.get("name") != vol]
@@ -384,11 +406,12 @@ def absorb_pvcs(sts, docs, opts, users):
 # ---------------------------------------------------------------- headless Service
 
 def service_selector(dep):
-    """Service selector: matchLabels; with only matchExpressions, the template
-    labels, which must satisfy them (a Service selects by equality only:
-    core/v1 ServiceSpec.selector)."""
+    """Service selector: matchLabels when the selector is only that; with
+    matchExpressions, the template labels, which must satisfy them (a Service
+    selects by equality only: core/v1 ServiceSpec.selector; the template labels
+    select exactly the StatefulSet's pods, matchLabels alone may select more)."""
     sel = dep["spec"].get("selector") or {}
-    if sel.get("matchLabels"):
+    if sel.get("matchLabels") and not sel.get("matchExpressions"):
         return dict(sel["matchLabels"])
     tl = labels_of(dep["spec"].get("template") or {})
     for e in sel.get("matchExpressions") or []:
@@ -437,8 +460,28 @@ def headless_service(dep, opts):
 def existing_service(docs, name, ns):
     for i, j, o in objects(docs):
         if o.get("kind") == "Service" and meta(o).get("name") == name and same_namespace(ns_of(o), ns):
-            return o
+            return i, j, o
     return None
+
+
+def reuse_service(found, at):
+    """An existing Service named like serviceName: reused when headless, an error
+    when not (ServiceSpec.clusterIP is immutable: core validation
+    ValidateServiceUpdate). The README's streaming rule: a headless Service later
+    than the Deployment is reused when both stand alone; one inside a List after
+    the Deployment, or one after a List holding the Deployment, is an error (the
+    generated Service is already written)."""
+    i, j, svc = found
+    if (svc.get("spec") or {}).get("clusterIP") != "None":
+        if j is not None:
+            TAGS.add("list-service-ignored")
+        raise ModelError("existing Service %s is not headless" % meta(svc).get("name"))
+    if i > at[0] and (j is not None or at[1] is not None):
+        raise ModelError("headless Service %s comes after the generated one" % meta(svc).get("name"))
+    if i == at[0] and j is not None and j < at[1]:
+        return
+    if i == at[0] and j is not None:
+        raise ModelError("headless Service %s comes after the generated one in the List" % meta(svc).get("name"))
 
 
 # ---------------------------------------------------------------- references
@@ -452,7 +495,7 @@ def retarget(obj, converted):
     defaults to Deployment there) naming a converted Deployment in the same
     namespace -> apps/v1 StatefulSet (CrossVersionObjectReference)."""
     for kind, field in REF_KINDS:
-        if obj.get("kind") != kind or is_hook(obj):
+        if obj.get("kind") != kind:
             continue
         ref = (obj.get("spec") or {}).get(field)
         if not isinstance(ref, dict):
@@ -461,6 +504,9 @@ def retarget(obj, converted):
         if rkind != "Deployment":
             return None
         if not any(n == ref.get("name") and same_namespace(ns, ns_of(obj)) for n, ns in converted):
+            return None
+        if is_hook(obj):
+            TAGS.add("hook-untouched")
             return None
         new = copy.deepcopy(prune(obj))
         new["spec"][field]["kind"] = "StatefulSet"
@@ -497,9 +543,15 @@ def to_convert(docs, opts):
     for unsupported apiVersions."""
     out = []
     for i, j, o in objects(docs):
-        if o.get("kind") != "Deployment" or is_hook(o):
+        if o.get("kind") != "Deployment":
+            continue
+        if is_hook(o):
+            if (o.get("apiVersion") == "apps/v1" and selected(o, opts)) or unsupported(o):
+                TAGS.add("hook-untouched")
             continue
         if unsupported(o):
+            if not opts.skip_unsupported and j is not None:
+                TAGS.add("list-unsupported-silent")
             if not opts.skip_unsupported:
                 raise ModelError("unsupported apiVersion %s" % o.get("apiVersion"))
             continue
@@ -525,6 +577,7 @@ def claim_users(docs):
 def convert_stream(docs, opts):
     """The whole conversion of a parsed stream."""
     r = Result()
+    TAGS.clear()
     try:
         sel = to_convert(docs, opts)
         converted = [(meta(o).get("name"), ns_of(o)) for _, _, o in sel]
@@ -546,13 +599,15 @@ def convert_stream(docs, opts):
                 old = existing_service(docs, svc_name, ns_of(dep))
                 if old is None:
                     out.append(headless_service(dep, opts))
-                elif (old.get("spec") or {}).get("clusterIP") != "None":
-                    raise ModelError("existing Service %s is not headless" % svc_name)
+                else:
+                    reuse_service(old, (i, j))
             new[(i, j)] = out
         for i, j, o in objects(docs):
             forbidden_ref(o, converted)
             if (i, j) not in new:
                 t = retarget(o, converted)
+                if t is not None and j is not None:
+                    TAGS.add("list-ref-not-retargeted")
                 if t is not None:
                     new[(i, j)] = [t]
         for loc in set(absorbed):
@@ -592,31 +647,7 @@ def convert_stream(docs, opts):
 
 def known_bugs(docs, opts):
     """Tags of rules the product design states and the C code does not follow yet
-    (tests/model/known_bugs.py describes each): a generated case that touches one
-    is reported, not failed."""
-    tags = set()
-    sel_ok = True
-    try:
-        sel = to_convert(docs, opts)
-    except ModelError:
-        sel_ok, sel = False, []
-    names = [(meta(o).get("name"), ns_of(o)) for _, _, o in sel]
-    nss = {ns_of(o) for _, _, o in objects(docs)}
-    if None in nss and len(nss) > 1:
-        tags.add("namespace-absent-is-same")
-    for _, _, o in objects(docs):
-        if is_hook(o) and o.get("kind") in ("Deployment", "PersistentVolumeClaim", "HorizontalPodAutoscaler",
-                                            "VerticalPodAutoscaler", "ScaledObject", "Service"):
-            tags.add("hook-untouched")
-        if o.get("kind") == "PersistentVolumeClaim":
-            if set(labels_of(o)) - set(stable(labels_of(o))) or set(annotations_of(o)) - set(stable(annotations_of(o))):
-                tags.add("claim-template-stable-metadata")
-            if (o.get("spec") or {}).get("selector") is not None:
-                tags.add("claim-template-selector")
-            if really_shared(o):
-                tags.add("rwx-stays-shared")
-    users = claim_users(docs)
-    if any(n > 1 for n in users.values()):
-        tags.add("multi-workload-claim-shared")
-    del names, sel_ok
-    return tags
+    (tests/model/known_bugs.py describes each) that this case touches: a
+    generated case touching one is reported, not failed."""
+    convert_stream(docs, opts)
+    return set(TAGS)

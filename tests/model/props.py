@@ -56,6 +56,21 @@ def normalize(v, key=None):
     return v
 
 
+def diff(a, b, path=""):
+    """Paths where two parsed values differ (first few)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in list(a) + [k for k in b if k not in a]:
+            if k not in a or k not in b:
+                out.append("%s/%s: got %r, want %r" % (path, k, a.get(k, "<absent>"), b.get(k, "<absent>")))
+            else:
+                out += diff(a[k], b[k], "%s/%s" % (path, k))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [x for i, (p, q) in enumerate(zip(a, b)) for x in diff(p, q, "%s[%d]" % (path, i))]
+    return [] if a == b else ["%s: got %r, want %r" % (path or "/", a, b)]
+
+
 def schema_errors(docs):
     if SCHEMAS is None:
         return []
@@ -103,10 +118,14 @@ def check(binary, stream, opts):
         else:
             if p.stdout:
                 probs.append("error with non-empty stdout")
+                tags.add("error-leaves-stdout")
             if not POS.search(err):
+                tags.add("error-without-position")
                 probs.append("error message without FILE:LINE:COL: %s" % err[:300])
         return probs, tags
     if p.returncode != 0:
+        if "inside a List must be written in block style" in err:
+            tags.add("list-flow-item")
         return ["exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
     out = p.stdout
     probs = []
@@ -121,9 +140,9 @@ def check(binary, stream, opts):
     else:
         for k, (g, w) in enumerate(zip(got, want.docs)):
             if normalize(g) != normalize(w):
-                probs.append("document %d (%s %s) differs from the model:\n       got  %r\n       want %r" % (
+                probs.append("document %d (%s %s) differs from the model: %s" % (
                     k, w.get("kind") if isinstance(w, dict) else "", model.meta(w).get("name"),
-                    normalize(g), normalize(w)))
+                    "; ".join(diff(normalize(g), normalize(w))[:4])))
     # untouched documents: byte-identical, in order
     strip = lambda b: b[3:] if b.startswith(b"\xef\xbb\xbf") else b  # noqa: E731
     ip, op = pieces(strip(stream)), pieces(strip(out))

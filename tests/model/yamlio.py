@@ -95,6 +95,8 @@ class Style:
         choice = self.pick(3)
         if choice == 0 and _plain_ok(s, flow):
             return s
+        if "\n" in s or not s.isprintable():
+            return json.dumps(s)
         if choice == 1 or (choice == 0 and "\\" not in s):
             return "'" + s.replace("'", "''") + "'"
         return json.dumps(s)
