@@ -6,7 +6,7 @@
    tests/model/known_bugs.py, which must still fail (XFAIL; a passing one fails
    the test so the list stays honest).
 2. Runs a fixed-seed sample of generated cases (hypothesis, derandomized):
-   MODEL_EXAMPLES cases (default 120; CI runs more), MODEL_SEED picks another
+   MODEL_EXAMPLES cases (default 400; CI runs `make model-test`), MODEL_SEED picks another
    sample. A failing case is shrunk by hypothesis and written to
    tests/model/regressions/found-*.yaml/.json: commit it.
 Usage: test_model.py path/to/deploy2sts
@@ -120,7 +120,7 @@ def main():
     n, xfail = replay(binary, report)
     print("model: %d regressions replayed (%d known bugs XFAIL) in %.1f s" % (n, xfail, time.time() - t0))
     seed = os.environ.get("MODEL_SEED")
-    sample(binary, report, int(os.environ.get("MODEL_EXAMPLES", "120")), int(seed) if seed else None)
+    sample(binary, report, int(os.environ.get("MODEL_EXAMPLES", "400")), int(seed) if seed else None)
     return report.finish()
 
 

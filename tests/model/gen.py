@@ -10,7 +10,7 @@ import random
 from hypothesis import strategies as st
 
 from . import model
-from .yamlio import Style, render
+from .yamlio import Raw, Style, render
 
 NAMES = ["web", "db", "api", "cache-server", "worker", "x" * 53, "9lives"]
 CLAIMS = ["data-claim", "shared", "logs"]
@@ -250,7 +250,21 @@ def service(draw, name, ns, app):
 
 @st.composite
 def unrelated(draw, ns):
-    kind = draw(st.sampled_from(["cm", "sa", "empty-cm", "pdb"]))
+    kind = draw(st.sampled_from(["cm", "sa", "empty-cm", "pdb", "anchors", "block"]))
+    if kind == "anchors":
+        return Raw("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: anchored\n  labels: &l {app: web}\n"
+                   "  annotations:\n    <<: *l\n    note: &n \"shared value\"\ndata:\n  a: *n\n  b: &b |\n"
+                   "    line 1\n    --- not a separator\n  c: *b\n",
+                   {"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": "anchored", "labels": {"app": "web"},
+                                 "annotations": {"app": "web", "note": "shared value"}},
+                    "data": {"a": "shared value", "b": "line 1\n--- not a separator\n",
+                             "c": "line 1\n--- not a separator\n"}})
+    if kind == "block":
+        return Raw("kind: Secret\napiVersion: v1\nmetadata: {name: s}\nstringData:\n  k: >-\n    folded\n\n"
+                   "    text\n  j: |+\n    keep\n\n# trailing comment\n",
+                   {"kind": "Secret", "apiVersion": "v1", "metadata": {"name": "s"},
+                    "stringData": {"k": "folded\ntext", "j": "keep\n\n"}})
     if kind == "cm":
         m = {"name": "cfg"}
         put(m, "namespace", ns)
@@ -305,6 +319,15 @@ def opts(draw, names):
     if draw(st.integers(0, 5)) == 0:
         o["shared"] = [draw(st.sampled_from(["data", "logs", "cache"]))]
     o["drop_absorbed"] = draw(st.integers(0, 3)) == 0
+    if draw(st.integers(0, 3)) == 0 and model.Opts(**o).config_ok():
+        o["door"] = "config"
+        if draw(st.booleans()):
+            ov = {"name": draw(st.sampled_from(names + ["w*", "*"]))}
+            if draw(st.booleans()):
+                ov["pmp"] = draw(st.sampled_from(["OrderedReady", "Parallel"]))
+            else:
+                ov["min_ready"] = 7
+            o["overrides"] = [ov]
     return model.Opts(**o)
 
 

@@ -20,8 +20,11 @@ TAGS = {
                            "one included, are written (a pipe into kubectl apply sees a partial stream)",
     "vct-replaces-non-emptydir": "--volume-claim-template silently replaces a pod volume of the same name that "
                                  "holds data (configMap, secret, projected, hostPath, PVC...) instead of an error",
-    "list-flow-item": "a Deployment written in flow style inside a kind: List is an error instead of being "
-                      "re-emitted in block style with a warning",
+    "list-flow-item": "a kind: List holding a Deployment, written in flow style, is an error instead of "
+                      "being re-emitted in block style with a warning",
+    "service-wait-cut-short": "a headless Service a few lines after its Deployment (well within 1 MiB) is an "
+                              "error 'already generated and written' when a held-back document (e.g. a PVC) "
+                              "stands between them",
     "list-ref-not-retargeted": "an HPA/VPA/ScaledObject inside a kind: List that names a converted Deployment "
                                "is not retargeted to the StatefulSet",
     "list-unsupported-silent": "a non-apps/v1 Deployment inside a kind: List passes silently (exit 0, no "

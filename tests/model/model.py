@@ -56,9 +56,84 @@ class Opts:
         self.shared = kw.get("shared", [])
         self.drop_absorbed = kw.get("drop_absorbed", False)
         self.quiet = kw.get("quiet", True)
+        self.door = kw.get("door", "flags")         # "flags" or "config" (--config FILE)
+        self.overrides = kw.get("overrides", [])    # config only: {"name": glob, "pmp"/"min_ready": v}
 
-    def args(self):
-        """The command line."""
+    def for_deployment(self, name):
+        """The options for one Deployment: the first override whose name glob
+        matches replaces the fields it sets (README: spec.overrides)."""
+        for ov in self.overrides:
+            if fnmatch.fnmatchcase(name or "", ov["name"]):
+                o = copy.copy(self)
+                for k, v in ov.items():
+                    if k != "name":
+                        setattr(o, k, v)
+                return o
+        return self
+
+    def config_ok(self):
+        """Whether a StatefulSetConversion can say the same (its volumeMounts hold
+        one mountPath per claim for every app container; no per-claim containers)."""
+        return not any(t.get("containers") for t in self.vcts) and (
+            self.update_strategy or (self.partition is None and self.max_unavailable is None))
+
+    def config_doc(self):
+        """These options as a StatefulSetConversion (README "--config")."""
+        spec = {}
+        sel = {}
+        if self.only:
+            sel["only"] = list(self.only)
+        if self.exclude:
+            sel["exclude"] = list(self.exclude)
+        if self.selector:
+            sel["matchLabels"] = dict(self.selector)
+        if self.opt_in:
+            sel["optIn"] = True
+        if sel:
+            spec["selector"] = sel
+        if self.service_name != "{name}-headless":
+            spec["serviceName"] = self.service_name
+        for key, v in (("podManagementPolicy", self.pmp), ("recreateAs", self.recreate_as),
+                       ("minReadySeconds", self.min_ready), ("revisionHistoryLimit", self.rhl)):
+            if v is not None:
+                spec[key] = v
+        if self.update_strategy:
+            us = {"type": self.update_strategy}
+            ru = {}
+            if self.partition is not None:
+                ru["partition"] = self.partition
+            if self.max_unavailable is not None:
+                ru["maxUnavailable"] = self.max_unavailable
+            if ru:
+                us["rollingUpdate"] = ru
+            spec["updateStrategy"] = us
+        if self.retention:
+            spec["persistentVolumeClaimRetentionPolicy"] = dict(self.retention)
+        if self.ordinals_start is not None:
+            spec["ordinals"] = {"start": self.ordinals_start}
+        if self.no_headless:
+            spec["headlessService"] = False
+        if self.publish_not_ready:
+            spec["publishNotReadyAddresses"] = True
+        if self.vcts:
+            spec["volumeClaimTemplates"] = [flag_claim_template(t) for t in self.vcts]
+            spec["volumeMounts"] = [{"name": t["name"], "mountPath": t["mountPath"]} for t in self.vcts]
+        if self.shared:
+            spec["sharedVolumes"] = list(self.shared)
+        if self.drop_absorbed:
+            spec["dropAbsorbedPVCs"] = True
+        if self.skip_unsupported:
+            spec["skipUnsupported"] = True
+        if self.overrides:
+            names = {"pmp": "podManagementPolicy", "min_ready": "minReadySeconds"}
+            spec["overrides"] = [{names.get(k, k): v for k, v in ov.items()} for ov in self.overrides]
+        return {"apiVersion": "deploy2sts.io/v1alpha1", "kind": "StatefulSetConversion",
+                "metadata": {"name": "to-statefulset"}, "spec": spec}
+
+    def args(self, config_path=None):
+        """The command line (with --config PATH for the config door)."""
+        if self.door == "config":
+            return ["--config", config_path] + ["-q"] * self.quiet
         a = []
         for g in self.only:
             a += ["--only", g]
@@ -468,20 +543,16 @@ def reuse_service(found, at):
     """An existing Service named like serviceName: reused when headless, an error
     when not (ServiceSpec.clusterIP is immutable: core validation
     ValidateServiceUpdate). The README's streaming rule: a headless Service later
-    than the Deployment is reused when both stand alone; one inside a List after
-    the Deployment, or one after a List holding the Deployment, is an error (the
-    generated Service is already written)."""
+    than a standalone Deployment is reused (it comes within 1 MiB in these
+    streams); for a Deployment inside a List only one before it is (the List's
+    Services are written with it)."""
     i, j, svc = found
     if (svc.get("spec") or {}).get("clusterIP") != "None":
         if j is not None:
             TAGS.add("list-service-ignored")
         raise ModelError("existing Service %s is not headless" % meta(svc).get("name"))
-    if i > at[0] and (j is not None or at[1] is not None):
-        raise ModelError("headless Service %s comes after the generated one" % meta(svc).get("name"))
-    if i == at[0] and j is not None and j < at[1]:
-        return
-    if i == at[0] and j is not None:
-        raise ModelError("headless Service %s comes after the generated one in the List" % meta(svc).get("name"))
+    if at[1] is not None and (i > at[0] or (i == at[0] and j > at[1])):
+        raise ModelError("headless Service %s comes after the List that holds the Deployment" % meta(svc).get("name"))
 
 
 # ---------------------------------------------------------------- references
@@ -584,7 +655,9 @@ def convert_stream(docs, opts):
         users = claim_users(docs)
         new = {}          # (i, j) -> [objects replacing it]
         absorbed = []
+        base = opts
         for i, j, dep in sel:
+            opts = base.for_deployment(meta(dep).get("name"))
             check_names(dep, opts)
             sts = statefulset_fields(dep, opts)
             vcts = apply_flag_templates(sts, opts)
@@ -602,6 +675,7 @@ def convert_stream(docs, opts):
                 else:
                     reuse_service(old, (i, j))
             new[(i, j)] = out
+        opts = base
         for i, j, o in objects(docs):
             forbidden_ref(o, converted)
             if (i, j) not in new:

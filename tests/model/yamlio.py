@@ -160,8 +160,19 @@ class Style:
             out.append(head + " " + self.inline(x) + self.comment())
 
 
+class Raw(dict):
+    """A document given as its exact text (anchors, aliases, merge keys, block
+    scalars: presentation the emitter above does not write) and its value."""
+
+    def __init__(self, text, value):
+        super().__init__(value)
+        self.text = text
+
+
 def render_doc(doc, style):
     """Text of one document (no separator), ending in a newline."""
+    if isinstance(doc, Raw):
+        return doc.text
     if isinstance(doc, dict) and style.use_flow(doc, 1) and style.pick(2) == 0:
         return style.flow(doc) + "\n"
     out = []
