@@ -66,7 +66,7 @@ def metadata(draw, name, ns, kind_labels=True, hook_ok=True):
     elif draw(st.integers(0, 5)) == 0:
         m["labels"] = draw(st.sampled_from([{}, None]))
     ann = {}
-    if hook_ok and draw(st.integers(0, 12)) == 0:
+    if hook_ok and draw(st.integers(0, 30)) == 0:
         ann["helm.sh/hook"] = "pre-install"
     if draw(st.integers(0, 4)) == 0:
         ann[model.PR_FILE] = "chart/templates/%s.yaml" % name[:10]
@@ -304,7 +304,7 @@ def opts(draw, names):
     o["publish_not_ready"] = draw(st.integers(0, 5)) == 0
     o["no_headless"] = draw(st.integers(0, 6)) == 0
     vcts = []
-    for n in draw(st.lists(st.sampled_from(["data", "cache", "extra"]), unique=True, max_size=2)):
+    for n in draw(st.lists(st.sampled_from(["data", "extra", "data", "cache"]), unique=True, max_size=2)):
         t = {"name": n, "mountPath": "/" + n, "size": "1Gi"}
         if draw(st.integers(0, 3)) == 0:
             t["storageClassName"] = "fast"
@@ -328,6 +328,10 @@ def opts(draw, names):
             else:
                 ov["min_ready"] = 7
             o["overrides"] = [ov]
+    elif draw(st.integers(0, 3)) == 0 and model.Opts(**o).config_ok():
+        o["door"] = draw(st.sampled_from(["krm-typed", "krm-cm"]))
+        if o["door"] == "krm-cm" and model.Opts(**o).configmap_doc() is None:
+            o["door"] = "krm-typed"
     return model.Opts(**o)
 
 
@@ -357,7 +361,9 @@ def cases(draw):
         n = draw(st.sampled_from(names))
         docs.append(draw(service(n[:40] + "-headless", ns(), n[:20])))
     for _ in range(draw(st.integers(0, 2))):
-        docs.append(draw(unrelated(ns())))
+        u = draw(unrelated(ns()))
+        if not (isinstance(u, Raw) and any(isinstance(d, Raw) and d.text == u.text for d in docs)):
+            docs.append(u)  # one of each: a ResourceList holds them in one document
     if draw(st.integers(0, 5)) == 0 and len(docs) > 1:
         k = draw(st.integers(1, min(3, len(docs))))
         start = draw(st.integers(0, len(docs) - k))
@@ -365,6 +371,8 @@ def cases(draw):
         docs[start:start + k] = [{"apiVersion": "v1", "kind": "List", "items": items}]
     docs = draw(st.permutations(docs))
     o = draw(opts(names))
+    if o.door.startswith("krm") and any(d.get("kind") == "List" for d in docs):
+        o.door = "flags"
     style = {"seed": draw(st.integers(0, 2 ** 16)),
              "indent": draw(st.sampled_from([2, 2, 4, 3])),
              "compact_seq": draw(st.booleans()),

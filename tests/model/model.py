@@ -77,6 +77,27 @@ class Opts:
         return not any(t.get("containers") for t in self.vcts) and (
             self.update_strategy or (self.partition is None and self.max_unavailable is None))
 
+    def configmap_doc(self):
+        """These options as the ConfigMap functionConfig `kpt fn eval -- k=v` sends
+        (data keys = long flag names), or None when a flag repeats."""
+        if len(self.only) > 1 or len(self.exclude) > 1 or len(self.vcts) > 1 or len(self.shared) > 1:
+            return None
+        a = Opts(**dict(vars(self), door="flags", quiet=False)).args()
+        data, k = {}, 0
+        while k < len(a):
+            flag = a[k].lstrip("-")
+            if "=" in flag:
+                key, v = flag.split("=", 1)
+                k += 1
+            elif k + 1 < len(a) and not a[k + 1].startswith("-"):
+                key, v = flag, a[k + 1]
+                k += 2
+            else:
+                key, v = flag, "true"
+                k += 1
+            data[{"l": "selector"}.get(key, key)] = v
+        return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fn"}, "data": data}
+
     def config_doc(self):
         """These options as a StatefulSetConversion (README "--config")."""
         spec = {}
@@ -134,6 +155,8 @@ class Opts:
         """The command line (with --config PATH for the config door)."""
         if self.door == "config":
             return ["--config", config_path] + ["-q"] * self.quiet
+        if self.door.startswith("krm"):
+            return ["-q"] * self.quiet
         a = []
         for g in self.only:
             a += ["--only", g]

@@ -106,6 +106,8 @@ def check(binary, stream, opts):
     docs = load_all(stream)
     tags = model.known_bugs(docs, opts)
     want = model.convert_stream(docs, opts)
+    if opts.door.startswith("krm"):
+        return check_krm(binary, stream, opts, docs, want, tags)
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", prefix="d2s-model-") as cfg:
         if opts.door == "config":
             json.dump(opts.config_doc(), cfg)  # JSON is YAML
@@ -179,4 +181,70 @@ def check_run(binary, stream, opts, args, docs, want, tags):
     if check_objects is not None:
         before = set(check_objects(flat(docs)))
         probs += ["API rule: " + e for e in check_objects(flat(got)) if e not in before]
+    return probs, tags
+
+
+def resource_list(stream, fn_config):
+    """The stream's documents as the items of a KRM ResourceList (each piece's
+    text indented under `- `, comments kept), functionConfig in flow style."""
+    stream = stream[3:] if stream.startswith(b"\xef\xbb\xbf") else stream
+    nl = b"\r\n" if b"\r\n" in stream else b"\n"
+    out = [b"apiVersion: config.kubernetes.io/v1", b"kind: ResourceList", b"items:"]
+    for piece in pieces(stream):
+        lines = [ln for ln in piece.splitlines() if not (ln.startswith(b"---") or ln.startswith(b"..."))]
+        first = True
+        for ln in lines:
+            if first and ln.strip() and not ln.lstrip().startswith(b"#"):
+                out.append(b"- " + ln)
+                first = False
+            else:
+                out.append(b"  " + ln if ln.strip() else b"")
+    out.append(b"functionConfig: " + json.dumps(fn_config).encode())
+    return nl.join(out) + nl
+
+
+def check_krm(binary, stream, opts, docs, want, tags):
+    """KRM function door: the same rules on the items of a ResourceList; on an
+    error exit 1 with the items unchanged and an error result."""
+    fn = opts.configmap_doc() if opts.door == "krm-cm" else opts.config_doc()
+    data = resource_list(stream, fn)
+    p = run(binary, opts.args(), data)
+    if p is None:
+        return ["hang: no exit within %d s" % TIMEOUT], tags
+    err = p.stderr.decode(errors="replace")
+    if p.returncode not in (0, 1):
+        return ["crash or usage error: exit %d: %s" % (p.returncode, err[-800:])], tags
+    try:
+        rl = load_all(p.stdout)[0]
+        items, results = rl.get("items") or [], rl.get("results") or []
+    except Exception as e:  # noqa: BLE001 - any parse failure is a finding
+        return ["KRM output is not a ResourceList libyaml reads: %s" % e], tags
+    in_items = [d for d in docs if d is not None]
+    if want.error:
+        probs = []
+        if p.returncode != 1:
+            probs.append("KRM: model expects an error (%s), got exit %d" % (want.error, p.returncode))
+        if items != in_items:
+            probs.append("KRM error: items changed")
+        if not any(r.get("severity") == "error" for r in results):
+            probs.append("KRM error: no error result")
+        return probs, tags
+    if p.returncode != 0:
+        if "must be written in block style" in err:
+            tags.add("list-flow-item")
+        return ["KRM: exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
+    probs = []
+    exp = [d for d in want.docs if d is not None]
+    if len(items) != len(exp):
+        probs.append("KRM: items out %d, model expects %d" % (len(items), len(exp)))
+    else:
+        for k, (g, w) in enumerate(zip(items, exp)):
+            if normalize(g) != normalize(w):
+                probs.append("KRM item %d (%s %s) differs from the model: %s" % (
+                    k, w.get("kind"), model.meta(w).get("name"), "; ".join(diff(normalize(g), normalize(w))[:4])))
+    p2 = run(binary, opts.args(), p.stdout)
+    if p2 is None or p2.returncode != 0 or (load_all(p2.stdout)[0].get("items") or []) != items:
+        probs.append("KRM: second run changed the items")
+    if not schema_errors(in_items):
+        probs += ["schema: " + e for e in schema_errors(items)]
     return probs, tags
