@@ -82,7 +82,7 @@ valgrind: deploy2sts
 slow-test: deploy2sts
 	/usr/bin/python3 tests/test_hostile.py ./deploy2sts --big 300
 
-# the model test on a larger generated sample (CI; make test runs 400 cases);
+# the model test on a larger generated sample (CI; make test runs 300 cases);
 # MODEL_BIN=build/asan/deploy2sts runs it on the sanitizer build
 .PHONY: model-test coverage
 MODEL_EXAMPLES ?= 4000

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Model test: deploy2sts against the reference model on generated inputs.
 
-1. Replays every kept regression (tests/model/regressions/NAME.yaml, flags in
+1. Runs the usage cases of tests/model/usage.py (bad flags, bad --config,
+   bad YAML, a spilled stream) and replays every kept regression (tests/model/regressions/NAME.yaml, flags in
    NAME.json): all properties must hold, except for the known bugs listed in
    tests/model/known_bugs.py, which must still fail (XFAIL; a passing one fails
    the test so the list stays honest).
 2. Runs a fixed-seed sample of generated cases (hypothesis, derandomized):
-   MODEL_EXAMPLES cases (default 400; CI runs `make model-test`), MODEL_SEED picks another
+   MODEL_EXAMPLES cases (default 300; CI runs `make model-test`), MODEL_SEED picks another
    sample. A failing case is shrunk by hypothesis and written to
    tests/model/regressions/found-*.yaml/.json: commit it.
 Usage: test_model.py path/to/deploy2sts
@@ -34,8 +35,8 @@ except ImportError:
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 
-from model import gen, props  # noqa: E402
-from model.known_bugs import KNOWN, TAGS  # noqa: E402
+from model import gen, props, usage  # noqa: E402
+from model.known_bugs import KNOWN, KNOWN_USAGE  # noqa: E402
 from model.model import Opts  # noqa: E402
 from report import Report  # noqa: E402
 
@@ -77,7 +78,11 @@ def replay(binary, report):
 
 
 def sample(binary, report, n, seed):
-    stats = {"cases": 0, "errors": 0, "known": {}, "last": None}
+    """Run n generated cases; a failure is shrunk for at most MODEL_SHRINK_SECONDS
+    (default 30; after that every new candidate counts as passing, so hypothesis
+    ends with the smallest failing case seen) and kept as a regression file."""
+    stats = {"cases": 0, "known": {}, "last": None, "t_fail": None}
+    budget = float(os.environ.get("MODEL_SHRINK_SECONDS", "30"))
 
     @settings(max_examples=n, derandomize=seed is None, database=None, deadline=None,
               suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False,
@@ -85,13 +90,20 @@ def sample(binary, report, n, seed):
     @given(gen.cases())
     def prop(case):
         stream = case.stream()
+        last = stats["last"]
+        if last and time.time() - stats["t_fail"] > budget and stream != last[0]:
+            return
         problems, tags = props.check(binary, stream, case.opts)
-        stats["cases"] += 1
+        if last is None:
+            stats["cases"] += 1
         if problems and tags:
-            for t in tags:
-                stats["known"][t] = stats["known"].get(t, 0) + 1
+            if last is None:
+                for t in tags:
+                    stats["known"][t] = stats["known"].get(t, 0) + 1
             return
         if problems:
+            if last is None:
+                stats["t_fail"] = time.time()
             stats["last"] = (stream, case.opts, problems)
             raise AssertionError("\n".join(problems))
 
@@ -104,10 +116,11 @@ def sample(binary, report, n, seed):
     except AssertionError:
         stream, o, problems = stats["last"]
         name = save(stream, o)
-        problems = ["kept as tests/model/regressions/%s.yaml (flags %s)" % (name, o.args())] + problems
+        problems = ["kept as tests/model/regressions/%s.yaml (%s): commit it, fix the C code or the model" % (
+            name, o.args("CONFIG"))] + problems
     report.case("generated sample (%d cases)" % stats["cases"], problems)
-    print("model: %d generated cases in %.1f s; cases touching known bugs: %s" % (
-        stats["cases"], time.time() - t0,
+    print("model: %d generated cases in %.1f s%s; cases touching known bugs: %s" % (
+        stats["cases"], time.time() - t0, " (until the first failure)" if problems else "",
         ", ".join("%s %d" % kv for kv in sorted(stats["known"].items())) or "none"))
 
 
@@ -119,8 +132,15 @@ def main():
     t0 = time.time()
     n, xfail = replay(binary, report)
     print("model: %d regressions replayed (%d known bugs XFAIL) in %.1f s" % (n, xfail, time.time() - t0))
+    for name, problems in usage.cases(binary):
+        if name in KNOWN_USAGE:
+            if problems:
+                print("XFAIL model %s: %s" % (name, KNOWN_USAGE[name]))
+                continue
+            problems = ["known bug (%s) passes: remove it from KNOWN_USAGE" % KNOWN_USAGE[name]]
+        report.case(name[:120].replace("\n", " "), problems)
     seed = os.environ.get("MODEL_SEED")
-    sample(binary, report, int(os.environ.get("MODEL_EXAMPLES", "400")), int(seed) if seed else None)
+    sample(binary, report, int(os.environ.get("MODEL_EXAMPLES", "300")), int(seed) if seed else None)
     return report.finish()
 
 

@@ -22,17 +22,57 @@ TAGS = {
                                  "holds data (configMap, secret, projected, hostPath, PVC...) instead of an error",
     "list-flow-item": "a kind: List holding a Deployment, written in flow style, is an error instead of "
                       "being re-emitted in block style with a warning",
-    "service-wait-cut-short": "a headless Service a few lines after its Deployment (well within 1 MiB) is an "
-                              "error 'already generated and written' when a held-back document (e.g. a PVC) "
-                              "stands between them",
+    "service-wait-cut-short": "a Deployment mounting a PVC that is not in the input is held to the end of the "
+                              "input, and a headless Service of its serviceName right after it is then an error "
+                              "('already generated and written') instead of being reused",
+    "merge-key-selector": "selector.matchLabels written as an alias (*anchor) is not read: the headless Service "
+                          "selects on the template labels instead (with a merge key <<: *anchor there, only the "
+                          "non-merged labels, a selector that matches other workloads' pods)",
     "list-ref-not-retargeted": "an HPA/VPA/ScaledObject inside a kind: List that names a converted Deployment "
                                "is not retargeted to the StatefulSet",
     "list-unsupported-silent": "a non-apps/v1 Deployment inside a kind: List passes silently (exit 0, no "
                                "message) where a standalone one is an error",
-    "list-service-ignored": "a non-headless Service named like the serviceName inside a kind: List is not "
-                            "seen: a second Service of that name is generated (duplicate) instead of an error",
+    "list-service-ignored": "a Service named like the serviceName inside a kind: List after a standalone "
+                            "Deployment is not seen: a second Service of that name is generated (duplicate) "
+                            "instead of reusing the headless one or failing on a non-headless one",
     "error-without-position": "the error for an existing non-headless Service has no LINE:COL",
 }
 
 KNOWN = {
+    "claim-template-selector-1b8567cc49": TAGS["claim-template-selector"],
+    "claim-template-stable-metadata-9a1ddfe766": TAGS["claim-template-stable-metadata"],
+    "error-leaves-stdout-eb90acbafa": TAGS["error-leaves-stdout"],
+    "error-without-position-7b13525291": TAGS["error-without-position"],
+    "hook-untouched-81d207807c": TAGS["hook-untouched"],
+    "list-flow-item-1ab0187803": TAGS["list-flow-item"],
+    "list-ref-not-retargeted-2e88aa38f1": TAGS["list-ref-not-retargeted"],
+    "list-service-ignored-4673cc05c3": TAGS["list-service-ignored"],
+    "list-service-ignored-5137eeb3ce": TAGS["list-service-ignored"],
+    "list-unsupported-silent-9b44547322": TAGS["list-unsupported-silent"],
+    "min-claim-template-stable-metadata": TAGS["claim-template-stable-metadata"],
+    "min-error-leaves-stdout": TAGS["error-leaves-stdout"],
+    "min-error-without-position": TAGS["error-without-position"],
+    "min-hook-untouched": TAGS["hook-untouched"],
+    "min-list-flow-item": TAGS["list-flow-item"],
+    "min-list-ref-not-retargeted": TAGS["list-ref-not-retargeted"],
+    "min-list-service-ignored": TAGS["list-service-ignored"],
+    "min-list-unsupported-silent": TAGS["list-unsupported-silent"],
+    "min-merge-key-selector": TAGS["merge-key-selector"],
+    "min-multi-workload-claim-shared": TAGS["multi-workload-claim-shared"],
+    "min-namespace-absent-is-same": TAGS["namespace-absent-is-same"],
+    "min-rwx-stays-shared": TAGS["rwx-stays-shared"],
+    "min-service-wait-cut-short": TAGS["service-wait-cut-short"],
+    "min-vct-replaces-non-emptydir": TAGS["vct-replaces-non-emptydir"],
+    "multi-workload-claim-shared-fd25c28a81": TAGS["multi-workload-claim-shared"],
+    "namespace-absent-is-same-7adacf8423": TAGS["namespace-absent-is-same"],
+    "rwx-stays-shared-82fda90f44": TAGS["rwx-stays-shared"],
+    "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
+    "vct-replaces-non-emptydir-2cf06ab02b": TAGS["vct-replaces-non-emptydir"],
+}
+
+# usage cases (tests/model/usage.py, by case name) the C code gets wrong
+KNOWN_USAGE = {
+    "flags --volume-claim-template name=d,mountPath=/d,size=1Gi,storageClassName=Not_A_Name":
+        "storageClassName= is accepted unless it also holds a YAML-special character; Kubernetes wants a "
+        "DNS-1123 subdomain (core validation ValidateClassName), so the claim template is rejected at apply",
 }

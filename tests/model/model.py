@@ -570,6 +570,8 @@ def reuse_service(found, at):
     streams); for a Deployment inside a List only one before it is (the List's
     Services are written with it)."""
     i, j, svc = found
+    if j is not None and at[1] is None and i > at[0]:
+        TAGS.add("list-service-ignored")
     if (svc.get("spec") or {}).get("clusterIP") != "None":
         if j is not None:
             TAGS.add("list-service-ignored")

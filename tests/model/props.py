@@ -149,7 +149,7 @@ def check_run(binary, stream, opts, args, docs, want, tags):
         return ["output is not YAML libyaml reads: %s" % e], tags
     if len(got) != len(want.docs):
         probs.append("documents out %d, model expects %d (kinds out %s, expected %s)" % (
-            len(got), len(want.docs), [model.meta(d).get("name") and d.get("kind") for d in got],
+            len(got), len(want.docs), [d.get("kind") if isinstance(d, dict) else d for d in got],
             [d.get("kind") if isinstance(d, dict) else d for d in want.docs]))
     else:
         for k, (g, w) in enumerate(zip(got, want.docs)):
