@@ -25,6 +25,12 @@ TAGS = {
     "service-wait-cut-short": "a Deployment mounting a PVC that is not in the input is held to the end of the "
                               "input, and a headless Service of its serviceName right after it is then an error "
                               "('already generated and written') instead of being reused",
+    "list-later-service-duplicate": "a headless Service of the serviceName after a Deployment inside a kind: "
+                                    "List (later in the List or after it) is not an error: a second Service of "
+                                    "that name is generated (duplicate)",
+    "list-pvc-not-seen": "a PersistentVolumeClaim inside a kind: List is not seen by the Deployment that mounts "
+                         "it: the claim stays shared (warning 'not in the input') instead of becoming a claim "
+                         "template",
     "merge-key-selector": "selector.matchLabels written as an alias (*anchor) is not read: the headless Service "
                           "selects on the template labels instead (with a merge key <<: *anchor there, only the "
                           "non-merged labels, a selector that matches other workloads' pods)",
@@ -54,6 +60,10 @@ KNOWN = {
     "min-error-without-position": TAGS["error-without-position"],
     "min-hook-untouched": TAGS["hook-untouched"],
     "min-list-flow-item": TAGS["list-flow-item"],
+    "list-later-service-duplicate-c96ce9d680": TAGS["list-later-service-duplicate"],
+    "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
+    "list-pvc-not-seen-1cc6a3240a": TAGS["list-pvc-not-seen"],
+    "min-list-pvc-not-seen": TAGS["list-pvc-not-seen"],
     "min-list-ref-not-retargeted": TAGS["list-ref-not-retargeted"],
     "min-list-service-ignored": TAGS["list-service-ignored"],
     "min-list-unsupported-silent": TAGS["list-unsupported-silent"],

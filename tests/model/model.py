@@ -467,6 +467,8 @@ def find_pvc(docs, claim, ns):
             if is_hook(o):
                 TAGS.add("hook-untouched")
                 continue
+            if j is not None:
+                TAGS.add("list-pvc-not-seen")
             return i, j, o
     return None
 
@@ -577,6 +579,7 @@ def reuse_service(found, at):
             TAGS.add("list-service-ignored")
         raise ModelError("existing Service %s is not headless" % meta(svc).get("name"))
     if at[1] is not None and (i > at[0] or (i == at[0] and j > at[1])):
+        TAGS.add("list-later-service-duplicate")
         raise ModelError("headless Service %s comes after the List that holds the Deployment" % meta(svc).get("name"))
 
 
