@@ -36,7 +36,7 @@ except ImportError:
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 
 from model import gen, props, usage  # noqa: E402
-from model.known_bugs import KNOWN, KNOWN_USAGE  # noqa: E402
+from model.known_bugs import KNOWN, KNOWN_USAGE, SANITIZER_ONLY  # noqa: E402
 from model.model import Opts  # noqa: E402
 from report import Report  # noqa: E402
 
@@ -133,7 +133,7 @@ def main():
     n, xfail = replay(binary, report)
     print("model: %d regressions replayed (%d known bugs XFAIL) in %.1f s" % (n, xfail, time.time() - t0))
     for name, problems in usage.cases(binary):
-        if name in KNOWN_USAGE:
+        if name in KNOWN_USAGE and (problems or name not in SANITIZER_ONLY):
             if problems:
                 print("XFAIL model %s: %s" % (name, KNOWN_USAGE[name]))
                 continue

@@ -89,11 +89,18 @@ def schema_errors(docs):
     return errs
 
 
+SANITIZER = re.compile(rb"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: |SUMMARY: UndefinedBehaviorSanitizer")
+
+
 def run(binary, args, data):
+    """Run the binary; None on a hang. A sanitizer report (the ASan build exits 1
+    on one, like an input error) becomes exit status 99, counted as a crash."""
     try:
         p = subprocess.run([binary] + args, input=data, capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return None
+    if SANITIZER.search(p.stderr):
+        p.returncode = 99
     return p
 
 
@@ -213,7 +220,7 @@ def check_krm(binary, stream, opts, docs, want, tags):
         return ["hang: no exit within %d s" % TIMEOUT], tags
     err = p.stderr.decode(errors="replace")
     if p.returncode not in (0, 1):
-        return ["crash or usage error: exit %d: %s" % (p.returncode, err[-800:])], tags
+        return ["crash, sanitizer report or usage error: exit %d: %s" % (p.returncode, err[-800:])], tags
     try:
         rl = load_all(p.stdout)[0]
         items, results = rl.get("items") or [], rl.get("results") or []

@@ -79,7 +79,11 @@ POS = re.compile(r"deploy2sts: error: [^\n]*?:\d+:\d+: ")
 
 
 def run(binary, args, data=b""):
-    return subprocess.run([binary] + args, input=data, capture_output=True, timeout=props.TIMEOUT)
+    """props.run (sanitizer reports become exit 99); a hang raises."""
+    p = props.run(binary, args, data)
+    if p is None:
+        raise subprocess.TimeoutExpired([binary] + args, props.TIMEOUT)
+    return p
 
 
 def cases(binary):
