@@ -221,7 +221,7 @@ def pvc(draw, name, ns):
 
 @st.composite
 def reference(draw, target, ns):
-    kind = draw(st.sampled_from(["hpa2", "hpa1", "vpa", "keda"]))
+    kind = draw(st.sampled_from(["hpa2", "hpa1", "vpa", "keda"] * 4 + ["rollout", "canary"]))
     name = "%s-scale" % target[:20]
     m = draw(metadata(name, ns, kind_labels=False))
     ref = {"apiVersion": "apps/v1", "kind": "Deployment", "name": target}
@@ -234,6 +234,12 @@ def reference(draw, target, ns):
     if kind == "vpa":
         return {"apiVersion": "autoscaling.k8s.io/v1", "kind": "VerticalPodAutoscaler", "metadata": m,
                 "spec": {"targetRef": ref, "updatePolicy": {"updateMode": "Auto"}}}
+    if kind == "rollout":
+        return {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": m,
+                "spec": {"replicas": 1, "workloadRef": ref}}
+    if kind == "canary":
+        return {"apiVersion": "flagger.app/v1beta1", "kind": "Canary", "metadata": m,
+                "spec": {"targetRef": ref, "service": {"port": 80}}}
     sref = {"name": target}
     if draw(st.booleans()):
         sref = ref

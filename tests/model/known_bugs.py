@@ -38,9 +38,9 @@ TAGS = {
                                "is not retargeted to the StatefulSet",
     "list-unsupported-silent": "a non-apps/v1 Deployment inside a kind: List passes silently (exit 0, no "
                                "message) where a standalone one is an error",
-    "list-service-ignored": "a Service named like the serviceName inside a kind: List after a standalone "
-                            "Deployment is not seen: a second Service of that name is generated (duplicate) "
-                            "instead of reusing the headless one or failing on a non-headless one",
+    "list-service-ignored": "a Service named like a standalone Deployment's serviceName inside a kind: List "
+                            "(before or after it) is not seen: a second Service of that name is generated "
+                            "(duplicate) instead of reusing the headless one or failing on a non-headless one",
     "error-without-position": "the error for an existing non-headless Service has no LINE:COL",
 }
 
@@ -64,6 +64,7 @@ KNOWN = {
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
     "list-pvc-not-seen-1cc6a3240a": TAGS["list-pvc-not-seen"],
     "min-list-pvc-not-seen": TAGS["list-pvc-not-seen"],
+    "list-service-ignored-59bfd68256": TAGS["list-service-ignored"],
     "min-list-ref-not-retargeted": TAGS["list-ref-not-retargeted"],
     "min-list-service-ignored": TAGS["list-service-ignored"],
     "min-list-unsupported-silent": TAGS["list-unsupported-silent"],

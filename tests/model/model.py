@@ -8,8 +8,8 @@ which input documents must come out unchanged, or the expected error.
 
 Namespaces: an object without metadata.namespace is in the namespace the client
 applies to, so it is taken to be in the same namespace as any other object
-(the newer rule of the product design; `known` records where the C code does
-not follow it yet).
+(the product design's rule; tests/model/known_bugs.py lists where the C code
+does not follow it yet, and `TAGS` records which of those a case touches).
 """
 import copy
 import fnmatch
@@ -490,7 +490,7 @@ def absorb_pvcs(sts, docs, opts, users):
         if really_shared(pvc):
             TAGS.add("rwx-stays-shared")
             continue
-        if users.get((claim, ns_of(pvc)), 0) > 1:
+        if mounted_by(users, claim, ns_of(pvc)) > 1:
             TAGS.add("multi-workload-claim-shared")
             continue
         if labels_of(pvc) != stable(labels_of(pvc)) or annotations_of(pvc) != stable(annotations_of(pvc)):
@@ -572,7 +572,7 @@ def reuse_service(found, at):
     streams); for a Deployment inside a List only one before it is (the List's
     Services are written with it)."""
     i, j, svc = found
-    if j is not None and at[1] is None and i > at[0]:
+    if j is not None and at[1] is None:
         TAGS.add("list-service-ignored")
     if (svc.get("spec") or {}).get("clusterIP") != "None":
         if j is not None:
@@ -660,17 +660,20 @@ def to_convert(docs, opts):
 
 
 def claim_users(docs):
-    """How many workloads of the input mount each claim (claim, namespace)."""
+    """How many workloads of the input (hooks aside) mount each claim, by
+    (claim name, namespace)."""
     users = {}
     for _, _, o in objects(docs):
         if o.get("kind") in ("Deployment", "StatefulSet", "DaemonSet", "Job") and not is_hook(o):
             pod = (((o.get("spec") or {}).get("template") or {}).get("spec")) or {}
             for claim in {c for _, c in pvc_volumes(pod)}:
-                for key in list(users) + [(claim, ns_of(o))]:
-                    if key[0] == claim and same_namespace(key[1], ns_of(o)):
-                        users[key] = users.get(key, 0) + 1
-                        break
+                users[(claim, ns_of(o))] = users.get((claim, ns_of(o)), 0) + 1
     return users
+
+
+def mounted_by(users, claim, ns):
+    """Workloads mounting claim `claim` of namespace `ns` (no namespace = any)."""
+    return sum(n for (c, wns), n in users.items() if c == claim and (ns is None or wns is None or ns == wns))
 
 
 def convert_stream(docs, opts):
