@@ -186,6 +186,8 @@ def deployment(draw, name, ns, claims):
     pod = {}
     if draw(st.integers(0, 3)) == 0:
         pod["initContainers"] = [draw(container("init", names, init=True))]
+        if draw(st.integers(0, 2)) == 0:
+            pod["initContainers"][0]["restartPolicy"] = "Always"  # a native sidecar (KEP-753)
     cn = draw(st.lists(st.sampled_from(["main", "sidecar", "logger"]), unique=True, min_size=1, max_size=3))
     pod["containers"] = [draw(container(c, names)) for c in cn]
     if vols:
@@ -390,5 +392,6 @@ def cases(draw):
     stream = {"bom": draw(st.integers(0, 8)) == 0,
               "leading_marker": draw(st.booleans()),
               "end_markers": draw(st.integers(0, 4)) == 0,
-              "sources": draw(st.booleans())}
+              "sources": draw(st.booleans()),
+              "directive": draw(st.integers(0, 8)) == 0}
     return Case(docs, o, style, stream)

@@ -31,6 +31,12 @@ TAGS = {
     "list-pvc-not-seen": "a PersistentVolumeClaim inside a kind: List is not seen by the Deployment that mounts "
                          "it: the claim stays shared (warning 'not in the input') instead of becoming a claim "
                          "template",
+    "directive-after-service": "a generated Service is written after a converted document's '...' and right "
+                               "before the next document's %YAML directive, so the output has a directive "
+                               "without the '...' it needs: invalid YAML that deploy2sts itself rejects",
+    "directive-flow-reemit": "a flow-style Deployment in a document that has a %YAML directive cannot be "
+                             "re-emitted in block style: error 'nested deeper than 64 levels?' (without the "
+                             "directive it converts)",
     "merge-key-selector": "selector.matchLabels written as an alias (*anchor) is not read: the headless Service "
                           "selects on the template labels instead (with a merge key <<: *anchor there, only the "
                           "non-merged labels, a selector that matches other workloads' pods)",
@@ -65,6 +71,10 @@ KNOWN = {
     "list-pvc-not-seen-1cc6a3240a": TAGS["list-pvc-not-seen"],
     "min-list-pvc-not-seen": TAGS["list-pvc-not-seen"],
     "list-service-ignored-59bfd68256": TAGS["list-service-ignored"],
+    "directive-after-service-3ebbc00262": TAGS["directive-after-service"],
+    "min-directive-after-service": TAGS["directive-after-service"],
+    "directive-flow-reemit-1e655760df": TAGS["directive-flow-reemit"],
+    "min-directive-flow-reemit": TAGS["directive-flow-reemit"],
     "min-list-ref-not-retargeted": TAGS["list-ref-not-retargeted"],
     "min-list-service-ignored": TAGS["list-service-ignored"],
     "min-list-unsupported-silent": TAGS["list-unsupported-silent"],

@@ -145,6 +145,8 @@ def check_run(binary, stream, opts, args, docs, want, tags):
     if p.returncode != 0:
         if "must be written in block style" in err:
             tags.add("list-flow-item")
+        if "cannot re-emit this document in block style" in err and stream.lstrip(b"\xef\xbb\xbf").startswith(b"%"):
+            tags.add("directive-flow-reemit")
         if "was already generated for StatefulSet" in err:
             tags.add("service-wait-cut-short")
         return ["exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
@@ -180,6 +182,8 @@ def check_run(binary, stream, opts, args, docs, want, tags):
             j += 1
     # idempotent
     p2 = run(binary, args, out)
+    if p2 is not None and b"end marker before directive" in p2.stderr:
+        tags.add("directive-after-service")
     if p2 is None or p2.returncode != 0 or p2.stdout != out:
         probs.append("second run changed the output (exit %s)" % (p2 and p2.returncode))
     # schemas and API rules
@@ -198,7 +202,7 @@ def resource_list(stream, fn_config):
     nl = b"\r\n" if b"\r\n" in stream else b"\n"
     out = [b"apiVersion: config.kubernetes.io/v1", b"kind: ResourceList", b"items:"]
     for piece in pieces(stream):
-        lines = [ln for ln in piece.splitlines() if not (ln.startswith(b"---") or ln.startswith(b"..."))]
+        lines = [ln for ln in piece.splitlines() if not ln.startswith((b"---", b"...", b"%"))]
         first = True
         for ln in lines:
             if first and ln.strip() and not ln.lstrip().startswith(b"#"):

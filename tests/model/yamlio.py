@@ -180,10 +180,12 @@ def render_doc(doc, style):
     return "\n".join(out) + "\n"
 
 
-def render(docs, style, bom=False, leading_marker=True, end_markers=False, head_comment=None):
+def render(docs, style, bom=False, leading_marker=True, end_markers=False, head_comment=None, directive=False):
     """A stream of the documents, each after a `---` line (the first one only
-    when `leading_marker`), optionally ended by `...`; CRLF when style.crlf."""
-    parts = []
+    when `leading_marker` or a `%YAML 1.2` directive), optionally ended by
+    `...` (a directive then starts the next one); CRLF when style.crlf."""
+    parts = ["%YAML 1.2\n"] if directive else []
+    leading_marker = leading_marker or directive
     for i, d in enumerate(docs):
         text = ""
         if i or leading_marker:
@@ -193,6 +195,8 @@ def render(docs, style, bom=False, leading_marker=True, end_markers=False, head_
         text += render_doc(d, style)
         if end_markers and style.pick(3) == 0:
             text += "...\n"
+            if directive and i + 1 < len(docs):
+                text += "%YAML 1.2\n"
         parts.append(text)
     s = "".join(parts)
     if style.crlf:
