@@ -40,8 +40,9 @@ TAGS = {
     "merge-key-selector": "selector.matchLabels written as an alias (*anchor) is not read: the headless Service "
                           "selects on the template labels instead (with a merge key <<: *anchor there, only the "
                           "non-merged labels, a selector that matches other workloads' pods)",
-    "list-ref-not-retargeted": "an HPA/VPA/ScaledObject inside a kind: List that names a converted Deployment "
-                               "is not retargeted to the StatefulSet",
+    "list-ref-not-retargeted": "references inside a kind: List are not processed: an HPA/VPA/ScaledObject "
+                               "naming a converted Deployment is not retargeted to the StatefulSet, an Argo "
+                               "Rollout workloadRef / Flagger Canary targetRef at it is not an error",
     "list-unsupported-silent": "a non-apps/v1 Deployment inside a kind: List passes silently (exit 0, no "
                                "message) where a standalone one is an error",
     "list-service-ignored": "a Service named like a standalone Deployment's serviceName inside a kind: List "
@@ -75,6 +76,8 @@ KNOWN = {
     "min-directive-after-service": TAGS["directive-after-service"],
     "directive-flow-reemit-1e655760df": TAGS["directive-flow-reemit"],
     "min-directive-flow-reemit": TAGS["directive-flow-reemit"],
+    "list-ref-not-retargeted-63c2d0165f": TAGS["list-ref-not-retargeted"],
+    "list-ref-not-retargeted-de1fffc054": TAGS["list-ref-not-retargeted"],
     "min-list-ref-not-retargeted": TAGS["list-ref-not-retargeted"],
     "min-list-service-ignored": TAGS["list-service-ignored"],
     "min-list-unsupported-silent": TAGS["list-unsupported-silent"],

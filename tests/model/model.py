@@ -708,6 +708,8 @@ def convert_stream(docs, opts):
             new[(i, j)] = out
         opts = base
         for i, j, o in objects(docs):
+            if j is not None and o.get("kind") in ("Rollout", "Canary"):
+                TAGS.add("list-ref-not-retargeted")
             forbidden_ref(o, converted)
             if (i, j) not in new:
                 t = retarget(o, converted)
