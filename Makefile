@@ -85,7 +85,7 @@ slow-test: deploy2sts
 # the model test on a larger generated sample (CI; make test runs 300 cases);
 # MODEL_BIN=build/asan/deploy2sts runs it on the sanitizer build
 .PHONY: model-test coverage
-MODEL_EXAMPLES ?= 4000
+MODEL_EXAMPLES ?= 3000
 MODEL_BIN ?= ./deploy2sts
 model-test: deploy2sts
 	@sh tests/ensure-deps.sh python3-yaml python3-jsonschema python3-hypothesis

@@ -2,14 +2,18 @@
 """Model test: deploy2sts against the reference model on generated inputs.
 
 1. Runs the usage cases of tests/model/usage.py (bad flags, bad --config,
-   bad YAML, a spilled stream) and replays every kept regression (tests/model/regressions/NAME.yaml, flags in
-   NAME.json): all properties must hold, except for the known bugs listed in
-   tests/model/known_bugs.py, which must still fail (XFAIL; a passing one fails
-   the test so the list stays honest).
+   bad YAML, a spilled stream) and replays every kept regression
+   (tests/model/regressions/NAME.yaml, flags in NAME.json): all properties
+   must hold, except for the known bugs listed in tests/model/known_bugs.py,
+   which must still fail (XFAIL; a passing one fails the test so the list
+   stays honest).
 2. Runs a fixed-seed sample of generated cases (hypothesis, derandomized):
-   MODEL_EXAMPLES cases (default 300; CI runs `make model-test`), MODEL_SEED picks another
-   sample. A failing case is shrunk by hypothesis and written to
-   tests/model/regressions/found-*.yaml/.json: commit it.
+   MODEL_EXAMPLES cases (default 300; CI: `make model-test`, 3000), MODEL_SEED
+   picks another sample. A failing case is shrunk by hypothesis (at most
+   MODEL_SHRINK_SECONDS) and written to tests/model/regressions/found-*.yaml
+   and .json: commit it, then fix the C code or the model (or, for a rule the
+   C code does not follow yet, list it in known_bugs.py).
+   tests/model/find_bug.py searches and shrinks a case for one known-bug tag.
 Usage: test_model.py path/to/deploy2sts
 """
 import hashlib
