@@ -80,7 +80,7 @@ def metadata(draw, name, ns, kind_labels=True, hook_ok=True):
 
 
 @st.composite
-def container(draw, name, vols, init=False):
+def container(draw, name, vols):
     c = {"name": name, "image": draw(st.sampled_from(["nginx:1.25", "busybox", "ghcr.io/x/y@sha256:" + "a" * 64]))}
     ports = []
     for k in range(draw(st.integers(0, 2))):
@@ -185,7 +185,7 @@ def deployment(draw, name, ns, claims):
     names = [v["name"] for v in vols]
     pod = {}
     if draw(st.integers(0, 3)) == 0:
-        pod["initContainers"] = [draw(container("init", names, init=True))]
+        pod["initContainers"] = [draw(container("init", names))]
         if draw(st.integers(0, 2)) == 0:
             pod["initContainers"][0]["restartPolicy"] = "Always"  # a native sidecar (KEP-753)
     cn = draw(st.lists(st.sampled_from(["main", "sidecar", "logger"]), unique=True, min_size=1, max_size=3))

@@ -147,8 +147,7 @@ class Style:
 
     def entry(self, head, x, col, depth, out):
         if isinstance(x, (dict, list)) and x and not self.use_flow(x, depth + 1):
-            anchor = ""
-            out.append(head + anchor + self.comment())
+            out.append(head + self.comment())
             if isinstance(x, list):
                 sub_col = col if self.compact_seq else col + self.indent
             else:
