@@ -22,9 +22,9 @@ TAGS = {
                                  "holds data (configMap, secret, projected, hostPath, PVC...) instead of an error",
     "list-flow-item": "a kind: List holding a Deployment, written in flow style, is an error instead of "
                       "being re-emitted in block style with a warning",
-    "service-wait-cut-short": "a Deployment mounting a PVC that is not in the input is held to the end of the "
-                              "input, and a headless Service of its serviceName right after it is then an error "
-                              "('already generated and written') instead of being reused",
+    "service-wait-cut-short": "a Deployment held back because it mounts a PVC not read yet (later in the input, "
+                              "or not in it at all) makes a headless Service of its serviceName that follows it "
+                              "an error ('already generated and written') instead of being reused",
     "list-later-service-duplicate": "a headless Service of the serviceName after a Deployment inside a kind: "
                                     "List (later in the List or after it) is not an error: a second Service of "
                                     "that name is generated (duplicate)",
@@ -78,6 +78,8 @@ KNOWN = {
     "min-directive-flow-reemit": TAGS["directive-flow-reemit"],
     "list-ref-not-retargeted-63c2d0165f": TAGS["list-ref-not-retargeted"],
     "list-ref-not-retargeted-de1fffc054": TAGS["list-ref-not-retargeted"],
+    "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
+    "min-service-wait-cut-short-later-pvc": TAGS["service-wait-cut-short"],
     "min-list-ref-not-retargeted": TAGS["list-ref-not-retargeted"],
     "min-list-service-ignored": TAGS["list-service-ignored"],
     "min-list-unsupported-silent": TAGS["list-unsupported-silent"],
