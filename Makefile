@@ -80,7 +80,7 @@ $(BUILD):
 
 # Build dependencies (Debian package names); installed when run as root.
 BUILD_DEPS := gcc make pkg-config libfyaml-dev
-TEST_DEPS := libyaml-dev libcmocka-dev python3-yaml python3-jsonschema valgrind zsh
+TEST_DEPS := libyaml-dev libcmocka-dev python3-yaml python3-jsonschema valgrind zsh python3-hypothesis
 deps:
 	@sh tests/ensure-deps.sh $(BUILD_DEPS)
 
@@ -118,6 +118,20 @@ valgrind: deploy2sts
 # a 300 MB single ConfigMap must stream through in < 32 MiB RSS
 slow-test: deploy2sts
 	/usr/bin/python3 tests/test_hostile.py ./deploy2sts --big 300
+
+# the model test on a larger generated sample (CI; make test runs 300 cases);
+# MODEL_BIN=build/asan/deploy2sts runs it on the sanitizer build
+.PHONY: model-test coverage
+MODEL_EXAMPLES ?= 3000
+MODEL_BIN ?= ./deploy2sts
+model-test: deploy2sts
+	@sh tests/ensure-deps.sh python3-yaml python3-jsonschema python3-hypothesis
+	MODEL_EXAMPLES=$(MODEL_EXAMPLES) /usr/bin/python3 tests/test_model.py $(MODEL_BIN)
+
+# line and branch coverage of src/ by make test and the fuzz corpora (clang, llvm-cov)
+coverage:
+	@sh tests/ensure-deps.sh $(TEST_DEPS) clang-14 llvm-14
+	sh tests/model/coverage.sh
 
 # static checks on src/ (configs: .clang-tidy, tests/cppcheck.supp)
 lint:

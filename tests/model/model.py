@@ -1,0 +1,760 @@
+"""Reference model of the conversion: parsed documents in, parsed documents out.
+
+Written from the README ("What the conversion does") and the Kubernetes API
+rules, not from src/: every rule is one function on parsed trees (dicts).
+`convert_stream(docs, opts)` returns a Result: the expected output documents
+(one entry per input document, plus generated Services, minus dropped PVCs),
+which input documents must come out unchanged, or the expected error.
+
+Namespaces: an object without metadata.namespace is in the namespace the client
+applies to, so it is taken to be in the same namespace as any other object
+(the product design's rule; tests/model/known_bugs.py lists where the C code
+does not follow it yet, and `TAGS` records which of those a case touches).
+"""
+import copy
+import fnmatch
+import re
+
+HOOK = "helm.sh/hook"
+KEEP = "helm.sh/resource-policy"
+REVISION = "deployment.kubernetes.io/revision"
+CONVERT = "deploy2sts.io/convert"
+PR_FILE = "postrenderer.helm.sh/postrender-filename"
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+
+
+TAGS = set()  # known-bug tags touched by the current convert_stream call (see known_bugs.py)
+
+
+class ModelError(Exception):
+    """The conversion must fail (exit 1) for this reason."""
+
+
+class Opts:
+    """The flags the generator draws (names as in the README's flag table)."""
+
+    def __init__(self, **kw):
+        self.only = kw.get("only", [])
+        self.exclude = kw.get("exclude", [])
+        self.selector = kw.get("selector")          # dict label -> value (equality only)
+        self.opt_in = kw.get("opt_in", False)
+        self.skip_unsupported = kw.get("skip_unsupported", False)
+        self.service_name = kw.get("service_name", "{name}-headless")
+        self.pmp = kw.get("pmp")
+        self.update_strategy = kw.get("update_strategy")
+        self.recreate_as = kw.get("recreate_as")
+        self.partition = kw.get("partition")
+        self.max_unavailable = kw.get("max_unavailable")
+        self.retention = kw.get("retention")        # dict whenDeleted/whenScaled
+        self.ordinals_start = kw.get("ordinals_start")
+        self.min_ready = kw.get("min_ready")
+        self.rhl = kw.get("rhl")
+        self.publish_not_ready = kw.get("publish_not_ready", False)
+        self.no_headless = kw.get("no_headless", False)
+        self.vcts = kw.get("vcts", [])              # dicts: name, mountPath, size, ...
+        self.shared = kw.get("shared", [])
+        self.drop_absorbed = kw.get("drop_absorbed", False)
+        self.quiet = kw.get("quiet", True)
+        self.door = kw.get("door", "flags")         # "flags" or "config" (--config FILE)
+        self.overrides = kw.get("overrides", [])    # config only: {"name": glob, "pmp"/"min_ready": v}
+
+    def for_deployment(self, name):
+        """The options for one Deployment: the first override whose name glob
+        matches replaces the fields it sets (README: spec.overrides)."""
+        for ov in self.overrides:
+            if fnmatch.fnmatchcase(name or "", ov["name"]):
+                o = copy.copy(self)
+                for k, v in ov.items():
+                    if k != "name":
+                        setattr(o, k, v)
+                return o
+        return self
+
+    def config_ok(self):
+        """Whether a StatefulSetConversion can say the same (its volumeMounts hold
+        one mountPath per claim for every app container; no per-claim containers)."""
+        return not any(t.get("containers") for t in self.vcts) and (
+            self.update_strategy or (self.partition is None and self.max_unavailable is None))
+
+    def configmap_doc(self):
+        """These options as the ConfigMap functionConfig `kpt fn eval -- k=v` sends
+        (data keys = long flag names), or None when a flag repeats."""
+        if len(self.only) > 1 or len(self.exclude) > 1 or len(self.vcts) > 1 or len(self.shared) > 1:
+            return None
+        a = Opts(**dict(vars(self), door="flags", quiet=False)).args()
+        data, k = {}, 0
+        while k < len(a):
+            flag = a[k].lstrip("-")
+            if "=" in flag:
+                key, v = flag.split("=", 1)
+                k += 1
+            elif k + 1 < len(a) and not a[k + 1].startswith("-"):
+                key, v = flag, a[k + 1]
+                k += 2
+            else:
+                key, v = flag, "true"
+                k += 1
+            data[{"l": "selector"}.get(key, key)] = v
+        return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fn"}, "data": data}
+
+    def config_doc(self):
+        """These options as a StatefulSetConversion (README "--config")."""
+        spec = {}
+        sel = {}
+        if self.only:
+            sel["only"] = list(self.only)
+        if self.exclude:
+            sel["exclude"] = list(self.exclude)
+        if self.selector:
+            sel["matchLabels"] = dict(self.selector)
+        if self.opt_in:
+            sel["optIn"] = True
+        if sel:
+            spec["selector"] = sel
+        if self.service_name != "{name}-headless":
+            spec["serviceName"] = self.service_name
+        for key, v in (("podManagementPolicy", self.pmp), ("recreateAs", self.recreate_as),
+                       ("minReadySeconds", self.min_ready), ("revisionHistoryLimit", self.rhl)):
+            if v is not None:
+                spec[key] = v
+        if self.update_strategy:
+            us = {"type": self.update_strategy}
+            ru = {}
+            if self.partition is not None:
+                ru["partition"] = self.partition
+            if self.max_unavailable is not None:
+                ru["maxUnavailable"] = self.max_unavailable
+            if ru:
+                us["rollingUpdate"] = ru
+            spec["updateStrategy"] = us
+        if self.retention:
+            spec["persistentVolumeClaimRetentionPolicy"] = dict(self.retention)
+        if self.ordinals_start is not None:
+            spec["ordinals"] = {"start": self.ordinals_start}
+        if self.no_headless:
+            spec["headlessService"] = False
+        if self.publish_not_ready:
+            spec["publishNotReadyAddresses"] = True
+        if self.vcts:
+            spec["volumeClaimTemplates"] = [flag_claim_template(t) for t in self.vcts]
+            spec["volumeMounts"] = [{"name": t["name"], "mountPath": t["mountPath"]} for t in self.vcts]
+        if self.shared:
+            spec["sharedVolumes"] = list(self.shared)
+        if self.drop_absorbed:
+            spec["dropAbsorbedPVCs"] = True
+        if self.skip_unsupported:
+            spec["skipUnsupported"] = True
+        if self.overrides:
+            names = {"pmp": "podManagementPolicy", "min_ready": "minReadySeconds"}
+            spec["overrides"] = [{names.get(k, k): v for k, v in ov.items()} for ov in self.overrides]
+        return {"apiVersion": "deploy2sts.io/v1alpha1", "kind": "StatefulSetConversion",
+                "metadata": {"name": "to-statefulset"}, "spec": spec}
+
+    def args(self, config_path=None):
+        """The command line (with --config PATH for the config door)."""
+        if self.door == "config":
+            return ["--config", config_path] + ["-q"] * self.quiet
+        if self.door.startswith("krm"):
+            return ["-q"] * self.quiet
+        a = []
+        for g in self.only:
+            a += ["--only", g]
+        for g in self.exclude:
+            a += ["--exclude", g]
+        if self.selector:
+            a += ["-l", ",".join("%s=%s" % kv for kv in self.selector.items())]
+        a += ["--opt-in"] * self.opt_in + ["--skip-unsupported"] * self.skip_unsupported
+        if self.service_name != "{name}-headless":
+            a += ["--service-name", self.service_name]
+        for flag, v in (("--pod-management-policy", self.pmp), ("--update-strategy", self.update_strategy),
+                        ("--recreate-as", self.recreate_as), ("--partition", self.partition),
+                        ("--max-unavailable", self.max_unavailable), ("--ordinals-start", self.ordinals_start),
+                        ("--min-ready-seconds", self.min_ready), ("--revision-history-limit", self.rhl)):
+            if v is not None:
+                a += ["%s=%s" % (flag, v)]
+        if self.retention:
+            a += ["--pvc-retention-policy", ",".join("%s=%s" % kv for kv in self.retention.items())]
+        a += ["--publish-not-ready-addresses"] * self.publish_not_ready
+        a += ["--no-headless-service"] * self.no_headless
+        for t in self.vcts:
+            spec = "name=%s,mountPath=%s,size=%s" % (t["name"], t["mountPath"], t["size"])
+            for k in ("storageClassName", "volumeMode"):
+                if t.get(k):
+                    spec += ",%s=%s" % (k, t[k])
+            if t.get("accessModes"):
+                spec += ",accessModes=" + ";".join(t["accessModes"])
+            if t.get("containers"):
+                spec += ",containers=" + ";".join(t["containers"])
+            a += ["--volume-claim-template", spec]
+        for s in self.shared:
+            a += ["--shared-volume", s]
+        a += ["--drop-absorbed-pvcs"] * self.drop_absorbed
+        a += ["-q"] * self.quiet
+        return a
+
+
+# ---------------------------------------------------------------- helpers
+
+def meta(obj):
+    m = obj.get("metadata") if isinstance(obj, dict) else None
+    return m if isinstance(m, dict) else {}
+
+
+def labels_of(obj):
+    return meta(obj).get("labels") or {}
+
+
+def annotations_of(obj):
+    return meta(obj).get("annotations") or {}
+
+
+def ns_of(obj):
+    return meta(obj).get("namespace")
+
+
+def same_namespace(a, b):
+    """An object without a namespace is in the one the client applies to:
+    assumed equal to any other (kubectl apply -n; product design section 2)."""
+    if (a is None) != (b is None):
+        TAGS.add("namespace-absent-is-same")
+    return a is None or b is None or a == b
+
+
+def is_hook(obj):
+    """Helm hook documents (annotation helm.sh/hook) pass through untouched
+    (Helm 3 never sends them to a post-renderer, Helm 4 does: same result)."""
+    return HOOK in annotations_of(obj)
+
+
+def objects(docs):
+    """(document index, item index or None, object) for every object, List items included."""
+    for i, d in enumerate(docs):
+        if isinstance(d, dict) and d.get("kind") == "List" and isinstance(d.get("items"), list):
+            for j, it in enumerate(d["items"]):
+                yield i, j, it
+        elif isinstance(d, dict):
+            yield i, None, d
+
+
+def prune(v):
+    """Null values mean "absent" in the Kubernetes API (JSON null == omitted)."""
+    if isinstance(v, dict):
+        return {k: prune(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list):
+        return [prune(x) for x in v]
+    return v
+
+
+# ---------------------------------------------------------------- selection
+
+def label_selector_matches(sel, labels):
+    """kubectl -l equality selector: every key=value must hold (apimachinery labels.Parse)."""
+    return all(str(labels.get(k)) == v for k, v in (sel or {}).items())
+
+
+def selected(dep, opts):
+    """README "Selection": apps/v1 Deployments, narrowed by --only, --exclude,
+    --selector, the deploy2sts.io/convert annotation and --opt-in."""
+    name = meta(dep).get("name", "")
+    ann = annotations_of(dep)
+    if opts.only and not any(fnmatch.fnmatchcase(name, g) for g in opts.only):
+        return False
+    if any(fnmatch.fnmatchcase(name, g) for g in opts.exclude):
+        return False
+    if opts.selector and not label_selector_matches(opts.selector, labels_of(dep)):
+        return False
+    if ann.get(CONVERT) == "false":
+        return False
+    if opts.opt_in and ann.get(CONVERT) != "true":
+        return False
+    return True
+
+
+def unsupported(obj):
+    """Deployments of extensions/v1beta1, apps/v1beta1/2 are not converted: error
+    (or warning with --skip-unsupported), whatever the selection flags say (the
+    README: "Other apiVersions of Deployment are an error naming them"). Those
+    API versions were removed in Kubernetes 1.16."""
+    return obj.get("kind") == "Deployment" and obj.get("apiVersion") != "apps/v1"
+
+
+# ---------------------------------------------------------------- names
+
+def service_name(dep, opts):
+    m = meta(dep)
+    return opts.service_name.replace("{name}", m.get("name", "")).replace("{namespace}", m.get("namespace") or "")
+
+
+def check_names(dep, opts):
+    """StatefulSet name: DNS-1123 label of <= 52 characters (the pod label
+    controller-revision-hash = name + '-' + 10-char hash must fit in 63;
+    kubernetes/kubernetes#64023). serviceName: DNS-1035 label
+    (apps validation ValidateStatefulSetSpec -> ValidateServiceName)."""
+    name = meta(dep).get("name", "")
+    if len(name) > 52 or not DNS1123_LABEL.match(name):
+        raise ModelError("name %s too long or not a DNS-1123 label" % name)
+    svc = service_name(dep, opts)
+    if len(svc) > 63 or not DNS1035_LABEL.match(svc):
+        raise ModelError("service name %s is not a DNS-1035 label" % svc)
+
+
+# ---------------------------------------------------------------- StatefulSet spec
+
+def update_strategy(spec, opts):
+    """Deployment strategy -> StatefulSet updateStrategy (README "The StatefulSet";
+    StatefulSetUpdateStrategy in the apps/v1 API). RollingUpdate keeps only its
+    type (maxSurge does not exist for StatefulSets, maxUnavailable is
+    feature-gated); Recreate becomes --recreate-as (default RollingUpdate);
+    paused: true becomes partition = replicas (replicas default 1). A partition
+    or rollingUpdate is only valid with type RollingUpdate (apps validation
+    ValidateStatefulSetUpdateStrategy)."""
+    strategy = spec.get("strategy") or {}
+    stype = strategy.get("type") if isinstance(strategy, dict) else None
+    if strategy and not stype:
+        stype = "RollingUpdate"  # the API default of DeploymentStrategy.type
+    if opts.update_strategy:
+        t = opts.update_strategy
+    elif stype == "Recreate":
+        t = opts.recreate_as or "RollingUpdate"
+    elif stype == "RollingUpdate":
+        t = "RollingUpdate"
+    else:
+        t = None
+    partition = opts.partition
+    if partition is None and spec.get("paused") is True:
+        t = t or "RollingUpdate"
+        if t == "RollingUpdate":
+            partition = spec.get("replicas", 1) if spec.get("replicas") is not None else 1
+    if t is None and (opts.partition is not None or opts.max_unavailable is not None):
+        t = "RollingUpdate"
+    if t is None:
+        return None
+    us = {"type": t}
+    if t == "RollingUpdate":
+        ru = {}
+        if partition is not None:
+            ru["partition"] = partition
+        if opts.max_unavailable is not None:
+            ru["maxUnavailable"] = opts.max_unavailable
+        if ru:
+            us["rollingUpdate"] = ru
+    return us
+
+
+def statefulset_fields(dep, opts):
+    """Kind flip and fields: drop strategy, progressDeadlineSeconds, paused,
+    rollbackTo (DeploymentSpec-only fields unknown to StatefulSetSpec), status and
+    the deployment.kubernetes.io/revision annotation; serviceName always set
+    (required by StatefulSetSpec up to 1.32); flags set the StatefulSetSpec fields
+    of the same name."""
+    sts = copy.deepcopy(prune(dep))
+    sts["kind"] = "StatefulSet"
+    sts.pop("status", None)
+    ann = sts.get("metadata", {}).get("annotations")
+    if isinstance(ann, dict):
+        ann.pop(REVISION, None)
+    spec = sts["spec"]
+    us = update_strategy(spec, opts)
+    for k in ("strategy", "progressDeadlineSeconds", "paused", "rollbackTo"):
+        spec.pop(k, None)
+    spec["serviceName"] = service_name(dep, opts)
+    if us:
+        spec["updateStrategy"] = us
+    if opts.pmp:
+        spec["podManagementPolicy"] = opts.pmp
+    if opts.retention:
+        spec["persistentVolumeClaimRetentionPolicy"] = dict(opts.retention)
+    if opts.ordinals_start is not None:
+        spec["ordinals"] = {"start": opts.ordinals_start}
+    if opts.min_ready is not None:
+        spec["minReadySeconds"] = opts.min_ready
+    if opts.rhl is not None:
+        spec["revisionHistoryLimit"] = opts.rhl
+    return sts
+
+
+# ---------------------------------------------------------------- storage
+
+UNSTABLE_LABELS = {"helm.sh/chart", "chart", "app.kubernetes.io/version", "version"}
+BOOKKEEPING = ("helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/")
+
+
+def stable(d):
+    """Labels/annotations a claim template may copy: claim templates are immutable
+    (apps validation ValidateStatefulSetUpdate forbids changing
+    volumeClaimTemplates), so nothing that changes with the chart version or is
+    Helm bookkeeping."""
+    return {k: v for k, v in (d or {}).items()
+            if k not in UNSTABLE_LABELS and not k.startswith(BOOKKEEPING)}
+
+
+def flag_claim_template(t):
+    """--volume-claim-template SPEC -> PersistentVolumeClaim template (core/v1
+    PersistentVolumeClaimSpec: accessModes default ReadWriteOnce, requests.storage)."""
+    spec = {"accessModes": list(t.get("accessModes") or ["ReadWriteOnce"]),
+            "resources": {"requests": {"storage": t["size"]}}}
+    for k in ("storageClassName", "volumeMode"):
+        if t.get(k):
+            spec[k] = t[k]
+    return {"metadata": {"name": t["name"]}, "spec": spec}
+
+
+def absorbed_claim_template(volname, pvc):
+    """A standalone PVC mounted by the pod -> a claim template named after the
+    volume with the PVC's spec fields (PersistentVolumeClaimSpec) and its stable
+    labels/annotations."""
+    src = prune(pvc.get("spec") or {})
+    spec = {k: copy.deepcopy(src[k]) for k in ("accessModes", "resources", "storageClassName", "volumeMode",
+                                                "dataSource", "dataSourceRef", "selector") if k in src}
+    m = {"name": volname}
+    lab, ann = stable(labels_of(pvc)), stable(annotations_of(pvc))
+    if lab:
+        m["labels"] = lab
+    if ann:
+        m["annotations"] = ann
+    return {"metadata": m, "spec": spec}
+
+
+def really_shared(pvc):
+    """ReadWriteMany/ReadOnlyMany claims are meant to be shared between pods
+    (core/v1 PersistentVolumeAccessMode): they stay shared."""
+    modes = (pvc.get("spec") or {}).get("accessModes") or []
+    return any(m in ("ReadWriteMany", "ReadOnlyMany") for m in modes)
+
+
+def containers_for(pod, globs):
+    names = [c.get("name") for c in pod.get("containers") or []]
+    if not globs:
+        return names
+    return [n for n in names if any(fnmatch.fnmatchcase(n, g) for g in globs)]
+
+
+def apply_flag_templates(sts, opts):
+    """--volume-claim-template: the claim replaces an emptyDir/ephemeral pod volume
+    of the same name (a volume name must have one source: core validation
+    validateVolumes), other sources are an error; chosen containers lacking a
+    mount of that name get one (StatefulSet claim templates are used through
+    volumeMounts of the same name)."""
+    pod = sts["spec"]["template"].setdefault("spec", {})
+    vcts = []
+    for t in opts.vcts:
+        vols = pod.get("volumes") or []
+        for v in vols:
+            if v.get("name") == t["name"]:
+                if set(v) - {"name"} and not (set(v) - {"name"}) <= {"emptyDir", "ephemeral"}:
+                    TAGS.add("vct-replaces-non-emptydir")
+                    raise ModelError("volume %s is not an emptyDir" % t["name"])
+        pod["volumes"] = [v for v in vols if v.get("name") != t["name"]]
+        for c in pod.get("containers") or []:
+            if c.get("name") in containers_for(pod, t.get("containers")):
+                mounts = c.get("volumeMounts") or []
+                if not any(m.get("name") == t["name"] for m in mounts):
+                    c["volumeMounts"] = mounts + [{"name": t["name"], "mountPath": t["mountPath"]}]
+        vcts.append(flag_claim_template(t))
+    return vcts
+
+
+def pvc_volumes(pod):
+    return [(v["name"], v["persistentVolumeClaim"].get("claimName")) for v in pod.get("volumes") or []
+            if isinstance(v.get("persistentVolumeClaim"), dict)]
+
+
+def find_pvc(docs, claim, ns):
+    for i, j, o in objects(docs):
+        if o.get("kind") == "PersistentVolumeClaim" and meta(o).get("name") == claim \
+                and same_namespace(ns_of(o), ns):
+            if is_hook(o):
+                TAGS.add("hook-untouched")
+                continue
+            if j is not None:
+                TAGS.add("list-pvc-not-seen")
+            return i, j, o
+    return None
+
+
+def absorb_pvcs(sts, docs, opts, users):
+    """A pod volume backed by a PVC of the input becomes a per-pod claim template
+    (the README's "Storage"); it stays shared when --shared-volume names it, when
+    the claim is ReadWriteMany/ReadOnlyMany or mounted by several workloads, or
+    when the claim is not in the input. Returns (templates, absorbed locations)."""
+    pod = sts["spec"]["template"].get("spec") or {}
+    vcts, absorbed = [], []
+    for vol, claim in pvc_volumes(pod):
+        if vol in opts.shared:
+            continue
+        found = find_pvc(docs, claim, ns_of(sts))
+        if not found:
+            continue
+        pvc = found[2]
+        if really_shared(pvc):
+            TAGS.add("rwx-stays-shared")
+            continue
+        if mounted_by(users, claim, ns_of(pvc)) > 1:
+            TAGS.add("multi-workload-claim-shared")
+            continue
+        if labels_of(pvc) != stable(labels_of(pvc)) or annotations_of(pvc) != stable(annotations_of(pvc)):
+            TAGS.add("claim-template-stable-metadata")
+        if (pvc.get("spec") or {}).get("selector") is not None:
+            TAGS.add("claim-template-selector")
+        vcts.append(absorbed_claim_template(vol, found[2]))
+        absorbed.append(found[:2])
+        pod["volumes"] = [v for v in pod["volumes"] if v.get("name") != vol]
+    return vcts, absorbed
+
+
+# ---------------------------------------------------------------- headless Service
+
+def service_selector(dep):
+    """Service selector: matchLabels when the selector is only that; with
+    matchExpressions, the template labels, which must satisfy them (a Service
+    selects by equality only: core/v1 ServiceSpec.selector; the template labels
+    select exactly the StatefulSet's pods, matchLabels alone may select more)."""
+    sel = dep["spec"].get("selector") or {}
+    if sel.get("matchLabels") and not sel.get("matchExpressions"):
+        return dict(sel["matchLabels"])
+    tl = labels_of(dep["spec"].get("template") or {})
+    for e in sel.get("matchExpressions") or []:
+        v, op = tl.get(e.get("key")), e.get("operator")
+        ok = {"In": v is not None and v in (e.get("values") or []),
+              "NotIn": v is None or v not in (e.get("values") or []),
+              "Exists": v is not None, "DoesNotExist": v is None}.get(op, False)
+        if not ok:
+            raise ModelError("template labels do not satisfy the selector")
+    return {k: str(v) for k, v in tl.items()}
+
+
+def service_ports(pod):
+    """Ports of the headless Service: every named containerPort of the app
+    containers (port = containerPort, targetPort = its name, protocol kept)."""
+    ports = []
+    for c in pod.get("containers") or []:
+        for p in c.get("ports") or []:
+            if p.get("name"):
+                sp = {"name": p["name"], "port": p["containerPort"], "targetPort": p["name"]}
+                if p.get("protocol"):
+                    sp["protocol"] = p["protocol"]
+                ports.append(sp)
+    return ports
+
+
+def headless_service(dep, opts):
+    """The generated headless Service (clusterIP: None; the StatefulSet's
+    serviceName governs the pods' DNS: StatefulSet docs "Stable Network ID")."""
+    m = {"name": service_name(dep, opts)}
+    if ns_of(dep):
+        m["namespace"] = ns_of(dep)
+    if labels_of(dep):
+        m["labels"] = dict(labels_of(dep))
+    if PR_FILE in annotations_of(dep):
+        m["annotations"] = {PR_FILE: annotations_of(dep)[PR_FILE]}
+    spec = {"clusterIP": "None", "selector": service_selector(dep)}
+    ports = service_ports(dep["spec"]["template"].get("spec") or {})
+    if ports:
+        spec["ports"] = ports
+    if opts.publish_not_ready:
+        spec["publishNotReadyAddresses"] = True
+    return {"apiVersion": "v1", "kind": "Service", "metadata": m, "spec": spec}
+
+
+def existing_service(docs, name, ns):
+    for i, j, o in objects(docs):
+        if o.get("kind") == "Service" and meta(o).get("name") == name and same_namespace(ns_of(o), ns):
+            return i, j, o
+    return None
+
+
+def reuse_service(found, at):
+    """An existing Service named like serviceName: reused when headless, an error
+    when not (ServiceSpec.clusterIP is immutable: core validation
+    ValidateServiceUpdate). The README's streaming rule: a headless Service later
+    than a standalone Deployment is reused (it comes within 1 MiB in these
+    streams); for a Deployment inside a List only one before it is (the List's
+    Services are written with it)."""
+    i, j, svc = found
+    if j is not None and at[1] is None:
+        TAGS.add("list-service-ignored")
+    if (svc.get("spec") or {}).get("clusterIP") != "None":
+        if j is not None:
+            TAGS.add("list-service-ignored")
+        raise ModelError("existing Service %s is not headless" % meta(svc).get("name"))
+    if at[1] is not None and (i > at[0] or (i == at[0] and j > at[1])):
+        TAGS.add("list-later-service-duplicate")
+        raise ModelError("headless Service %s comes after the List that holds the Deployment" % meta(svc).get("name"))
+
+
+# ---------------------------------------------------------------- references
+
+REF_KINDS = {("HorizontalPodAutoscaler", "scaleTargetRef"), ("VerticalPodAutoscaler", "targetRef"),
+             ("ScaledObject", "scaleTargetRef")}
+
+
+def retarget(obj, converted):
+    """HPA scaleTargetRef, VPA targetRef and KEDA ScaledObject scaleTargetRef (kind
+    defaults to Deployment there) naming a converted Deployment in the same
+    namespace -> apps/v1 StatefulSet (CrossVersionObjectReference)."""
+    for kind, field in REF_KINDS:
+        if obj.get("kind") != kind:
+            continue
+        ref = (obj.get("spec") or {}).get(field)
+        if not isinstance(ref, dict):
+            return None
+        rkind = ref.get("kind") or ("Deployment" if kind == "ScaledObject" else None)
+        if rkind != "Deployment":
+            return None
+        if not any(n == ref.get("name") and same_namespace(ns, ns_of(obj)) for n, ns in converted):
+            return None
+        if is_hook(obj):
+            TAGS.add("hook-untouched")
+            return None
+        new = copy.deepcopy(prune(obj))
+        new["spec"][field]["kind"] = "StatefulSet"
+        new["spec"][field]["apiVersion"] = "apps/v1"
+        return new
+    return None
+
+
+def forbidden_ref(obj, converted):
+    """Argo Rollouts workloadRef / Flagger Canary targetRef cannot point at a
+    StatefulSet: error."""
+    ref = None
+    if obj.get("kind") == "Rollout":
+        ref = (obj.get("spec") or {}).get("workloadRef")
+    elif obj.get("kind") == "Canary":
+        ref = (obj.get("spec") or {}).get("targetRef")
+    if isinstance(ref, dict) and ref.get("kind") == "Deployment" and any(
+            n == ref.get("name") and same_namespace(ns, ns_of(obj)) for n, ns in converted):
+        raise ModelError("%s points at a converted Deployment" % obj.get("kind"))
+
+
+# ---------------------------------------------------------------- the stream
+
+class Result:
+    def __init__(self):
+        self.error = None
+        self.docs = []        # expected output documents (parsed)
+        self.unchanged = []   # per input document: True when it must come out byte-identical
+        self.dropped = []     # input document indexes removed (--drop-absorbed-pvcs)
+
+
+def to_convert(docs, opts):
+    """(doc index, item index, Deployment) of the Deployments to convert; raises
+    for unsupported apiVersions."""
+    out = []
+    for i, j, o in objects(docs):
+        if o.get("kind") != "Deployment":
+            continue
+        if is_hook(o):
+            if (o.get("apiVersion") == "apps/v1" and selected(o, opts)) or unsupported(o):
+                TAGS.add("hook-untouched")
+            continue
+        if unsupported(o):
+            if not opts.skip_unsupported and j is not None:
+                TAGS.add("list-unsupported-silent")
+            if not opts.skip_unsupported:
+                raise ModelError("unsupported apiVersion %s" % o.get("apiVersion"))
+            continue
+        if selected(o, opts):
+            out.append((i, j, o))
+    return out
+
+
+def claim_users(docs):
+    """How many workloads of the input (hooks aside) mount each claim, by
+    (claim name, namespace)."""
+    users = {}
+    for _, _, o in objects(docs):
+        if o.get("kind") in ("Deployment", "StatefulSet", "DaemonSet", "Job") and not is_hook(o):
+            pod = (((o.get("spec") or {}).get("template") or {}).get("spec")) or {}
+            for claim in {c for _, c in pvc_volumes(pod)}:
+                users[(claim, ns_of(o))] = users.get((claim, ns_of(o)), 0) + 1
+    return users
+
+
+def mounted_by(users, claim, ns):
+    """Workloads mounting claim `claim` of namespace `ns` (no namespace = any)."""
+    return sum(n for (c, wns), n in users.items() if c == claim and (ns is None or wns is None or ns == wns))
+
+
+def convert_stream(docs, opts):
+    """The whole conversion of a parsed stream."""
+    r = Result()
+    TAGS.clear()
+    try:
+        sel = to_convert(docs, opts)
+        converted = [(meta(o).get("name"), ns_of(o)) for _, _, o in sel]
+        users = claim_users(docs)
+        new = {}          # (i, j) -> [objects replacing it]
+        absorbed = []
+        base = opts
+        for i, j, dep in sel:
+            opts = base.for_deployment(meta(dep).get("name"))
+            check_names(dep, opts)
+            sts = statefulset_fields(dep, opts)
+            vcts = apply_flag_templates(sts, opts)
+            more, where = absorb_pvcs(sts, docs, opts, users)
+            vcts += more
+            absorbed += where
+            if vcts:
+                sts["spec"]["volumeClaimTemplates"] = vcts
+            out = [sts]
+            if not opts.no_headless:
+                svc_name = service_name(dep, opts)
+                old = existing_service(docs, svc_name, ns_of(dep))
+                if old is None:
+                    out.append(headless_service(dep, opts))
+                else:
+                    reuse_service(old, (i, j))
+            new[(i, j)] = out
+        opts = base
+        for i, j, o in objects(docs):
+            if j is not None and o.get("kind") in ("Rollout", "Canary"):
+                TAGS.add("list-ref-not-retargeted")
+            forbidden_ref(o, converted)
+            if (i, j) not in new:
+                t = retarget(o, converted)
+                if t is not None and j is not None:
+                    TAGS.add("list-ref-not-retargeted")
+                if t is not None:
+                    new[(i, j)] = [t]
+        for loc in set(absorbed):
+            i, j = loc
+            pvc = [o for a, b, o in objects(docs) if (a, b) == loc][0]
+            if opts.drop_absorbed:
+                new[loc] = []
+            else:
+                p = copy.deepcopy(prune(pvc))
+                p.setdefault("metadata", {})
+                p["metadata"]["annotations"] = dict(p["metadata"].get("annotations") or {})
+                p["metadata"]["annotations"][KEEP] = "keep"
+                new[loc] = [p]
+    except ModelError as e:
+        r.error = str(e)
+        return r
+    for i, d in enumerate(docs):
+        if isinstance(d, dict) and d.get("kind") == "List" and isinstance(d.get("items"), list) \
+                and any((i, j) in new for j in range(len(d["items"]))):
+            lst = copy.deepcopy(prune(d))
+            items = []
+            for j, it in enumerate(d["items"]):
+                items += new.get((i, j), [prune(it)])
+            lst["items"] = items
+            r.docs.append(lst)
+            r.unchanged.append(False)
+        elif (i, None) in new:
+            r.docs += new[(i, None)]
+            r.unchanged.append(False)
+            if not new[(i, None)]:
+                r.dropped.append(i)
+        else:
+            r.docs.append(d)
+            r.unchanged.append(True)
+    return r
+
+
+def known_bugs(docs, opts):
+    """Tags of rules the product design states and the C code does not follow yet
+    (tests/model/known_bugs.py describes each) that this case touches: a
+    generated case touching one is reported, not failed."""
+    convert_stream(docs, opts)
+    return set(TAGS)
