@@ -163,13 +163,21 @@ static int maybe_krm(struct d2s_options *o, const struct d2s_pairs *cli, struct 
 	return rc < 0 ? -2 : rc;
 }
 
+/* Input `i` of the run: `in` (--in-place), else -f FILE i, else "-". */
+static const char *input_name(const struct d2s_run *r, const char *in, size_t i)
+{
+	if (in)
+		return in;
+	return r->files && i < r->n_files && r->files[i] ? r->files[i] : "-";
+}
+
 /* Feed each input (`in`, else the -f files, else stdin) to the pipeline. */
 static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_diag *diag,
 		    const char *in, struct d2s_buf *head)
 {
 	int rc = 0;
 	for (size_t i = 0; !rc && i < (in ? 1 : r->n_files ? r->n_files : 1); i++) {
-		const char *name = in ? in : r->n_files ? r->files[i] : "-";
+		const char *name = input_name(r, in, i);
 		int fd = strcmp(name, "-") ? open(name, O_RDONLY) : 0;
 		if (fd < 0) {
 			struct d2s_where w = { .file = name };
@@ -202,7 +210,7 @@ static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_
 		return 1;
 	}
 	struct d2s_buf head = {0};
-	int rc, ok, only_stdin = !in && (r->n_files == 0 || (r->n_files == 1 && !strcmp(r->files[0], "-")));
+	int rc, ok, only_stdin = !in && r->n_files <= 1 && !strcmp(input_name(r, NULL, 0), "-");
 	int k = only_stdin ? maybe_krm(o, cli, diag, s.f, &head) : -2;
 	if (k != -2) {
 		rc = k;
@@ -246,7 +254,7 @@ static int convert_all(struct d2s_options *o, const struct d2s_run *r, const str
 	diag->strict = r->strict;
 	if (r->in_place) {
 		for (size_t i = 0; i < r->n_files && !rc; i++)
-			rc = run(o, r, all, diag, r->files[i], r->files[i]);
+			rc = run(o, r, all, diag, input_name(r, NULL, i), input_name(r, NULL, i));
 	} else {
 		rc = run(o, r, all, diag, NULL, r->output);
 	}
