@@ -109,8 +109,8 @@ static ssize_t held_write(void *cookie, const char *buf, size_t n)
 	if (write_all(o->spill, buf, n) == 0)
 		return (ssize_t)n;
 fail:
-	o->failed = 1;
-	errno = errno ? errno : ENOMEM;
+	o->failed = errno ? errno : ENOMEM;
+	errno = o->failed;
 	return -1;
 }
 
@@ -179,27 +179,27 @@ int d2s_out_open(struct d2s_out *o, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	struct stat st;
-	int rc = -1, exists = 0;
-	o->target = resolve_links(path);
-	if (!o->target)
-		goto fail;
-	exists = stat(o->target, &st) == 0;
-	if (!exists && errno != ENOENT)
-		goto fail;
-	if (exists && S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
-		goto fail;
+	int rc = -1;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+		} else if (!S_ISREG(st.st_mode)) {
+			/* a device or FIFO (also through /dev/stdout and other links):
+			 * write through it, never replace it */
+			int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+			o->target = strdup(path);
+			rc = fd < 0 || !o->target ? -1 : open_held(o, fd);
+			if (rc && fd >= 0)
+				close(fd);
+		} else {
+			o->target = realpath(path, NULL);
+			rc = o->target ? open_rename(o, &st) : -1;
+		}
+	} else if (errno == ENOENT) {
+		/* a new file, maybe named by a dangling link */
+		o->target = resolve_links(path);
+		rc = o->target ? open_rename(o, NULL) : -1;
 	}
-	if (exists && !S_ISREG(st.st_mode)) {
-		/* a device or FIFO: write through it, never replace it */
-		int fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-		rc = fd < 0 ? -1 : open_held(o, fd);
-		if (rc && fd >= 0)
-			close(fd);
-	} else {
-		rc = open_rename(o, exists ? &st : NULL);
-	}
-fail:
 	if (rc) {
 		snprintf(err, errlen, "%s: cannot write output: %s", path, strerror(errno));
 		free(o->target);
@@ -240,15 +240,21 @@ static int copy_spill(struct d2s_out *o)
 
 static int close_held(struct d2s_out *o, int ok)
 {
-	int rc = fclose(o->f) || o->failed ? -1 : 0;
-	if (rc == 0 && ok)
+	int rc = fclose(o->f) ? -1 : 0; /* flushes: held_write may fail here */
+	int e = o->failed ? o->failed : errno;
+	if (o->failed)
+		rc = -1; /* reported even when discarding: it says why */
+	else if (!ok)
+		rc = 0;
+	if (rc == 0 && ok) {
 		rc = write_all(o->fd, o->mem ? o->mem : "", o->len);
-	if (rc == 0 && ok && o->spill >= 0)
-		rc = copy_spill(o);
-	int e = errno;
+		if (rc == 0 && o->spill >= 0)
+			rc = copy_spill(o);
+		e = errno;
+	}
 	if (o->spill >= 0)
 		close(o->spill);
-	if (o->fd > 2 && close(o->fd) && rc == 0 && ok) {
+	if (o->target && close(o->fd) && rc == 0 && ok) {
 		e = errno;
 		rc = -1;
 	}

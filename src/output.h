@@ -32,7 +32,7 @@ struct d2s_out {
 	size_t len, cap;  /**< held: bytes in `mem`, its size */
 	size_t mem_limit; /**< held: D2S_OUT_HOLD_MEM unless a test lowers it */
 	int spill;        /**< held: unlinked temporary file for the rest, or -1 */
-	int failed;       /**< held: a write to memory or the spill file failed */
+	int failed;       /**< held: errno of a failed write to memory or the spill file, or 0 */
 };
 
 /** Open a sink for `path` (NULL = stdout). Returns 0, or -1 with the reason

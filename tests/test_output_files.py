@@ -96,6 +96,18 @@ def test_devices(b, t):
           "-o onto /dev/full: exit 1 naming the write error, still a device", err.decode())
 
 
+def test_dev_stdout(b, t):
+    """-o onto a link to /proc/self/fd/1 (what /dev/stdout is), here a pipe:
+    written through, the link stays. (A link of our own: a broken binary run
+    as root must not replace the system's /dev/stdout.)"""
+    link = os.path.join(t, "stdout")
+    os.symlink("/proc/self/fd/1", link)
+    want = run([b, "-q", "-f", GOOD])[1]
+    rc, out, err = run([b, "-q", "-f", GOOD, "-o", link])
+    check(rc == 0 and out == want and os.path.islink(link),
+          "-o onto a link to /proc/self/fd/1 (a pipe): written through, the link stays", err.decode())
+
+
 def read_fifo(path, box):
     with open(path, "rb") as f:
         box.append(f.read())
@@ -301,6 +313,7 @@ def main():
     try:
         test_devices(b, t)
         test_fifo(b, t)
+        test_dev_stdout(b, t)
         test_links(b, t)
         test_modes(b, t)
         test_log_direct(b, t)
