@@ -295,7 +295,7 @@ int main(int argc, char **argv)
 	}
 	if (!rc)
 		rc = convert_all(&o, &r, &all, &diag);
-	if (rc != 3)
+	if (rc != 3) /* NULL: the place for the run's summary line, once a stage makes one */
 		d2s_runlog_end(&log, &diag, rc, NULL);
 	d2s_diag_free(&diag);
 	d2s_buf_free(&ue);
