@@ -1,17 +1,21 @@
 /* main.c - command line: option table (getopt_long, environment, --config)
- * -> options + run settings -> pipeline. Thin on purpose: everything it
- * calls is in the library stages. */
+ * -> options + run settings -> pipeline -> output sink (output.h), with the
+ * run's log (runlog.h). Thin on purpose: everything it calls is in the
+ * library stages. */
 #include "buf.h"
 #include "config.h"
 #include "diag.h"
 #include "krm.h"
 #include "optdoc.h"
 #include "options.h"
+#include "output.h"
 #include "pipeline.h"
+#include "runlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +30,18 @@
 #define D2S_COMMIT "unknown"
 #endif
 
-static int usage_error(const char *msg)
+/* The long name of the run-time option that sets field `f` of d2s_run. */
+#define RUN_FLAG(f) (d2s_opt_find_run(offsetof(struct d2s_run, f))->name)
+
+/* A usage error: its text goes to `ue` (main prints it, and logs it). */
+static int usage_error(struct d2s_buf *ue, const char *msg)
 {
-	fprintf(stderr, "deploy2sts: error: %s\nTry 'deploy2sts --help'.\n", msg);
+	d2s_buf_printf(ue, "deploy2sts: error: %s\n", msg);
 	return 2;
 }
 
 /* --help, --version, --completion SHELL: print and stop (returns 3). */
-static int action(const struct d2s_option *opt, const char *arg)
+static int action(const struct d2s_option *opt, const char *arg, struct d2s_buf *ue)
 {
 	switch (opt->action) {
 	case D2S_ACT_HELP:
@@ -47,16 +55,17 @@ static int action(const struct d2s_option *opt, const char *arg)
 			return 3;
 		char err[160];
 		snprintf(err, sizeof(err), "--%s takes bash or zsh, not \"%s\"", opt->name, arg);
-		return usage_error(err);
+		return usage_error(ue, err);
 	}
 }
 
 /* One flag: checked on scratch structs so that a bad value fails at once. */
-static int one_flag(const struct d2s_option *opt, const char *arg, struct d2s_pairs *cli)
+static int one_flag(const struct d2s_option *opt, const char *arg, struct d2s_pairs *cli,
+		    struct d2s_buf *ue)
 {
 	char err[512];
 	if (opt->kind == D2S_OPT_ACTION)
-		return action(opt, arg);
+		return action(opt, arg, ue);
 	struct d2s_options scratch;
 	struct d2s_run run = {0};
 	d2s_options_init(&scratch);
@@ -64,19 +73,19 @@ static int one_flag(const struct d2s_option *opt, const char *arg, struct d2s_pa
 	d2s_options_free(&scratch);
 	d2s_run_free(&run);
 	if (rc)
-		return usage_error(err);
+		return usage_error(ue, err);
 	d2s_pairs_add(cli, opt->name, arg);
 	return 0;
 }
 
 /* Collect flags as (key, value) pairs. Positional arguments are allowed
  * only for the kustomize legacy plugin (argv[1] = its config file). */
-static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy)
+static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy, struct d2s_buf *ue)
 {
 	struct option longopts[64];
 	char shorts[64], err[512];
 	if (d2s_opt_getopt(longopts, sizeof(longopts) / sizeof(longopts[0]), shorts, sizeof(shorts)))
-		return usage_error("internal: option table too large");
+		return usage_error(ue, "internal: option table too large");
 	int c, idx, rc = 0;
 	opterr = 0;
 	optind = 1;
@@ -84,17 +93,17 @@ static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy)
 		const struct d2s_option *opt = d2s_opt_from_getopt(c);
 		if (c == ':') {
 			snprintf(err, sizeof(err), "option %s needs a value", argv[optind - 1]);
-			rc = usage_error(err);
+			rc = usage_error(ue, err);
 		} else if (!opt) {
 			snprintf(err, sizeof(err), "unknown option %s", argv[optind - 1]);
-			rc = usage_error(err);
+			rc = usage_error(ue, err);
 		} else {
-			rc = one_flag(opt, optarg, cli);
+			rc = one_flag(opt, optarg, cli, ue);
 		}
 	}
 	if (!rc && optind < argc && !legacy) {
 		snprintf(err, sizeof(err), "unexpected argument \"%s\" (input files take -f)", argv[optind]);
-		rc = usage_error(err);
+		rc = usage_error(ue, err);
 	}
 	return rc;
 }
@@ -102,69 +111,24 @@ static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy)
 /* Options from the kustomize legacy plugin config, --config, the
  * environment and the flags (`all`: environment merged under flags). */
 static int build_options(struct d2s_options *o, struct d2s_run *r, const struct d2s_pairs *all,
-			 const char *legacy)
+			 const char *legacy, struct d2s_buf *ue)
 {
 	char err[1024];
 	if (d2s_pairs_apply_run(all, r, err, sizeof(err)))
-		return usage_error(err);
-	if (r->in_place && (r->output || r->n_files == 0))
-		return usage_error("--in-place needs -f FILE and no --output");
+		return usage_error(ue, err);
+	if (r->in_place && (r->output || r->n_files == 0)) {
+		snprintf(err, sizeof(err), "--%s needs -%c FILE and no --%s", RUN_FLAG(in_place),
+			 d2s_opt_find_run(offsetof(struct d2s_run, files))->short_name, RUN_FLAG(output));
+		return usage_error(ue, err);
+	}
 	if (legacy && d2s_config_load_text(o, legacy, strlen(legacy), "KUSTOMIZE_PLUGIN_CONFIG_STRING",
 					   err, sizeof(err)))
-		return usage_error(err);
+		return usage_error(ue, err);
 	if (r->config && d2s_config_load_file(o, r->config, err, sizeof(err)))
-		return usage_error(err);
+		return usage_error(ue, err);
 	if (d2s_pairs_apply(all, o, err, sizeof(err)))
-		return usage_error(err);
+		return usage_error(ue, err);
 	return 0;
-}
-
-/* Write to a temporary file beside `path`; rename over it only on success. */
-struct sink {
-	FILE *f;
-	char *tmp;
-	const char *path;
-};
-
-static int sink_open(struct sink *s, const char *path)
-{
-	memset(s, 0, sizeof(*s));
-	if (!path) {
-		s->f = stdout;
-		return 0;
-	}
-	s->path = path;
-	size_t n = strlen(path) + 32;
-	s->tmp = malloc(n);
-	if (!s->tmp)
-		return -1;
-	snprintf(s->tmp, n, "%s.deploy2sts-XXXXXX", path);
-	int fd = mkstemp(s->tmp);
-	if (fd < 0) {
-		free(s->tmp);
-		s->tmp = NULL;
-		return -1;
-	}
-	s->f = fdopen(fd, "w");
-	if (!s->f) {
-		close(fd);
-		unlink(s->tmp);
-		free(s->tmp);
-		s->tmp = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static int sink_close(struct sink *s, int ok)
-{
-	if (!s->path)
-		return fflush(stdout) ? -1 : 0;
-	int rc = fclose(s->f) == 0 && ok ? rename(s->tmp, s->path) : -1;
-	if (rc)
-		unlink(s->tmp);
-	free(s->tmp);
-	return rc;
 }
 
 /* Read up to `max` bytes of fd (less only at end of input). */
@@ -199,65 +163,82 @@ static int maybe_krm(struct d2s_options *o, const struct d2s_pairs *cli, struct 
 	return rc < 0 ? -2 : rc;
 }
 
-static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_pairs *cli,
-	       struct d2s_diag *diag, const char *in, const char *out)
+/* Input `i` of the run: `in` (--in-place), else -f FILE i, else "-". */
+static const char *input_name(const struct d2s_run *r, const char *in, size_t i)
 {
-	struct sink s;
-	if (sink_open(&s, out)) {
-		free(s.tmp);
-		fprintf(stderr, "deploy2sts: error: %s: cannot create output: %s\n", out, strerror(errno));
-		return 1;
-	}
-	struct d2s_buf head = {0};
-	int only_stdin = !in && (r->n_files == 0 || (r->n_files == 1 && !strcmp(r->files[0], "-")));
-	if (only_stdin) {
-		int k = maybe_krm(o, cli, diag, s.f, &head);
-		if (k != -2) {
-			d2s_buf_free(&head);
-			if (sink_close(&s, k == 0) && k == 0)
-				k = 1;
-			return k ? 1 : 0;
-		}
-	}
-	struct d2s_pipeline *p = d2s_pipeline_new(o, diag, s.f);
-	int rc = p ? 0 : -1;
-	for (size_t i = 0; p && !rc && i < (in ? 1 : r->n_files ? r->n_files : 1); i++) {
-		const char *name = in ? in : r->n_files ? r->files[i] : "-";
+	if (in)
+		return in;
+	return r->files && i < r->n_files && r->files[i] ? r->files[i] : "-";
+}
+
+/* Feed each input (`in`, else the -f files, else stdin) to the pipeline. */
+static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_diag *diag,
+		    const char *in, struct d2s_buf *head)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < (in ? 1 : r->n_files ? r->n_files : 1); i++) {
+		const char *name = input_name(r, in, i);
 		int fd = strcmp(name, "-") ? open(name, O_RDONLY) : 0;
 		if (fd < 0) {
-			fprintf(stderr, "deploy2sts: error: %s: %s\n", name, strerror(errno));
-			rc = -1;
-			break;
+			struct d2s_where w = { .file = name };
+			d2s_report(diag, D2S_ERROR, &w, "%s", strerror(errno));
+			return -1;
 		}
 		const char *shown = strcmp(name, "-") ? name : "<stdin>";
-		if (fd == 0 && head.len) {
-			rc = d2s_pipeline_feed_fd_prefixed(p, fd, shown, head.data, head.len);
-			d2s_buf_free(&head);
+		if (fd == 0 && head->len) {
+			rc = d2s_pipeline_feed_fd_prefixed(p, fd, shown, head->data, head->len);
+			d2s_buf_free(head);
 		} else {
 			rc = d2s_pipeline_feed_fd(p, fd, shown);
 		}
 		if (fd)
 			close(fd);
 	}
+	return rc;
+}
+
+/* One run into one output: `out` (NULL = stdout), all or nothing. In KRM
+ * mode the ResourceList is the answer even when it carries errors, so
+ * stdout gets it either way (a file named by -o only on success). */
+static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_pairs *cli,
+	       struct d2s_diag *diag, const char *in, const char *out)
+{
+	char err[PATH_MAX + 256];
+	struct d2s_out s;
+	if (d2s_out_open(&s, out, err, sizeof(err))) {
+		d2s_report(diag, D2S_ERROR, NULL, "%s", err);
+		return 1;
+	}
+	struct d2s_buf head = {0};
+	int rc, ok, only_stdin = !in && r->n_files <= 1 && !strcmp(input_name(r, NULL, 0), "-");
+	int k = only_stdin ? maybe_krm(o, cli, diag, s.f, &head) : -2;
+	if (k != -2) {
+		rc = k;
+		ok = k == 0 || (k == 1 && !out);
+	} else {
+		struct d2s_pipeline *p = d2s_pipeline_new(o, diag, s.f);
+		rc = p ? feed_all(p, r, diag, in, &head) : -1;
+		if (p && !rc)
+			rc = d2s_pipeline_finish(p);
+		d2s_pipeline_free(p);
+		ok = rc == 0 && diag->errors == 0;
+	}
 	d2s_buf_free(&head);
-	if (p && !rc)
-		rc = d2s_pipeline_finish(p);
-	d2s_pipeline_free(p);
-	if (sink_close(&s, rc == 0 && diag->errors == 0) && !rc) {
-		fprintf(stderr, "deploy2sts: error: %s: cannot write output\n", out ? out : "stdout");
+	if (d2s_out_close(&s, ok, err, sizeof(err))) {
+		d2s_report(diag, D2S_ERROR, NULL, "%s", err);
 		rc = -1;
 	}
 	return rc || diag->errors ? 1 : 0;
 }
 
 /* Flags over environment variables: the pairs that configure this run. */
-static int gather(int argc, char **argv, struct d2s_pairs *all, int legacy)
+static int gather(int argc, char **argv, struct d2s_pairs *all, int legacy, struct d2s_buf *ue)
 {
 	struct d2s_pairs cli = {0}, env = {0};
 	char err[700];
-	int rc = parse_args(argc, argv, &cli, legacy);
+	int rc = parse_args(argc, argv, &cli, legacy, ue);
 	if (!rc && d2s_env_pairs(&env, NULL, err, sizeof(err)))
-		rc = usage_error(err);
+		rc = usage_error(ue, err);
 	if (!rc)
 		d2s_pairs_merge(all, &cli, &env);
 	d2s_pairs_free(&cli);
@@ -265,24 +246,30 @@ static int gather(int argc, char **argv, struct d2s_pairs *all, int legacy)
 	return rc;
 }
 
-static int convert_all(struct d2s_options *o, const struct d2s_run *r, const struct d2s_pairs *all)
+static int convert_all(struct d2s_options *o, const struct d2s_run *r, const struct d2s_pairs *all,
+		       struct d2s_diag *diag)
 {
-	struct d2s_diag diag = { .quiet = r->quiet, .strict = r->strict, .err = stderr };
-	static char outbuf[1 << 18];
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (r->log_file && *r->log_file && d2s_diag_open_log(&diag, r->log_file)) {
-		fprintf(stderr, "deploy2sts: error: --log-file %s: %s\n", r->log_file, strerror(errno));
-		return 2;
-	}
 	int rc = 0;
+	diag->quiet = r->quiet;
+	diag->strict = r->strict;
 	if (r->in_place) {
 		for (size_t i = 0; i < r->n_files && !rc; i++)
-			rc = run(o, r, all, &diag, r->files[i], r->files[i]);
+			rc = run(o, r, all, diag, input_name(r, NULL, i), input_name(r, NULL, i));
 	} else {
-		rc = run(o, r, all, &diag, NULL, r->output);
+		rc = run(o, r, all, diag, NULL, r->output);
 	}
-	d2s_diag_free(&diag);
 	return rc;
+}
+
+/* Open the log (named, or the default one under Helm); a usage error of
+ * this run (`ue`) goes there too. Returns 0 or 2. */
+static int open_log(struct d2s_runlog *log, struct d2s_diag *diag, const struct d2s_run *r,
+		    int argc, char **argv, const struct d2s_buf *ue)
+{
+	if (d2s_runlog_open(log, diag, r->log_file, argc, argv, ue->len ? ue->data : NULL) == 0)
+		return 0;
+	fprintf(stderr, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(log_file), r->log_file, strerror(errno));
+	return 2;
 }
 
 int main(int argc, char **argv)
@@ -290,15 +277,28 @@ int main(int argc, char **argv)
 	struct d2s_options o;
 	struct d2s_run r = {0};
 	struct d2s_pairs all = {0};
+	struct d2s_buf ue = {0};
+	struct d2s_diag diag = { .err = stderr };
+	struct d2s_runlog log = { .client = d2s_client_detect() };
 	const char *legacy = getenv("KUSTOMIZE_PLUGIN_CONFIG_STRING");
 	if (legacy && !*legacy)
 		legacy = NULL;
 	d2s_options_init(&o);
-	int rc = gather(argc, argv, &all, legacy != NULL);
+	int rc = gather(argc, argv, &all, legacy != NULL, &ue);
 	if (!rc)
-		rc = build_options(&o, &r, &all, legacy);
+		rc = build_options(&o, &r, &all, legacy, &ue);
+	if (rc == 2)
+		fprintf(stderr, "%sTry 'deploy2sts --help'.\n", ue.data);
+	if (rc != 3) {
+		int lrc = open_log(&log, &diag, &r, argc, argv, &ue);
+		rc = rc ? rc : lrc;
+	}
 	if (!rc)
-		rc = convert_all(&o, &r, &all);
+		rc = convert_all(&o, &r, &all, &diag);
+	if (rc != 3) /* NULL: the place for the run's summary line, once a stage makes one */
+		d2s_runlog_end(&log, &diag, rc, NULL);
+	d2s_diag_free(&diag);
+	d2s_buf_free(&ue);
 	d2s_pairs_free(&all);
 	d2s_run_free(&r);
 	d2s_options_free(&o);

@@ -147,10 +147,8 @@ const struct d2s_option d2s_optable[] = {
 	OPT_BOOL("drop-absorbed-pvcs", 0, M(drop_absorbed_pvcs), "spec.dropAbsorbedPVCs",
 		 "remove PVC documents turned into claim templates"),
 	OPT_GROUP("Diagnostics:"),
-	OPT_BOOL("quiet", 'q', R(quiet), NULL, "no warnings on stderr",
-		 .mirror = offsetof(struct d2s_options, quiet)),
-	OPT_BOOL("strict", 0, R(strict), NULL, "warnings are errors",
-		 .mirror = offsetof(struct d2s_options, strict)),
+	OPT_BOOL("quiet", 'q', R(quiet), NULL, "no warnings on stderr"),
+	OPT_BOOL("strict", 0, R(strict), NULL, "warnings are errors"),
 	OPT_STRING("log-file", 0, R(log_file), NULL, "FILE", NULL, "also append diagnostics to FILE",
 		   .flags = D2S_OF_FILE, .env_legacy = "DEPLOY2STS_LOG"),
 	OPT_STRING("config", 0, R(config), NULL, "FILE", NULL,
@@ -189,6 +187,14 @@ const struct d2s_option *d2s_opt_find_short(int c)
 {
 	for (const struct d2s_option *o = d2s_optable; o->help || o->name; o++)
 		if (o->name && o->short_name == c)
+			return o;
+	return NULL;
+}
+
+const struct d2s_option *d2s_opt_find_run(size_t offset)
+{
+	for (const struct d2s_option *o = d2s_optable; o->help || o->name; o++)
+		if (o->name && o->scope == D2S_SCOPE_RUN && o->offset == offset)
 			return o;
 	return NULL;
 }

@@ -85,7 +85,6 @@ struct d2s_option {
 	const char *env_legacy;        /**< older environment variable, or NULL */
 	enum d2s_opt_action action;
 	unsigned flags;                /**< D2S_OF_* */
-	size_t mirror;                 /**< RUN BOOL: transitional copy in d2s_options, 0 = none */
 };
 
 /** Target in the conversion model / in the run struct. */
@@ -132,6 +131,9 @@ int d2s_opt_parse_count(const char *v, long *out);
 const struct d2s_option *d2s_opt_find(const char *name);
 /** The option with short name `c`, or NULL. */
 const struct d2s_option *d2s_opt_find_short(int c);
+/** The option that sets field `offset` of struct d2s_run (its name for a
+ *  message), or NULL. */
+const struct d2s_option *d2s_opt_find_run(size_t offset);
 /** True when the option takes a value on the command line. */
 int d2s_opt_takes_value(const struct d2s_option *opt);
 /** The environment variable of `opt` into buf: DEPLOY2STS_ + upper-cased

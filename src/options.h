@@ -57,10 +57,6 @@ struct d2s_options {
 	/* overrides */
 	struct d2s_override *overrides;
 	size_t n_overrides;
-	/* Transitional copies of the run-time --quiet/--strict (struct d2s_run),
-	 * set by d2s_options_set for tests/helpers.h; nothing in src/ reads them.
-	 * Remove once that helper takes them from a struct d2s_run. */
-	int quiet, strict;
 };
 
 /** Fill `o` with defaults (everything unset, service name "{name}-headless"). */

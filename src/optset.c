@@ -115,8 +115,6 @@ int d2s_options_set(struct d2s_options *o, const char *key, const char *value, c
 		return d2s_opt_set(opt, o, NULL, value, err, errlen);
 	struct d2s_run scratch = {0}; /* run-time keys: checked, not used here */
 	int rc = d2s_opt_set(opt, NULL, &scratch, value, err, errlen);
-	if (!rc && opt->mirror)
-		*(int *)((char *)o + opt->mirror) = *(int *)((char *)&scratch + opt->offset);
 	d2s_run_free(&scratch);
 	return rc;
 }

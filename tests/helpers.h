@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "diag.h"
+#include "optable.h"
 #include "options.h"
 #include "pipeline.h"
 
@@ -25,10 +26,12 @@ struct run {
 	size_t err_len;
 };
 
-/* args: NULL-terminated "key=value" or "key" (boolean) strings */
+/* args: NULL-terminated "key=value" or "key" (boolean) strings; run-time
+ * keys (quiet, strict) go to a struct d2s_run, the others to the options */
 static inline int run_args(struct run *r, const char *input, const char *const *args)
 {
 	struct d2s_options o;
+	struct d2s_run run = {0};
 	d2s_options_init(&o);
 	char err[512];
 	for (size_t i = 0; args && args[i]; i++) {
@@ -36,20 +39,25 @@ static inline int run_args(struct run *r, const char *input, const char *const *
 		char *eq = strchr(kv, '=');
 		if (eq)
 			*eq = '\0';
-		if (d2s_options_set(&o, kv, eq ? eq + 1 : NULL, err, sizeof(err))) {
+		const struct d2s_option *opt = d2s_opt_find(kv);
+		int bad = opt && opt->scope == D2S_SCOPE_RUN
+			? d2s_opt_set(opt, NULL, &run, eq ? eq + 1 : NULL, err, sizeof(err))
+			: d2s_options_set(&o, kv, eq ? eq + 1 : NULL, err, sizeof(err));
+		free(kv);
+		if (bad) {
 			fprintf(stderr, "option error: %s\n", err);
-			free(kv);
 			d2s_options_free(&o);
+			d2s_run_free(&run);
 			return -1;
 		}
-		free(kv);
 	}
 	memset(r, 0, sizeof(*r));
 	FILE *errf = open_memstream(&r->err, &r->err_len);
 	r->diag.keep = 1;
 	r->diag.err = errf;
-	r->diag.strict = o.strict;
-	r->diag.quiet = o.quiet;
+	r->diag.strict = run.strict;
+	r->diag.quiet = run.quiet;
+	d2s_run_free(&run);
 	FILE *f = open_memstream(&r->out, &r->len);
 	struct d2s_pipeline *p = d2s_pipeline_new(&o, &r->diag, f);
 	int rc = d2s_pipeline_feed_mem(p, input, strlen(input), "in.yaml");
