@@ -5,6 +5,11 @@ set -u
 BUILD=${1:-build/release}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+# Under Helm deploy2sts also logs to $XDG_STATE_HOME/deploy2sts/: the client
+# tests run real Helm, so keep that log out of the user's home
+XDG_STATE_HOME=$(mktemp -d "${TMPDIR:-/tmp}/d2s-state.XXXXXX")
+export XDG_STATE_HOME
+trap 'rm -rf "$XDG_STATE_HOME"' EXIT
 PY=/usr/bin/python3
 # the real clients (make test runs tests/install-tools.sh first)
 [ -d "$ROOT/.tools/bin" ] && export D2S_TOOLS="$ROOT/.tools/bin"
