@@ -99,7 +99,8 @@ test: deps
 	@sh tests/install-tools.sh || [ $$? = 3 ]
 	sh tests/run.sh $(BUILD)
 
-# benchmarks (not part of make test): see bench/run.py; BENCH_BIG=1 adds 1 GB
+# benchmarks (not part of make test): see bench/run.py; BENCH_BIG=1 adds 1 GB,
+# BENCH_BASELINE=PATH measures an earlier binary in the same run
 bench: deploy2sts
 	@sh tests/ensure-deps.sh libyaml-dev python3-yaml valgrind time
 	$(CC) -O2 $(FY_CFLAGS) bench/fyparse.c -o $(BUILD)/fyparse $(FY_LIBS)

@@ -9,6 +9,8 @@ measured in the same run. Also: instructions per MB from callgrind on the
 5 MB stream (stable when wall time is noisy) and small-chart latency (50
 runs of a helm-create-sized render vs 50 runs of cat). Writes
 bench/RESULTS.md and prints the same table.
+BENCH_BASELINE=PATH adds an earlier deploy2sts binary as a row of the same
+run (e.g. one built from the commit before a change).
 Usage: bench/run.py BUILD_DIR (holding deploy2sts, fyparse, yparse)
 """
 import datetime
@@ -67,6 +69,10 @@ def tools(build, mb, stream):
          ("libfyaml event parse", [os.path.join(build, "fyparse")]),
          ("libyaml event parse", [os.path.join(build, "yparse")]),
          ("deploy2sts", [os.path.join(build, "deploy2sts")] + D2S_ARGS)]
+    # BENCH_BASELINE=PATH: an earlier deploy2sts binary measured in the same
+    # run, so a change's cost is a ratio of two rows, not of two runs
+    if os.environ.get("BENCH_BASELINE"):
+        t.append(("deploy2sts baseline (BENCH_BASELINE)", [os.environ["BENCH_BASELINE"]] + D2S_ARGS))
     if mb <= 5:
         t.append(("PyYAML C script", ["/usr/bin/python3", os.path.join(HERE, "convert_pyyaml.py")]))
         if shutil.which("yq"):
