@@ -397,7 +397,10 @@ static int is_root_kind(struct d2s_parser *p, const struct d2s_node *n)
 	if (p->depth != 1 || n->type != D2S_SCALAR || p->open[0]->type != D2S_MAP)
 		return 0;
 	size_t first = p->marks[0], k = p->n_kids - first;
-	return k % 2 == 1 && d2s_is(p->kids[p->n_kids - 1], "kind");
+	if (k % 2 != 1)
+		return 0;
+	const struct d2s_node *key = p->kids[p->n_kids - 1];
+	return key && key->type == D2S_SCALAR && key->value && !strcmp(key->value, "kind");
 }
 
 int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc)
