@@ -43,6 +43,7 @@ import yaml
 
 import k8s_rules
 from test_corpus import CHANGED_KINDS, Loader, pieces
+from source_tree import copy_source_tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
@@ -385,15 +386,7 @@ def helm_env(tmp, which):
 def install_plugin(tmp, env):
     """helm4 plugin install of a copy of this source tree (tracked files; a local
     directory needs no signature). Returns an error string or None."""
-    src = os.path.join(tmp, "deploy2sts-src")
-    files = subprocess.run(["git", "-C", ROOT, "ls-files", "-z"], capture_output=True)
-    if files.returncode == 0 and files.stdout:
-        for f in files.stdout.decode().split("\0"):
-            if f and os.path.isfile(os.path.join(ROOT, f)):
-                os.makedirs(os.path.dirname(os.path.join(src, f)), exist_ok=True)
-                shutil.copy2(os.path.join(ROOT, f), os.path.join(src, f))
-    else:
-        shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".tools", "build", ".git", "deploy2sts"))
+    src = copy_source_tree(os.path.join(tmp, "deploy2sts-src"))
     rc, out, err = run([HELM4, "plugin", "install", src], env=env)
     return None if rc == 0 else "helm4 plugin install: exit %d: %s %s" % (rc, out.decode()[-400:], err.decode()[-800:])
 

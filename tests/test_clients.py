@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 import yaml
+from source_tree import copy_source_tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.path.join(ROOT, ".tools", "bin")
@@ -88,13 +89,7 @@ spec:
 
 def source_tree_copy(tmp):
     """The files `git clone` gives a plugin user, without any built binary."""
-    d = os.path.join(tmp, "src", "deploy2sts")
-    os.makedirs(d)
-    for f in ("Makefile", "plugin.yaml", "LICENSE"):
-        shutil.copy(os.path.join(ROOT, f), d)
-    for f in ("src", "packaging", "man"):
-        shutil.copytree(os.path.join(ROOT, f), os.path.join(d, f))
-    return d
+    return copy_source_tree(os.path.join(tmp, "src", "deploy2sts"))
 
 
 def test_helm4(b, tmp):

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from source_tree import copy_source_tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HELM3 = os.path.join(ROOT, ".tools", "bin", "helm3")
@@ -227,15 +228,7 @@ def helm_env(t, name):
 
 def install_plugin(t, env):
     """helm4 plugin install of a copy of this source tree (tracked files)."""
-    src = os.path.join(t, "deploy2sts-src")
-    files = subprocess.run(["git", "-C", ROOT, "ls-files", "-z"], capture_output=True)
-    if files.returncode == 0 and files.stdout:
-        for f in files.stdout.decode().split("\0"):
-            if f and os.path.isfile(os.path.join(ROOT, f)):
-                os.makedirs(os.path.dirname(os.path.join(src, f)), exist_ok=True)
-                shutil.copy2(os.path.join(ROOT, f), os.path.join(src, f))
-    else:
-        shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".tools", "build", ".git", "deploy2sts"))
+    src = copy_source_tree(os.path.join(t, "deploy2sts-src"))
     rc, out, err = run([HELM4, "plugin", "install", src], env=env, timeout=600)
     return None if rc == 0 else "exit %d: %s" % (rc, (out + err).decode()[-600:])
 
