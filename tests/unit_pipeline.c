@@ -304,6 +304,26 @@ static void unsupported_api_version(void **state)
 	run_free(&r);
 }
 
+/* --volume-claim-template storageClassName= must be a DNS-1123 subdomain
+ * (pkg/apis/core/validation ValidateClassName), or empty for no class. */
+static void vct_storage_class_name(void **state)
+{
+	(void)state;
+	struct d2s_options o;
+	d2s_options_init(&o);
+	char err[512];
+	assert_int_not_equal(d2s_options_set(&o, "volume-claim-template",
+			     "name=d,mountPath=/d,size=1Gi,storageClassName=Not_A_Name", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "storageClassName= must be a DNS-1123 subdomain"));
+	assert_int_not_equal(d2s_options_set(&o, "volume-claim-template",
+			     "name=d,mountPath=/d,size=1Gi,storageClassName=a..b", err, sizeof(err)), 0);
+	assert_int_equal(d2s_options_set(&o, "volume-claim-template",
+			 "name=d,mountPath=/d,size=1Gi,storageClassName=fast.ssd-1", err, sizeof(err)), 0);
+	assert_int_equal(d2s_options_set(&o, "volume-claim-template",
+			 "name=e,mountPath=/e,size=1Gi,storageClassName=", err, sizeof(err)), 0);
+	d2s_options_free(&o);
+}
+
 static void passthrough_bytes(void **state)
 {
 	(void)state;
@@ -675,6 +695,7 @@ int main(void)
 		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(selection),
 		cmocka_unit_test(unsupported_api_version),
+		cmocka_unit_test(vct_storage_class_name),
 		cmocka_unit_test(passthrough_bytes),
 		cmocka_unit_test(idempotent),
 		cmocka_unit_test(list_items),
