@@ -101,28 +101,34 @@ static int convert_cb(const struct d2s_doc *doc, void *ctx)
 
 /* Write the StatefulSet and its generated Service: into held item `item`
  * when `pending`, else at the end of the output (the Service through the
- * index's look-ahead). */
+ * index's look-ahead). The Service goes before the StatefulSet document's
+ * `...` end marker, if any: the next document may start with a directive,
+ * which needs that marker right before it (reader.h d2s_end_marker_at). */
 static void write_statefulset(struct d2s_pipeline *p, const struct d2s_convert_out *out,
 			      int pending, size_t item)
 {
-	int nl = out->text.len && out->text.data[out->text.len - 1] != '\n';
+	size_t cut = out->service.len ? d2s_end_marker_at(out->text.data, out->text.len) :
+		     out->text.len;
+	int nl = cut && out->text.data[cut - 1] != '\n';
 	if (pending) {
 		struct d2s_buf all = {0};
-		d2s_buf_add(&all, out->text.data, out->text.len);
+		d2s_buf_add(&all, out->text.data, cut);
 		if (out->service.len && nl)
 			d2s_buf_puts(&all, "\n");
 		d2s_buf_add(&all, out->service.data, out->service.len);
+		d2s_buf_add(&all, out->text.data + cut, out->text.len - cut);
 		d2s_writer_resolve(&p->w, item, D2S_REPLACE, all.data, all.len);
 		d2s_buf_free(&all);
 		return;
 	}
-	d2s_writer_raw(&p->w, out->text.data, out->text.len);
+	d2s_writer_raw(&p->w, out->text.data, cut);
 	if (out->service.len) {
 		if (nl)
 			d2s_writer_raw(&p->w, "\n", 1);
 		d2s_xref_generated_service(p->x, out->ns, out->service_name, out->name,
 					   out->service.data, out->service.len);
 	}
+	d2s_writer_raw(&p->w, out->text.data + cut, out->text.len - cut);
 }
 
 static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, long line,
