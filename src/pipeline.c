@@ -166,20 +166,6 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	return rc;
 }
 
-/* A Deployment whose apiVersion is not apps/v1: an error, or a warning
- * with --skip-unsupported (extensions/v1beta1 and apps/v1beta1/2 were
- * removed in Kubernetes 1.16: https://kubernetes.io/blog/2019/07/18/api-deprecations-in-1-16/). */
-static void unsupported(struct d2s_pipeline *p, const struct d2s_where *w, const char *av)
-{
-	if (p->o->skip_unsupported)
-		d2s_report(p->diag, D2S_WARNING, w, "apiVersion %s is not supported; left as it is "
-			   "(--skip-unsupported)", av ? av : "(none)");
-	else
-		d2s_report(p->diag, D2S_ERROR, w, "apiVersion %s is not supported: only apps/v1 "
-			   "Deployments are converted (upgrade the manifest, or --skip-unsupported)",
-			   av ? av : "(none)");
-}
-
 /* A Helm hook passes through unchanged (refs.h d2s_is_hook): a note. */
 static void hook_note(struct d2s_pipeline *p, const struct d2s_where *w)
 {
@@ -204,7 +190,7 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 		return;
 	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
-		unsupported(p, &w, id->api_version);
+		d2s_report_unsupported(p->diag, &w, id->api_version, p->o->skip_unsupported);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
@@ -261,7 +247,10 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const st
 	if (d2s_is_hook(p->doc.root)) {
 		hook_note(p, w);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
-	} else if (d2s_xref_list_read(p->x, &p->doc)) {
+		return;
+	}
+	d2s_list_unsupported(&p->doc, p->o, p->diag, p->file, pc->line);
+	if (d2s_xref_list_read(p->x, &p->doc)) {
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
 	} else
 		write_list(p, &p->doc, pc->line, 0, 0);

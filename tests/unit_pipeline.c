@@ -302,6 +302,18 @@ static void unsupported_api_version(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, in);
 	run_free(&r);
+	/* the same inside a kind: List */
+	const char *list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: extensions/v1beta1\n"
+			   "  kind: Deployment\n  metadata:\n    name: old\n  spec: {}\n";
+	RUN(&r, list, "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "error: in.yaml:4:3: Deployment old: apiVersion extensions/v1beta1 is not supported");
+	run_free(&r);
+	RUN(&r, list, "skip-unsupported", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "warning: in.yaml:4:3: Deployment old: apiVersion extensions/v1beta1 is not supported");
+	assert_string_equal(r.out, list);
+	run_free(&r);
 }
 
 /* --volume-claim-template storageClassName= must be a DNS-1123 subdomain
