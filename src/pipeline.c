@@ -206,13 +206,15 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
-	d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_CONVERTED);
-	d2s_xref_check_progressive(p->x, id->ns, id->name);
 	size_t n;
 	free(d2s_deploy_claims(root, o, &n));
 	/* its claims are decided once every workload that mounts them is read; a
-	 * paused one's partition once every autoscaler that targets it is */
-	if (n || d2s_is(d2s_path(root, "spec", "paused"), "true"))
+	 * paused one's partition once every autoscaler that targets it is; its
+	 * Service then too (a later headless one is reused) */
+	int later = n || d2s_is(d2s_path(root, "spec", "paused"), "true");
+	d2s_xref_deployment(p->x, id->ns, id->name, later ? D2S_DEP_CONVERTED_LATER : D2S_DEP_CONVERTED);
+	d2s_xref_check_progressive(p->x, id->ns, id->name);
+	if (later)
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0);
 	else
 		write_converted(p, &p->doc, pc->line, o, 0, 0);
@@ -250,7 +252,7 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const st
 		return;
 	}
 	d2s_list_unsupported(&p->doc, p->o, p->diag, p->file, pc->line);
-	if (d2s_xref_list_read(p->x, &p->doc)) {
+	if (d2s_xref_list_read(p->x, &p->doc, p->file, pc->line)) {
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
 	} else
 		write_list(p, &p->doc, pc->line, 0, 0);
@@ -282,7 +284,7 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		d2s_xref_pvc(p->x, root, pc->text, pc->len, p->file, line, &id, hook);
 	} else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
 		if (!hook) /* hook Services are deleted by their hook-delete-policy */
-			d2s_xref_service(p->x, root, &id, p->file, line);
+			d2s_xref_service(p->x, root, &id, p->file, line, 1);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else if ((target = d2s_ref_target(root)) != NULL) {
 		if (hook) {

@@ -6,6 +6,7 @@
 #define D2S_XREF_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "hashmap.h"
 #include "refs.h"
 #include "xref.h"
@@ -103,6 +104,17 @@ const char *d2s_xref_shown(const char *key);
 int d2s_xref_edit_held(struct d2s_xref *x, const char *text, size_t len, const char *file,
 		       long line, int (*edit)(const struct d2s_doc *, struct d2s_buf *),
 		       struct d2s_buf *out);
+
+/** State of Deployment `name` in `ns`: 0 not seen, or enum d2s_dep_state;
+ *  *found (may be NULL) gets the namespace matched (d2s_nsmap_find). */
+intptr_t d2s_xref_dep_state(const struct d2s_xref *x, const char *ns, const char *name,
+			    const char **found);
+
+/** True when Deployment state `st` is one of the converted ones. */
+int d2s_xref_is_converted(intptr_t st);
+
+/** The where of object `id` at `line` (column 1) of `file`. */
+struct d2s_where d2s_xref_where(const char *file, const struct d2s_ident *id, long line);
 
 /** Free the PVC and claim-user records (xref_claims.c). */
 void d2s_xref_claims_free(struct d2s_xref *x);

@@ -258,6 +258,50 @@ static void service_after_the_window(void **state)
 	d2s_buf_free(&in);
 }
 
+#define LIST_SVC(clusterip) "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n" \
+	"  kind: Service\n  metadata:\n    name: web-headless\n  spec:\n" clusterip \
+	"    selector:\n      app: web\n"
+
+/* Services inside a kind: List count like standalone ones (README "What the
+ * conversion does": an existing headless Service is reused, a non-headless
+ * one is an error); a Deployment that waits for the end of the input (it
+ * mounts a PVC) reuses a headless Service that comes after it. */
+static void services_in_lists(void **state)
+{
+	(void)state;
+	struct run r;
+	const char *in[] = { DEP("web", "", "") LIST_SVC("    clusterIP: None\n"),
+			     LIST_SVC("    clusterIP: None\n") DEP("web", "", ""),
+			     DEP("web", "", PVC_VOL) "---\napiVersion: v1\nkind: Service\nmetadata:\n"
+			     "  name: web-headless\nspec:\n  clusterIP: None\n" };
+	for (size_t i = 0; i < 3; i++) {
+		RUN(&r, in[i], "quiet");
+		assert_int_equal(r.rc, 0);
+		assert_int_equal(count_of(r.out, "kind: Service"), 1);
+		assert_int_equal(count_of(r.out, "kind: StatefulSet"), 1);
+		run_free(&r);
+	}
+	RUN(&r, DEP("web", "", "") LIST_SVC(""), "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "error: in.yaml:26:3: Service web-headless: StatefulSet web needs a headless");
+	run_free(&r);
+	RUN(&r, LIST_SVC("") DEP("web", "", ""), "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "not headless");
+	run_free(&r);
+	/* a headless Service later in the same List as its Deployment is reused */
+	const char *list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n"
+			   "  metadata: {name: web}\n  spec:\n    selector:\n      matchLabels: {app: web}\n"
+			   "    template:\n      metadata:\n        labels: {app: web}\n      spec:\n"
+			   "        containers: [{name: main, image: nginx}]\n- apiVersion: v1\n"
+			   "  kind: Service\n  metadata: {name: web-headless}\n  spec:\n    clusterIP: None\n";
+	RUN(&r, list, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(count_of(r.out, "kind: Service"), 1);
+	assert_has(r.out, "serviceName: web-headless");
+	run_free(&r);
+}
+
 static void selection(void **state)
 {
 	(void)state;
@@ -705,6 +749,7 @@ int main(void)
 		cmocka_unit_test(rollout_is_error),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
+		cmocka_unit_test(services_in_lists),
 		cmocka_unit_test(selection),
 		cmocka_unit_test(unsupported_api_version),
 		cmocka_unit_test(vct_storage_class_name),
