@@ -223,8 +223,11 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 
 /* ---------- kind: List (list.c) ---------- */
 
+/* Convert List `doc`: written now, or into held item `item` when
+ * `pending`; with `keep` (held Lists), its text is stored there instead,
+ * for d2s_xref_list_pvcs once every PVC is decided. */
 static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long line, int pending,
-		       size_t item)
+		       size_t item, struct d2s_buf *keep)
 {
 	struct d2s_buf out = {0};
 	struct d2s_list_ctx lc = {
@@ -235,12 +238,14 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 		.ref_converted = d2s_xref_list_ref, .max_replicas = d2s_xref_max_replicas,
 	};
 	int rc = d2s_convert_list(doc, &lc, &out);
-	if (pending)
+	const char *t = rc > 0 ? out.data : doc->text;
+	size_t n = rc > 0 ? out.len : doc->len;
+	if (keep)
+		d2s_buf_add(keep, t, n);
+	else if (pending)
 		d2s_writer_resolve(&p->w, item, rc > 0 ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
-	else if (rc > 0)
-		d2s_writer_raw(&p->w, out.data, out.len);
 	else
-		d2s_writer_raw(&p->w, doc->text, doc->len);
+		d2s_writer_raw(&p->w, t, n);
 	d2s_buf_free(&out);
 }
 
@@ -255,7 +260,7 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const st
 	if (d2s_xref_list_read(p->x, &p->doc, p->file, pc->line)) {
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
 	} else
-		write_list(p, &p->doc, pc->line, 0, 0);
+		write_list(p, &p->doc, pc->line, 0, 0, NULL);
 }
 
 /* ---------- dispatch by kind ---------- */
@@ -451,34 +456,69 @@ int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, 
 	return rc;
 }
 
+/* Convert held Deployment or List `d` (its text parsed into p->doc); a
+ * List's text goes into `keep` (see write_list). */
+static void finish_held(struct d2s_pipeline *p, const struct d2s_held *d, struct d2s_buf *keep)
+{
+	if (p->doc.root && d->list) {
+		write_list(p, &p->doc, d->line, 1, d->item, keep);
+	} else if (p->doc.root) {
+		const struct d2s_ident id = d2s_identify(p->doc.root);
+		struct d2s_options tmp;
+		const struct d2s_options *o = d2s_options_for(p->o, id.name);
+		const struct d2s_options *eo = d2s_xref_volume_rules(p->x, &p->doc, d->file, d->line,
+								     o, &tmp);
+		write_converted(p, &p->doc, d->line, eo, 1, d->item);
+		if (eo == &tmp)
+			d2s_options_free(&tmp);
+	} else {
+		d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
+	}
+}
+
+/* Write held List `d` converted as `text`, its PVC items decided. */
+static void finish_list(struct d2s_pipeline *p, const struct d2s_held *d, const struct d2s_buf *text)
+{
+	struct d2s_buf out = {0};
+	int rc = -1;
+	p->file = d->file;
+	if (d2s_parse(p->aux, text->data, text->len, &p->doc) == 0 && p->doc.root)
+		rc = d2s_xref_list_pvcs(p->x, &p->doc, d->file, d->line, &out);
+	if (rc == 2)
+		d2s_writer_resolve(&p->w, d->item, D2S_DROP, NULL, 0);
+	else if (rc == 1)
+		d2s_writer_resolve(&p->w, d->item, D2S_REPLACE, out.data, out.len);
+	else
+		d2s_writer_resolve(&p->w, d->item, D2S_REPLACE, text->data, text->len);
+	d2s_buf_free(&out);
+}
+
 int d2s_pipeline_finish(struct d2s_pipeline *p)
 {
-	/* Deployments that waited for PVCs: everything is known now */
+	/* Deployments and Lists that waited for PVCs: everything is known now */
 	size_t n;
 	const struct d2s_held *held = d2s_xref_held(p->x, &n); /* no more are added now */
+	struct d2s_buf *lists = d2s_check_alloc(calloc(n + 1, sizeof(*lists)));
 	for (size_t i = 0; i < n; i++) {
-		const struct d2s_held *d = &held[i];
 		size_t len;
-		char *text = d2s_writer_fetch(&p->w, d->item, &len);
-		p->file = d->file;
+		char *text = d2s_writer_fetch(&p->w, held[i].item, &len);
+		p->file = held[i].file;
 		/* the tree lives in p->doc's arena, so aux may parse again meanwhile */
-		if (d2s_parse(p->aux, text, len, &p->doc) == 0 && p->doc.root && d->list) {
-			write_list(p, &p->doc, d->line, 1, d->item);
-		} else if (p->doc.root) {
-			const struct d2s_ident id = d2s_identify(p->doc.root);
-			struct d2s_options tmp;
-			const struct d2s_options *o = d2s_options_for(p->o, id.name);
-			const struct d2s_options *eo = d2s_xref_volume_rules(p->x, &p->doc, d->file, d->line,
-									     o, &tmp);
-			write_converted(p, &p->doc, d->line, eo, 1, d->item);
-			if (eo == &tmp)
-				d2s_options_free(&tmp);
-		} else {
-			d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
-		}
+		if (d2s_parse(p->aux, text, len, &p->doc))
+			p->doc.root = NULL;
+		if (held[i].list && !p->doc.root)
+			d2s_buf_add(&lists[i], text, len);
+		finish_held(p, &held[i], &lists[i]);
 		free(text);
 	}
 	d2s_xref_finish(p->x);
+	/* Lists last: their PVC items are decided now */
+	for (size_t i = 0; i < n; i++) {
+		if (held[i].list)
+			finish_list(p, &held[i], &lists[i]);
+		d2s_buf_free(&lists[i]);
+	}
+	free(lists);
 	if (d2s_writer_finish(&p->w)) {
 		struct d2s_where w = { .file = "(output)" };
 		d2s_report(p->diag, D2S_ERROR, &w, "write error");

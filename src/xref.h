@@ -68,6 +68,20 @@ void d2s_xref_free(struct d2s_xref *x);
  *  absorbed. */
 void d2s_xref_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text, size_t len,
 		  const char *file, long line, const struct d2s_ident *id, int hook);
+/** d2s_xref_pvc for PVC item `root` of a List (its text, shifted to
+ *  column 0, text[0..len) at `line` of `file`): the List is held back
+ *  until the end of the input and written by d2s_xref_list_pvcs. */
+void d2s_xref_list_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text,
+		       size_t len, const char *file, long line, const struct d2s_ident *id, int hook);
+/** The held List `doc` (read at `line0` of `file`) with its absorbed PVC
+ *  items decided (call after d2s_xref_finish): each kept with
+ *  helm.sh/resource-policy: keep, or removed (--drop-absorbed-pvcs).
+ *  A List whose every item is removed keeps `items: []`. Returns 1 with
+ *  the new text in `out`, 2 when the List must be dropped instead (its
+ *  `items:` line ends in a comment), 0 when nothing changed, -1 on error
+ *  (reported). */
+int d2s_xref_list_pvcs(struct d2s_xref *x, const struct d2s_doc *doc, const char *file, long line0,
+		       struct d2s_buf *out);
 /** PVC `claim` in `ns` became per-pod claims of StatefulSet `deployment`
  *  (decided by d2s_xref_finish). */
 void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, const char *deployment);

@@ -4,6 +4,7 @@
  * converted so the rules hold inside a List as between documents. */
 #include "xref.h"
 #include "xref_int.h"
+#include "items.h"
 #include "list.h"
 
 #include <stdint.h>
@@ -51,6 +52,24 @@ static void list_services(struct d2s_xref *x, const struct d2s_node *items,
 	}
 }
 
+/* Record item `it` (identity `id`) of `list` when it is a v1 PVC; returns
+ * 1 when it may be absorbed (not a hook). */
+static int list_pvc(struct d2s_xref *x, const struct d2s_doc *list, const struct d2s_node *it,
+		    const struct d2s_ident *id, int hook, const char *file, long line0)
+{
+	if (!id->kind || strcmp(id->kind, "PersistentVolumeClaim") || !id->api_version ||
+	    strcmp(id->api_version, "v1") || !id->name)
+		return 0;
+	struct d2s_buf t = {0};
+	int col;
+	long l, c;
+	d2s_item_unindent(list, it, &t, &col);
+	d2s_linecol(list->text, it->start, &l, &c);
+	d2s_xref_list_pvc(x, it, t.data, t.len, file, line0 + l - 1, id, hook);
+	d2s_buf_free(&t);
+	return !hook;
+}
+
 int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list, const char *file,
 		       long line0)
 {
@@ -65,6 +84,8 @@ int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list, const cha
 		int hook = d2s_is_hook(it);
 		if (id.name && d2s_is_workload(id.kind))
 			d2s_xref_workload(x, it, &id, hook);
+		if (list_pvc(x, list, it, &id, hook, file, line0))
+			ls.wait = 1; /* decided at the end, with the List */
 		if (id.name && id.kind && !strcmp(id.kind, "Deployment") &&
 		    !d2s_xref_is_converted(d2s_xref_dep_state(x, id.ns, id.name, NULL))) {
 			d2s_xref_deployment(x, id.ns, id.name, D2S_DEP_SKIPPED);
@@ -111,3 +132,96 @@ void d2s_xref_list_item_converted(void *ctx, const struct d2s_convert_out *res)
 	d2s_xref_resolve_refs(x, res->ns, res->name, 1);
 }
 
+
+/* The in-List PVC record of item `item` once decided (keep or drop), else
+ * NULL. */
+static struct d2s_pvc_rec *decided(const struct d2s_xref *x, const struct d2s_node *item)
+{
+	const struct d2s_ident id = d2s_identify(item);
+	if (!id.kind || strcmp(id.kind, "PersistentVolumeClaim") || !id.api_version ||
+	    strcmp(id.api_version, "v1") || !id.name)
+		return NULL;
+	struct d2s_pvc_rec *r = d2s_xref_find_pvc(x, id.ns, id.name, NULL);
+	return r && r->in_list && r->decision != D2S_PENDING ? r : NULL;
+}
+
+static int want_pvc(const struct d2s_node *item, const void *ctx)
+{
+	return decided(ctx, item) != NULL;
+}
+
+/* Edit the decided PVC items of `it` into `e`. */
+static void edit_pvcs(const struct d2s_xref *x, const struct d2s_items *it, struct d2s_edits *e)
+{
+	const char *t = it->doc->text;
+	for (size_t i = 0; i < it->seq->n; i++) {
+		const struct d2s_node *item = it->seq->kids[i];
+		const struct d2s_pvc_rec *r = decided(x, item);
+		if (!r)
+			continue;
+		size_t end = d2s_next_line(t, it->doc->len, item->end), ls = item->start;
+		while (ls > 0 && t[ls - 1] != '\n')
+			ls--; /* the "- " line: removed with the item */
+		if (r->decision == D2S_DROP) {
+			d2s_edit(e, ls, end, "", 0);
+			continue;
+		}
+		struct d2s_buf tmp = {0}, rep = {0};
+		int col;
+		d2s_item_unindent(it->doc, item, &tmp, &col);
+		d2s_reindent(r->repl.data, r->repl.len, col, &rep);
+		d2s_edit(e, item->start, end, rep.data, rep.len);
+		d2s_buf_free(&tmp);
+		d2s_buf_free(&rep);
+	}
+}
+
+/* Every item of `it` is dropped: the List keeps `items: []` (edit into
+ * `e`). Returns 0, or -1 when the `items:` line ends in a comment (then the
+ * caller drops the List). */
+static int empty_items(const struct d2s_items *it, struct d2s_edits *e)
+{
+	const char *t = it->doc->text;
+	size_t ls = it->seq->start, end = d2s_next_line(t, it->doc->len, it->seq->end);
+	while (ls > 0 && t[ls - 1] != '\n')
+		ls--;
+	size_t k = ls ? ls - 1 : 0;
+	while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\r'))
+		k--;
+	if (!k || t[k - 1] != ':')
+		return -1;
+	d2s_edit(e, k, end, " []\n", 4);
+	return 0;
+}
+
+int d2s_xref_list_pvcs(struct d2s_xref *x, const struct d2s_doc *doc, const char *file, long line0,
+		       struct d2s_buf *out)
+{
+	const struct d2s_node *items = d2s_get(doc->root, "items");
+	int any = 0;
+	for (size_t i = 0; items && items->type == D2S_SEQ && i < items->n && !any; i++)
+		any = decided(x, items->kids[i]) != NULL;
+	if (!any)
+		return 0;
+	struct d2s_where w = { .file = file, .line = line0, .col = 1, .kind = "List" };
+	struct d2s_items it = {0};
+	int rc = d2s_items_open_block(x->aux, doc, x->diag, &w, want_pvc, x, &it);
+	if (rc == 0) {
+		struct d2s_edits e;
+		d2s_edits_init(&e, it.doc->text, it.doc->len);
+		size_t left = 0;
+		for (size_t i = 0; i < it.seq->n; i++) {
+			const struct d2s_pvc_rec *r = decided(x, it.seq->kids[i]);
+			left += !r || r->decision != D2S_DROP;
+		}
+		if (left)
+			edit_pvcs(x, &it, &e);
+		if (!left && empty_items(&it, &e))
+			rc = 2;
+		else
+			rc = d2s_edits_apply(&e, out) ? -1 : 1;
+		d2s_edits_free(&e);
+	}
+	d2s_items_free(&it);
+	return rc;
+}

@@ -302,6 +302,49 @@ static void services_in_lists(void **state)
 	run_free(&r);
 }
 
+#define LIST_PVC "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n" \
+	"  kind: PersistentVolumeClaim\n  metadata:\n    name: store-pvc\n    labels:\n" \
+	"      tier: db\n  spec:\n    accessModes:\n    - ReadWriteOnce\n" \
+	"    resources:\n      requests:\n        storage: 5Gi\n"
+
+/* A PVC inside a kind: List is absorbed like a standalone one: kept inside
+ * the List with helm.sh/resource-policy: keep, or removed from it with
+ * --drop-absorbed-pvcs (README "Storage"). */
+static void list_pvc_absorbed(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, LIST_PVC DEP("db", "", PVC_VOL), "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "items:\n- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata:\n"
+		   "    name: store-pvc\n    labels:\n      tier: db\n    annotations:\n"
+		   "      helm.sh/resource-policy: keep\n");
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_lacks(r.out, "claimName: store-pvc");
+	run_free(&r);
+	RUN(&r, DEP("db", "", PVC_VOL) LIST_PVC, "drop-absorbed-pvcs", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "kind: List\nitems: []\n");
+	assert_lacks(r.out, "PersistentVolumeClaim");
+	assert_has(r.out, "  volumeClaimTemplates:\n");
+	run_free(&r);
+	/* the Deployment in the same List, the PVC after it */
+	RUN(&r, "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n"
+	    "  metadata:\n    name: db\n  spec:\n    selector:\n      matchLabels:\n        app: db\n"
+	    "    template:\n      metadata:\n        labels:\n          app: db\n      spec:\n"
+	    "        containers:\n        - name: c\n          image: x\n        volumes:\n"
+	    "        - name: store\n          persistentVolumeClaim:\n            claimName: store-pvc\n"
+	    "- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata:\n    name: store-pvc\n"
+	    "  spec:\n    resources:\n      requests:\n        storage: 5Gi\n",
+	    "drop-absorbed-pvcs", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  kind: StatefulSet\n");
+	assert_has(r.out, "    volumeClaimTemplates:\n");
+	assert_lacks(r.out, "PersistentVolumeClaim");
+	assert_int_equal(count_of(r.out, "kind: Service"), 1);
+	run_free(&r);
+}
+
 static void selection(void **state)
 {
 	(void)state;
@@ -750,6 +793,7 @@ int main(void)
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(services_in_lists),
+		cmocka_unit_test(list_pvc_absorbed),
 		cmocka_unit_test(selection),
 		cmocka_unit_test(unsupported_api_version),
 		cmocka_unit_test(vct_storage_class_name),
