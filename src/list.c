@@ -214,6 +214,38 @@ int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct 
 	return rc;
 }
 
+void d2s_report_unsupported(struct d2s_diag *diag, const struct d2s_where *w, const char *av,
+			    int skip)
+{
+	if (skip)
+		d2s_report(diag, D2S_WARNING, w, "apiVersion %s is not supported; left as it is "
+			   "(--skip-unsupported)", av ? av : "(none)");
+	else
+		d2s_report(diag, D2S_ERROR, w, "apiVersion %s is not supported: only apps/v1 "
+			   "Deployments are converted (upgrade the manifest, or --skip-unsupported)",
+			   av ? av : "(none)");
+}
+
+void d2s_list_unsupported(const struct d2s_doc *doc, const struct d2s_options *o,
+			  struct d2s_diag *diag, const char *file, long line0)
+{
+	const struct d2s_node *items = d2s_get(doc->root, "items");
+	for (size_t i = 0; items && items->type == D2S_SEQ && i < items->n; i++) {
+		const struct d2s_node *it = items->kids[i];
+		const char *av = d2s_get_str(it, "apiVersion");
+		if (!d2s_is(d2s_get(it, "kind"), "Deployment") || d2s_is_hook(it) || !av ||
+		    !strcmp(av, "apps/v1") || (strncmp(av, "apps/", 5) && strncmp(av, "extensions/", 11)))
+			continue;
+		long line, c;
+		d2s_linecol(doc->text, it->start, &line, &c);
+		const struct d2s_node *meta = d2s_get(it, "metadata");
+		struct d2s_where w = { .file = file, .line = line0 + line - 1, .col = c,
+				       .api_version = av, .kind = "Deployment",
+				       .ns = d2s_get_str(meta, "namespace"), .name = d2s_get_str(meta, "name") };
+		d2s_report_unsupported(diag, &w, av, o->skip_unsupported);
+	}
+}
+
 void d2s_list_each_selected(const struct d2s_doc *doc, const struct d2s_options *o,
 			    void (*fn)(void *ctx, const struct d2s_node *item), void *ctx)
 {

@@ -140,6 +140,22 @@ int d2s_is_dns1035_label(const char *s)
 	return d2s_is_dns1123_label(s, 63) && s[0] >= 'a' && s[0] <= 'z';
 }
 
+/* A DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253
+ * characters (k8s.io/apimachinery pkg/util/validation IsDNS1123Subdomain;
+ * a StorageClass name is one: pkg/apis/core/validation ValidateClassName). */
+static int is_dns1123_subdomain(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 253 || s[0] == '.' || s[n - 1] == '.' || strstr(s, ".."))
+		return 0;
+	char *copy = xstrdup(s), *save = NULL;
+	int ok = 1;
+	for (char *t = strtok_r(copy, ".", &save); t && ok; t = strtok_r(NULL, ".", &save))
+		ok = d2s_is_dns1123_label(t, 253);
+	free(copy);
+	return ok;
+}
+
 static int one_of(const char *v, const char *a, const char *b)
 {
 	return v && (strcmp(v, a) == 0 || strcmp(v, b) == 0);
@@ -199,9 +215,9 @@ int d2s_vct_check(const struct d2s_vct *v, const char **field, const char **want
 	else if (v->access_modes && !list_ok(v->access_modes, "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany"))
 		f = "accessModes", w = "takes ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod "
 					 "separated by ';' or '+'";
-	else if (v->storage_class && !d2s_is_dns1123_label(v->storage_class, 253) &&
-		 strpbrk(v->storage_class, " \n\r\t:#\"'{}[]"))
-		f = "storageClassName", w = "is not a valid name";
+	else if (v->storage_class && *v->storage_class && !is_dns1123_subdomain(v->storage_class))
+		f = "storageClassName", w = "must be a DNS-1123 subdomain (lower case letters, digits, "
+					    "'-', '.', at most 253), or empty for no class";
 	else if (v->containers && strpbrk(v->containers, " \n\r\t:#\"'{}[]"))
 		f = "containers", w = "takes container names or * separated by ';' or '+'";
 	*field = f;

@@ -101,28 +101,34 @@ static int convert_cb(const struct d2s_doc *doc, void *ctx)
 
 /* Write the StatefulSet and its generated Service: into held item `item`
  * when `pending`, else at the end of the output (the Service through the
- * index's look-ahead). */
+ * index's look-ahead). The Service goes before the StatefulSet document's
+ * `...` end marker, if any: the next document may start with a directive,
+ * which needs that marker right before it (reader.h d2s_end_marker_at). */
 static void write_statefulset(struct d2s_pipeline *p, const struct d2s_convert_out *out,
 			      int pending, size_t item)
 {
-	int nl = out->text.len && out->text.data[out->text.len - 1] != '\n';
+	size_t cut = out->service.len ? d2s_end_marker_at(out->text.data, out->text.len) :
+		     out->text.len;
+	int nl = cut && out->text.data[cut - 1] != '\n';
 	if (pending) {
 		struct d2s_buf all = {0};
-		d2s_buf_add(&all, out->text.data, out->text.len);
+		d2s_buf_add(&all, out->text.data, cut);
 		if (out->service.len && nl)
 			d2s_buf_puts(&all, "\n");
 		d2s_buf_add(&all, out->service.data, out->service.len);
+		d2s_buf_add(&all, out->text.data + cut, out->text.len - cut);
 		d2s_writer_resolve(&p->w, item, D2S_REPLACE, all.data, all.len);
 		d2s_buf_free(&all);
 		return;
 	}
-	d2s_writer_raw(&p->w, out->text.data, out->text.len);
+	d2s_writer_raw(&p->w, out->text.data, cut);
 	if (out->service.len) {
 		if (nl)
 			d2s_writer_raw(&p->w, "\n", 1);
 		d2s_xref_generated_service(p->x, out->ns, out->service_name, out->name,
 					   out->service.data, out->service.len);
 	}
+	d2s_writer_raw(&p->w, out->text.data + cut, out->text.len - cut);
 }
 
 static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, long line,
@@ -160,20 +166,6 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	return rc;
 }
 
-/* A Deployment whose apiVersion is not apps/v1: an error, or a warning
- * with --skip-unsupported (extensions/v1beta1 and apps/v1beta1/2 were
- * removed in Kubernetes 1.16: https://kubernetes.io/blog/2019/07/18/api-deprecations-in-1-16/). */
-static void unsupported(struct d2s_pipeline *p, const struct d2s_where *w, const char *av)
-{
-	if (p->o->skip_unsupported)
-		d2s_report(p->diag, D2S_WARNING, w, "apiVersion %s is not supported; left as it is "
-			   "(--skip-unsupported)", av ? av : "(none)");
-	else
-		d2s_report(p->diag, D2S_ERROR, w, "apiVersion %s is not supported: only apps/v1 "
-			   "Deployments are converted (upgrade the manifest, or --skip-unsupported)",
-			   av ? av : "(none)");
-}
-
 /* A Helm hook passes through unchanged (refs.h d2s_is_hook): a note. */
 static void hook_note(struct d2s_pipeline *p, const struct d2s_where *w)
 {
@@ -198,7 +190,7 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 		return;
 	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
-		unsupported(p, &w, id->api_version);
+		d2s_report_unsupported(p->diag, &w, id->api_version, p->o->skip_unsupported);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
@@ -214,13 +206,15 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
-	d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_CONVERTED);
-	d2s_xref_check_progressive(p->x, id->ns, id->name);
 	size_t n;
 	free(d2s_deploy_claims(root, o, &n));
 	/* its claims are decided once every workload that mounts them is read; a
-	 * paused one's partition once every autoscaler that targets it is */
-	if (n || d2s_is(d2s_path(root, "spec", "paused"), "true"))
+	 * paused one's partition once every autoscaler that targets it is; its
+	 * Service then too (a later headless one is reused) */
+	int later = n || d2s_is(d2s_path(root, "spec", "paused"), "true");
+	d2s_xref_deployment(p->x, id->ns, id->name, later ? D2S_DEP_CONVERTED_LATER : D2S_DEP_CONVERTED);
+	d2s_xref_check_progressive(p->x, id->ns, id->name);
+	if (later)
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0);
 	else
 		write_converted(p, &p->doc, pc->line, o, 0, 0);
@@ -229,8 +223,11 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 
 /* ---------- kind: List (list.c) ---------- */
 
+/* Convert List `doc`: written now, or into held item `item` when
+ * `pending`; with `keep` (held Lists), its text is stored there instead,
+ * for d2s_xref_list_pvcs once every PVC is decided. */
 static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long line, int pending,
-		       size_t item)
+		       size_t item, struct d2s_buf *keep)
 {
 	struct d2s_buf out = {0};
 	struct d2s_list_ctx lc = {
@@ -241,12 +238,14 @@ static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long l
 		.ref_converted = d2s_xref_list_ref, .max_replicas = d2s_xref_max_replicas,
 	};
 	int rc = d2s_convert_list(doc, &lc, &out);
-	if (pending)
+	const char *t = rc > 0 ? out.data : doc->text;
+	size_t n = rc > 0 ? out.len : doc->len;
+	if (keep)
+		d2s_buf_add(keep, t, n);
+	else if (pending)
 		d2s_writer_resolve(&p->w, item, rc > 0 ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
-	else if (rc > 0)
-		d2s_writer_raw(&p->w, out.data, out.len);
 	else
-		d2s_writer_raw(&p->w, doc->text, doc->len);
+		d2s_writer_raw(&p->w, t, n);
 	d2s_buf_free(&out);
 }
 
@@ -255,10 +254,13 @@ static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const st
 	if (d2s_is_hook(p->doc.root)) {
 		hook_note(p, w);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
-	} else if (d2s_xref_list_read(p->x, &p->doc)) {
+		return;
+	}
+	d2s_list_unsupported(&p->doc, p->o, p->diag, p->file, pc->line);
+	if (d2s_xref_list_read(p->x, &p->doc, p->file, pc->line)) {
 		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
 	} else
-		write_list(p, &p->doc, pc->line, 0, 0);
+		write_list(p, &p->doc, pc->line, 0, 0, NULL);
 }
 
 /* ---------- dispatch by kind ---------- */
@@ -287,7 +289,7 @@ static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
 		d2s_xref_pvc(p->x, root, pc->text, pc->len, p->file, line, &id, hook);
 	} else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
 		if (!hook) /* hook Services are deleted by their hook-delete-policy */
-			d2s_xref_service(p->x, root, &id, p->file, line);
+			d2s_xref_service(p->x, root, &id, p->file, line, 1);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 	} else if ((target = d2s_ref_target(root)) != NULL) {
 		if (hook) {
@@ -454,34 +456,69 @@ int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, 
 	return rc;
 }
 
+/* Convert held Deployment or List `d` (its text parsed into p->doc); a
+ * List's text goes into `keep` (see write_list). */
+static void finish_held(struct d2s_pipeline *p, const struct d2s_held *d, struct d2s_buf *keep)
+{
+	if (p->doc.root && d->list) {
+		write_list(p, &p->doc, d->line, 1, d->item, keep);
+	} else if (p->doc.root) {
+		const struct d2s_ident id = d2s_identify(p->doc.root);
+		struct d2s_options tmp;
+		const struct d2s_options *o = d2s_options_for(p->o, id.name);
+		const struct d2s_options *eo = d2s_xref_volume_rules(p->x, &p->doc, d->file, d->line,
+								     o, &tmp);
+		write_converted(p, &p->doc, d->line, eo, 1, d->item);
+		if (eo == &tmp)
+			d2s_options_free(&tmp);
+	} else {
+		d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
+	}
+}
+
+/* Write held List `d` converted as `text`, its PVC items decided. */
+static void finish_list(struct d2s_pipeline *p, const struct d2s_held *d, const struct d2s_buf *text)
+{
+	struct d2s_buf out = {0};
+	int rc = -1;
+	p->file = d->file;
+	if (d2s_parse(p->aux, text->data, text->len, &p->doc) == 0 && p->doc.root)
+		rc = d2s_xref_list_pvcs(p->x, &p->doc, d->file, d->line, &out);
+	if (rc == 2)
+		d2s_writer_resolve(&p->w, d->item, D2S_DROP, NULL, 0);
+	else if (rc == 1)
+		d2s_writer_resolve(&p->w, d->item, D2S_REPLACE, out.data, out.len);
+	else
+		d2s_writer_resolve(&p->w, d->item, D2S_REPLACE, text->data, text->len);
+	d2s_buf_free(&out);
+}
+
 int d2s_pipeline_finish(struct d2s_pipeline *p)
 {
-	/* Deployments that waited for PVCs: everything is known now */
+	/* Deployments and Lists that waited for PVCs: everything is known now */
 	size_t n;
 	const struct d2s_held *held = d2s_xref_held(p->x, &n); /* no more are added now */
+	struct d2s_buf *lists = d2s_check_alloc(calloc(n + 1, sizeof(*lists)));
 	for (size_t i = 0; i < n; i++) {
-		const struct d2s_held *d = &held[i];
 		size_t len;
-		char *text = d2s_writer_fetch(&p->w, d->item, &len);
-		p->file = d->file;
+		char *text = d2s_writer_fetch(&p->w, held[i].item, &len);
+		p->file = held[i].file;
 		/* the tree lives in p->doc's arena, so aux may parse again meanwhile */
-		if (d2s_parse(p->aux, text, len, &p->doc) == 0 && p->doc.root && d->list) {
-			write_list(p, &p->doc, d->line, 1, d->item);
-		} else if (p->doc.root) {
-			const struct d2s_ident id = d2s_identify(p->doc.root);
-			struct d2s_options tmp;
-			const struct d2s_options *o = d2s_options_for(p->o, id.name);
-			const struct d2s_options *eo = d2s_xref_volume_rules(p->x, &p->doc, d->file, d->line,
-									     o, &tmp);
-			write_converted(p, &p->doc, d->line, eo, 1, d->item);
-			if (eo == &tmp)
-				d2s_options_free(&tmp);
-		} else {
-			d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
-		}
+		if (d2s_parse(p->aux, text, len, &p->doc))
+			p->doc.root = NULL;
+		if (held[i].list && !p->doc.root)
+			d2s_buf_add(&lists[i], text, len);
+		finish_held(p, &held[i], &lists[i]);
 		free(text);
 	}
 	d2s_xref_finish(p->x);
+	/* Lists last: their PVC items are decided now */
+	for (size_t i = 0; i < n; i++) {
+		if (held[i].list)
+			finish_list(p, &held[i], &lists[i]);
+		d2s_buf_free(&lists[i]);
+	}
+	free(lists);
 	if (d2s_writer_finish(&p->w)) {
 		struct d2s_where w = { .file = "(output)" };
 		d2s_report(p->diag, D2S_ERROR, &w, "write error");

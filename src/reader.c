@@ -515,3 +515,23 @@ int d2s_starts_with_marker(const char *t, size_t n)
 	}
 	return 1; /* nothing but comments: no separator needed */
 }
+
+size_t d2s_end_marker_at(const char *t, size_t n)
+{
+	size_t at = n, i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && t[j] != '\n')
+			j++;
+		size_t k = i;
+		while (k < j && (t[k] == ' ' || t[k] == '\t' || t[k] == '\r'))
+			k++;
+		if (j - i >= 3 && !strncmp(t + i, "...", 3) &&
+		    (i + 3 == j || t[i + 3] == ' ' || t[i + 3] == '\t' || t[i + 3] == '\r'))
+			at = i;
+		else if (k < j && t[k] != '#')
+			at = n; /* content after it */
+		i = j + 1;
+	}
+	return at;
+}

@@ -74,4 +74,11 @@ const char *d2s_reader_name(const struct d2s_reader *r);
  *  comments need no separator). */
 int d2s_starts_with_marker(const char *t, size_t n);
 
+/** The offset in t[0..n) of the `...` document end marker line (at column
+ *  0, YAML 1.2.2 section 9.1.4.1) that only blank and comment lines follow,
+ *  or `n` when there is none. A document written after t must go before
+ *  that offset: after `...` the next document may start with a directive,
+ *  which needs the `...` right before it. */
+size_t d2s_end_marker_at(const char *t, size_t n);
+
 #endif

@@ -1,6 +1,7 @@
 /* reemit.c - edit stage: the flow-style fallback (see reemit.h), and the
  * block-style re-emit and `# Source:` comment helpers declared in edit.h. */
 #include "reemit.h"
+#include "reader.h"
 
 #include <libfyaml.h>
 #include <stdlib.h>
@@ -38,8 +39,11 @@ int d2s_reemit_block(const char *text, size_t len, const struct d2s_doc *doc, st
 		d2s_buf_free(&src);
 		return -1;
 	}
+	/* the directives (%YAML, %TAG) and "---" stay in the kept head below:
+	 * the emitter must not write them a second time */
 	char *s = fy_emit_document_to_string(fyd, FYECF_MODE_BLOCK | FYECF_INDENT_2 | FYECF_WIDTH_INF |
-					     FYECF_DOC_START_MARK_OFF | FYECF_DOC_END_MARK_OFF);
+					     FYECF_DOC_START_MARK_OFF | FYECF_DOC_END_MARK_OFF |
+					     FYECF_VERSION_DIR_OFF | FYECF_TAG_DIR_OFF);
 	fy_document_destroy(fyd);
 	d2s_buf_free(&src);
 	if (!s)
@@ -51,6 +55,12 @@ int d2s_reemit_block(const char *text, size_t len, const struct d2s_doc *doc, st
 	d2s_buf_add(out, text, head);
 	d2s_buf_puts(out, s);
 	free(s);
+	/* and the `...` end marker after it: a next document's directive needs it */
+	size_t tail = doc->root ? d2s_next_line(text, len, doc->root->end) : len;
+	tail += d2s_end_marker_at(text + tail, len - tail);
+	if (tail < len && out->len && out->data[out->len - 1] != '\n')
+		d2s_buf_puts(out, "\n");
+	d2s_buf_add(out, text + tail, len - tail);
 	return 0;
 }
 

@@ -3,7 +3,6 @@
  * documents; PVCs are in xref_claims.c. */
 #include "xref.h"
 #include "xref_int.h"
-#include "list.h"
 #include "reemit.h"
 
 #include <stdint.h>
@@ -66,20 +65,19 @@ struct d2s_ident d2s_identify(const struct d2s_node *root)
 	return id;
 }
 
-/* State of Deployment `name` in `ns`: 0 not seen, or enum d2s_dep_state;
- * *found (may be NULL) gets the namespace matched. */
-static intptr_t dep_state(const struct d2s_xref *x, const char *ns, const char *name,
-			  const char **found)
+intptr_t d2s_xref_dep_state(const struct d2s_xref *x, const char *ns, const char *name,
+			    const char **found)
 {
 	return d2s_nsmap_find(&x->deploys, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, found);
 }
 
-static int is_converted(intptr_t st)
+int d2s_xref_is_converted(intptr_t st)
 {
-	return st == D2S_DEP_CONVERTED || st == D2S_DEP_CONVERTED_NO_SERVICE;
+	return st == D2S_DEP_CONVERTED || st == D2S_DEP_CONVERTED_NO_SERVICE ||
+	       st == D2S_DEP_CONVERTED_LATER;
 }
 
-static struct d2s_where where_of(const char *file, const struct d2s_ident *id, long line)
+struct d2s_where d2s_xref_where(const char *file, const struct d2s_ident *id, long line)
 {
 	struct d2s_where w = {
 		.file = file, .line = line, .col = 1, .api_version = id->api_version,
@@ -116,7 +114,7 @@ int d2s_xref_edit_held(struct d2s_xref *x, const char *text, size_t len, const c
 		return -1;
 	}
 	const struct d2s_ident id = d2s_identify(x->auxdoc.root);
-	w = where_of(file, &id, line);
+	w = d2s_xref_where(file, &id, line);
 	struct held_edit h = { edit, out };
 	struct d2s_reemit re = {0};
 	int rc = d2s_edit_retry(x->aux, x->diag, &w, &x->auxdoc, held_edit_cb, &h, &re);
@@ -203,7 +201,7 @@ static void prune_svcs(struct d2s_xref *x)
 }
 
 void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
-		      const char *file, long line)
+		      const char *file, long line, long col)
 {
 	char key[512], dep[256];
 	d2s_key(key, sizeof(key), d2s_xref_ns(x, id->ns), id->name);
@@ -211,7 +209,8 @@ void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const str
 	if (!generated_name_of(x, id->ns, id->name, dep, sizeof(dep)))
 		return; /* no Deployment can want this name */
 	d2s_nsmap_set(&x->services, d2s_xref_ns(x, id->ns), id->name, headless ? 1 : 2);
-	struct d2s_where w = where_of(file, id, line);
+	struct d2s_where w = d2s_xref_where(file, id, line);
+	w.col = col;
 	prune_svcs(x);
 	for (size_t i = 0; i < x->n_svcs; i++) {
 		struct d2s_svc_rec *s = &x->svcs[i];
@@ -229,8 +228,11 @@ void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const str
 	}
 	char dkey[512];
 	const char *dns;
-	if (dep_state(x, id->ns, dep, &dns) == D2S_DEP_CONVERTED && d2s_key(dkey, sizeof(dkey), dns, dep))
-		svc_conflict(x, &w, dkey, headless, 1); /* its generated Service is written */
+	/* its generated Service is written (one converted at the end of the
+	 * input, D2S_DEP_CONVERTED_LATER, sees this Service then) */
+	if (d2s_xref_dep_state(x, id->ns, dep, &dns) == D2S_DEP_CONVERTED &&
+	    d2s_key(dkey, sizeof(dkey), dns, dep))
+		svc_conflict(x, &w, dkey, headless, 1);
 }
 
 /* ---------- scaling references (refs.h) ---------- */
@@ -255,13 +257,13 @@ void d2s_xref_ref(struct d2s_xref *x, const char *text, size_t len, const char *
 	char key[512];
 	const char *ns = d2s_xref_ns(x, id->ns), *found;
 	d2s_key(key, sizeof(key), ns, target);
-	intptr_t st = dep_state(x, ns, target, &found);
+	intptr_t st = d2s_xref_dep_state(x, ns, target, &found);
 	if (st && strcmp(found, ns)) {
 		char dkey[512];
-		struct d2s_where w = where_of(file, id, line);
+		struct d2s_where w = d2s_xref_where(file, id, line);
 		d2s_xref_assumed(x, &w, "Deployment", d2s_key(dkey, sizeof(dkey), found, target));
 	}
-	if (is_converted(st)) {
+	if (d2s_xref_is_converted(st)) {
 		retarget_now(x, 0, text, len, file, line, 0);
 		return;
 	}
@@ -353,7 +355,7 @@ int d2s_xref_progressive(struct d2s_xref *x, const struct d2s_node *root, const 
 	g.target_key = d2s_xref_strdup(key);
 	D2S_GROW(x->prog, x->n_prog);
 	x->prog[x->n_prog++] = g;
-	if (is_converted(dep_state(x, g.ns, strchr(key, '/') + 1, NULL)))
+	if (d2s_xref_is_converted(d2s_xref_dep_state(x, g.ns, strchr(key, '/') + 1, NULL)))
 		check_progressive(x, key);
 	return 1;
 }
@@ -370,67 +372,6 @@ void d2s_xref_generated_service(struct d2s_xref *x, const char *ns, const char *
 	s->deployment = d2s_xref_strdup(d2s_key(key, sizeof(key), ns, deployment));
 	s->item = d2s_writer_pending_auto(x->w, text, len);
 	s->pending = 1;
-}
-
-struct list_scan {
-	struct d2s_xref *x;
-	int wait;
-};
-
-static void selected_item(void *ctx, const struct d2s_node *item)
-{
-	struct list_scan *ls = ctx;
-	const struct d2s_ident id = d2s_identify(item);
-	size_t n;
-	free(d2s_deploy_claims(item, d2s_options_for(ls->x->o, id.name), &n));
-	if (n || d2s_is(d2s_path(item, "spec", "paused"), "true"))
-		ls->wait = 1;
-	d2s_xref_deployment(ls->x, id.ns, id.name, D2S_DEP_CONVERTED);
-	d2s_xref_check_progressive(ls->x, id.ns, id.name);
-	d2s_xref_resolve_refs(ls->x, id.ns, id.name, 1);
-}
-
-int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list)
-{
-	struct list_scan ls = { .x = x };
-	d2s_list_each_selected(list, x->o, selected_item, &ls);
-	const struct d2s_node *items = d2s_get(list->root, "items");
-	for (size_t i = 0; items && items->type == D2S_SEQ && i < items->n; i++) {
-		const struct d2s_node *it = items->kids[i];
-		const struct d2s_ident id = d2s_identify(it);
-		const char *target = d2s_ref_target(it);
-		int hook = d2s_is_hook(it);
-		if (id.name && d2s_is_workload(id.kind))
-			d2s_xref_workload(x, it, &id, hook);
-		if (id.name && id.kind && !strcmp(id.kind, "Deployment") &&
-		    !is_converted(dep_state(x, id.ns, id.name, NULL))) {
-			d2s_xref_deployment(x, id.ns, id.name, D2S_DEP_SKIPPED);
-			d2s_xref_resolve_refs(x, id.ns, id.name, 0);
-		}
-		if (!target || hook)
-			continue;
-		d2s_xref_scaler(x, it, &id, target);
-		if (!dep_state(x, id.ns, target, NULL))
-			ls.wait = 1; /* its Deployment may come later */
-	}
-	return ls.wait;
-}
-
-int d2s_xref_list_ref(void *ctx, const struct d2s_node *item, const char *file, long line, int warn)
-{
-	struct d2s_xref *x = ctx;
-	const char *target = d2s_ref_target(item), *found;
-	if (!target || d2s_is_hook(item))
-		return 0;
-	const struct d2s_ident id = d2s_identify(item);
-	const char *ns = d2s_xref_ns(x, id.ns);
-	intptr_t st = dep_state(x, id.ns, target, &found);
-	if (st && strcmp(found, ns) && warn) {
-		char dkey[512];
-		struct d2s_where w = where_of(file, &id, line);
-		d2s_xref_assumed(x, &w, "Deployment", d2s_key(dkey, sizeof(dkey), found, target));
-	}
-	return is_converted(st);
 }
 
 void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
@@ -473,17 +414,6 @@ const struct d2s_held *d2s_xref_held(const struct d2s_xref *x, size_t *n)
 {
 	*n = x->n_deps;
 	return x->deps;
-}
-
-void d2s_xref_list_item_converted(void *ctx, const struct d2s_convert_out *res)
-{
-	struct d2s_xref *x = ctx;
-	d2s_xref_deployment(x, res->ns, res->name,
-			    res->service.len ? D2S_DEP_CONVERTED : D2S_DEP_CONVERTED_NO_SERVICE);
-	for (size_t i = 0; i < res->n_absorbed; i++)
-		d2s_xref_absorb(x, res->ns, res->absorbed[i], res->name);
-	d2s_xref_check_progressive(x, res->ns, res->name);
-	d2s_xref_resolve_refs(x, res->ns, res->name, 1);
 }
 
 struct d2s_xref *d2s_xref_new(const struct d2s_options *o, struct d2s_diag *diag,

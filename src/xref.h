@@ -29,6 +29,8 @@ enum d2s_dep_state {
 	D2S_DEP_CONVERTED = 1,            /**< selected: becomes a StatefulSet */
 	D2S_DEP_SKIPPED = 2,              /**< left a Deployment */
 	D2S_DEP_CONVERTED_NO_SERVICE = 3, /**< converted, no Service generated */
+	D2S_DEP_CONVERTED_LATER = 4,      /**< selected and held back: converted at the end
+					       of the input, when every Service is known */
 };
 
 /** The identity fields of an object (borrowed from its tree; ns is "" when
@@ -66,6 +68,20 @@ void d2s_xref_free(struct d2s_xref *x);
  *  absorbed. */
 void d2s_xref_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text, size_t len,
 		  const char *file, long line, const struct d2s_ident *id, int hook);
+/** d2s_xref_pvc for PVC item `root` of a List (its text, shifted to
+ *  column 0, text[0..len) at `line` of `file`): the List is held back
+ *  until the end of the input and written by d2s_xref_list_pvcs. */
+void d2s_xref_list_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text,
+		       size_t len, const char *file, long line, const struct d2s_ident *id, int hook);
+/** The held List `doc` (read at `line0` of `file`) with its absorbed PVC
+ *  items decided (call after d2s_xref_finish): each kept with
+ *  helm.sh/resource-policy: keep, or removed (--drop-absorbed-pvcs).
+ *  A List whose every item is removed keeps `items: []`. Returns 1 with
+ *  the new text in `out`, 2 when the List must be dropped instead (its
+ *  `items:` line ends in a comment), 0 when nothing changed, -1 on error
+ *  (reported). */
+int d2s_xref_list_pvcs(struct d2s_xref *x, const struct d2s_doc *doc, const char *file, long line0,
+		       struct d2s_buf *out);
 /** PVC `claim` in `ns` became per-pod claims of StatefulSet `deployment`
  *  (decided by d2s_xref_finish). */
 void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, const char *deployment);
@@ -93,12 +109,15 @@ void d2s_xref_workload_claims(struct d2s_xref *x, const struct d2s_stream_claims
 const struct d2s_options *d2s_xref_volume_rules(void *x, const struct d2s_doc *doc,
 						const char *file, long line0,
 						const struct d2s_options *o, struct d2s_options *tmp);
-/** Read List `list` (not a hook): record what its items are (workloads'
- *  claims, autoscalers, selected Deployment items as converted, others as
- *  skipped). Returns 1 when the List must wait for the end of the input: a
- *  selected Deployment item mounts a PVC or is paused, or a reference item
- *  (HPA, VPA, ScaledObject) points at a Deployment not read yet. */
-int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list);
+/** Read List `list` (not a hook; read at `line0` of `file`): record what
+ *  its items are (Services like d2s_xref_service, workloads' claims,
+ *  autoscalers, selected Deployment items as converted, others as
+ *  skipped). Returns 1 when the List must wait for the end of the input
+ *  (its Deployments are then D2S_DEP_CONVERTED_LATER): a selected
+ *  Deployment item mounts a PVC or is paused, or a reference item (HPA,
+ *  VPA, ScaledObject) points at a Deployment not read yet. */
+int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list, const char *file,
+		       long line0);
 /** d2s_list_ctx.ref_converted for context `x`: true when List item `item`
  *  (at `line` of `file`) is a scaling reference, not a hook, whose
  *  Deployment is converted (with `warn`, warns when matched by namespace
@@ -115,12 +134,12 @@ void d2s_xref_list_item_converted(void *x, const struct d2s_convert_out *res);
 struct d2s_val *d2s_xref_pvc_template(void *x, struct d2s_arena *a, const char *ns,
 				      const char *claim, const char *volume);
 
-/** A v1 Service `id` with tree `root` at `line` of `file`. Only names a
+/** A v1 Service `id` with tree `root` at `line`:`col` of `file`. Only names a
  *  --service-name template can give matter: a generated Service of that
  *  name still pending is dropped (this one is headless) or reported (it is
  *  not: clusterIP is immutable, Kubernetes API "Service" spec.clusterIP). */
 void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const struct d2s_ident *id,
-		      const char *file, long line);
+		      const char *file, long line, long col);
 /** d2s_convert_in.service_state for context `x`: what was read of Service
  *  `name` in `ns`. */
 enum d2s_svc_state d2s_xref_service_state(void *x, const char *ns, const char *name);

@@ -14,10 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The PVC record of claim `claim` in `ns`, or NULL; *found gets the key
- * namespace matched (see d2s_nsmap_find). */
-static struct d2s_pvc_rec *find_pvc(const struct d2s_xref *x, const char *ns, const char *claim,
-				    const char **found)
+struct d2s_pvc_rec *d2s_xref_find_pvc(const struct d2s_xref *x, const char *ns, const char *claim,
+				      const char **found)
 {
 	intptr_t i = d2s_nsmap_find(&x->pvc_index, d2s_xref_ns(x, ns), claim, d2s_xref_wild(x), 0,
 				    found);
@@ -28,7 +26,7 @@ struct d2s_val *d2s_xref_pvc_template(void *ctx, struct d2s_arena *a, const char
 				      const char *claim, const char *volume)
 {
 	struct d2s_xref *x = ctx;
-	struct d2s_pvc_rec *r = find_pvc(x, ns, claim, NULL);
+	struct d2s_pvc_rec *r = d2s_xref_find_pvc(x, ns, claim, NULL);
 	if (!r)
 		return NULL;
 	if (d2s_parse(x->aux, r->text, r->len, &x->auxdoc) || !x->auxdoc.root)
@@ -57,7 +55,10 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	struct d2s_where w = pvc_where(r, ns, sizeof(ns));
 	const char *sts = strchr(r->absorbed_by[0], '/') + 1;
 	if (x->o->drop_absorbed_pvcs && !*others) {
-		d2s_writer_resolve(x->w, r->item, D2S_DROP, NULL, 0);
+		if (r->in_list)
+			r->decision = D2S_DROP;
+		else
+			d2s_writer_resolve(x->w, r->item, D2S_DROP, NULL, 0);
 		d2s_report(x->diag, D2S_WARNING, &w,
 			   "absorbed into per-pod claims of StatefulSet %s and removed "
 			   "(--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", sts);
@@ -65,7 +66,13 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	}
 	struct d2s_buf out = {0};
 	int ok = d2s_xref_edit_held(x, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0;
-	d2s_writer_resolve(x->w, r->item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
+	if (r->in_list) { /* the List is written with it (d2s_xref_list_pvcs) */
+		r->decision = ok ? D2S_REPLACE : D2S_PENDING;
+		r->repl = out;
+		out = (struct d2s_buf){0};
+	} else {
+		d2s_writer_resolve(x->w, r->item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
+	}
 	d2s_buf_free(&out);
 	if (!ok)
 		return; /* edit_held reported why */
@@ -85,7 +92,7 @@ void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, cons
 {
 	const char *found;
 	char dkey[512];
-	struct d2s_pvc_rec *r = find_pvc(x, ns, claim, &found);
+	struct d2s_pvc_rec *r = d2s_xref_find_pvc(x, ns, claim, &found);
 	if (!r || !r->pending)
 		return;
 	d2s_key(dkey, sizeof(dkey), d2s_xref_ns(x, ns), deployment);
@@ -98,8 +105,10 @@ void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, cons
 	r->absorbed_by[r->n_absorbed_by++] = d2s_xref_strdup(dkey);
 }
 
-void d2s_xref_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text, size_t len,
-		  const char *file, long line, const struct d2s_ident *id, int hook)
+/* Record PVC `id` (tree `root`, text[0..len) at `line` of `file`). */
+static struct d2s_pvc_rec *record_pvc(struct d2s_xref *x, const struct d2s_node *root,
+				      const char *text, size_t len, const char *file, long line,
+				      const struct d2s_ident *id, int hook)
 {
 	char key[512];
 	const char *ns = d2s_xref_ns(x, id->ns);
@@ -121,13 +130,29 @@ void d2s_xref_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *t
 		if (d2s_is(modes->kids[i], "ReadWriteMany") || d2s_is(modes->kids[i], "ReadOnlyMany"))
 			shared = modes->kids[i]->value;
 	r->shared_mode = d2s_xref_strdup(shared);
+	d2s_nsmap_set(&x->pvc_index, ns, id->name, (intptr_t)x->n_pvcs);
+	return r;
+}
+
+void d2s_xref_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text, size_t len,
+		  const char *file, long line, const struct d2s_ident *id, int hook)
+{
+	struct d2s_pvc_rec *r = record_pvc(x, root, text, len, file, line, id, hook);
 	if (hook) {
 		d2s_writer_raw(x->w, text, len); /* never absorbed nor dropped */
 	} else {
 		r->item = d2s_writer_pending(x->w, text, len);
 		r->pending = 1;
 	}
-	d2s_nsmap_set(&x->pvc_index, ns, id->name, (intptr_t)x->n_pvcs);
+}
+
+void d2s_xref_list_pvc(struct d2s_xref *x, const struct d2s_node *root, const char *text,
+		       size_t len, const char *file, long line, const struct d2s_ident *id, int hook)
+{
+	struct d2s_pvc_rec *r = record_pvc(x, root, text, len, file, line, id, hook);
+	r->in_list = 1;
+	r->pending = !hook;
+	r->decision = D2S_PENDING;
 }
 
 /* ---------- the workloads that mount each claim ----------
@@ -258,7 +283,7 @@ static int vct_named(const struct d2s_options *o, const char *name)
 static int keep_shared(struct d2s_xref *x, const char *ns, const char *claim, const char *vname,
 		       const struct d2s_options *o, struct d2s_buf *why)
 {
-	struct d2s_pvc_rec *r = find_pvc(x, ns, claim, NULL);
+	struct d2s_pvc_rec *r = d2s_xref_find_pvc(x, ns, claim, NULL);
 	if (r && r->hook) {
 		d2s_buf_puts(why, "a Helm hook (helm.sh/hook): hooks are never absorbed (Helm 3 does not "
 			     "send them to post-renderers), so every replica shares it");
@@ -350,6 +375,7 @@ void d2s_xref_claims_free(struct d2s_xref *x)
 		free(x->pvcs[i].text);
 		free(x->pvcs[i].file);
 		free(x->pvcs[i].shared_mode);
+		d2s_buf_free(&x->pvcs[i].repl);
 		for (size_t k = 0; k < x->pvcs[i].n_absorbed_by; k++)
 			free(x->pvcs[i].absorbed_by[k]);
 		free(x->pvcs[i].absorbed_by);

@@ -6,6 +6,7 @@
 #define D2S_XREF_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "hashmap.h"
 #include "refs.h"
 #include "xref.h"
@@ -21,6 +22,11 @@ struct d2s_pvc_rec {
 	char *shared_mode;           /**< "ReadWriteMany" or "ReadOnlyMany", or "" */
 	char **absorbed_by;
 	size_t n_absorbed_by;
+	int in_list;                 /**< an item of a held List: no writer item of
+					  its own, resolved with it (d2s_xref_list_pvcs) */
+	enum d2s_action decision;    /**< in_list: D2S_DROP, D2S_REPLACE by `repl`,
+					  or D2S_PENDING (left as it is) */
+	struct d2s_buf repl;
 };
 
 /** A scaling reference held back until its Deployment `target` is read. */
@@ -103,6 +109,22 @@ const char *d2s_xref_shown(const char *key);
 int d2s_xref_edit_held(struct d2s_xref *x, const char *text, size_t len, const char *file,
 		       long line, int (*edit)(const struct d2s_doc *, struct d2s_buf *),
 		       struct d2s_buf *out);
+
+/** State of Deployment `name` in `ns`: 0 not seen, or enum d2s_dep_state;
+ *  *found (may be NULL) gets the namespace matched (d2s_nsmap_find). */
+intptr_t d2s_xref_dep_state(const struct d2s_xref *x, const char *ns, const char *name,
+			    const char **found);
+
+/** True when Deployment state `st` is one of the converted ones. */
+int d2s_xref_is_converted(intptr_t st);
+
+/** The where of object `id` at `line` (column 1) of `file`. */
+struct d2s_where d2s_xref_where(const char *file, const struct d2s_ident *id, long line);
+
+/** The PVC record of claim `claim` in `ns`, or NULL; *found (may be NULL)
+ *  gets the key namespace matched (d2s_nsmap_find). */
+struct d2s_pvc_rec *d2s_xref_find_pvc(const struct d2s_xref *x, const char *ns, const char *claim,
+				      const char **found);
 
 /** Free the PVC and claim-user records (xref_claims.c). */
 void d2s_xref_claims_free(struct d2s_xref *x);

@@ -258,6 +258,93 @@ static void service_after_the_window(void **state)
 	d2s_buf_free(&in);
 }
 
+#define LIST_SVC(clusterip) "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n" \
+	"  kind: Service\n  metadata:\n    name: web-headless\n  spec:\n" clusterip \
+	"    selector:\n      app: web\n"
+
+/* Services inside a kind: List count like standalone ones (README "What the
+ * conversion does": an existing headless Service is reused, a non-headless
+ * one is an error); a Deployment that waits for the end of the input (it
+ * mounts a PVC) reuses a headless Service that comes after it. */
+static void services_in_lists(void **state)
+{
+	(void)state;
+	struct run r;
+	const char *in[] = { DEP("web", "", "") LIST_SVC("    clusterIP: None\n"),
+			     LIST_SVC("    clusterIP: None\n") DEP("web", "", ""),
+			     DEP("web", "", PVC_VOL) "---\napiVersion: v1\nkind: Service\nmetadata:\n"
+			     "  name: web-headless\nspec:\n  clusterIP: None\n" };
+	for (size_t i = 0; i < 3; i++) {
+		RUN(&r, in[i], "quiet");
+		assert_int_equal(r.rc, 0);
+		assert_int_equal(count_of(r.out, "kind: Service"), 1);
+		assert_int_equal(count_of(r.out, "kind: StatefulSet"), 1);
+		run_free(&r);
+	}
+	RUN(&r, DEP("web", "", "") LIST_SVC(""), "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "error: in.yaml:26:3: Service web-headless: StatefulSet web needs a headless");
+	run_free(&r);
+	RUN(&r, LIST_SVC("") DEP("web", "", ""), "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "not headless");
+	run_free(&r);
+	/* a headless Service later in the same List as its Deployment is reused */
+	const char *list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n"
+			   "  metadata: {name: web}\n  spec:\n    selector:\n      matchLabels: {app: web}\n"
+			   "    template:\n      metadata:\n        labels: {app: web}\n      spec:\n"
+			   "        containers: [{name: main, image: nginx}]\n- apiVersion: v1\n"
+			   "  kind: Service\n  metadata: {name: web-headless}\n  spec:\n    clusterIP: None\n";
+	RUN(&r, list, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(count_of(r.out, "kind: Service"), 1);
+	assert_has(r.out, "serviceName: web-headless");
+	run_free(&r);
+}
+
+#define LIST_PVC "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n" \
+	"  kind: PersistentVolumeClaim\n  metadata:\n    name: store-pvc\n    labels:\n" \
+	"      tier: db\n  spec:\n    accessModes:\n    - ReadWriteOnce\n" \
+	"    resources:\n      requests:\n        storage: 5Gi\n"
+
+/* A PVC inside a kind: List is absorbed like a standalone one: kept inside
+ * the List with helm.sh/resource-policy: keep, or removed from it with
+ * --drop-absorbed-pvcs (README "Storage"). */
+static void list_pvc_absorbed(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, LIST_PVC DEP("db", "", PVC_VOL), "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "items:\n- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata:\n"
+		   "    name: store-pvc\n    labels:\n      tier: db\n    annotations:\n"
+		   "      helm.sh/resource-policy: keep\n");
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_lacks(r.out, "claimName: store-pvc");
+	run_free(&r);
+	RUN(&r, DEP("db", "", PVC_VOL) LIST_PVC, "drop-absorbed-pvcs", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "kind: List\nitems: []\n");
+	assert_lacks(r.out, "PersistentVolumeClaim");
+	assert_has(r.out, "  volumeClaimTemplates:\n");
+	run_free(&r);
+	/* the Deployment in the same List, the PVC after it */
+	RUN(&r, "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n"
+	    "  metadata:\n    name: db\n  spec:\n    selector:\n      matchLabels:\n        app: db\n"
+	    "    template:\n      metadata:\n        labels:\n          app: db\n      spec:\n"
+	    "        containers:\n        - name: c\n          image: x\n        volumes:\n"
+	    "        - name: store\n          persistentVolumeClaim:\n            claimName: store-pvc\n"
+	    "- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata:\n    name: store-pvc\n"
+	    "  spec:\n    resources:\n      requests:\n        storage: 5Gi\n",
+	    "drop-absorbed-pvcs", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  kind: StatefulSet\n");
+	assert_has(r.out, "    volumeClaimTemplates:\n");
+	assert_lacks(r.out, "PersistentVolumeClaim");
+	assert_int_equal(count_of(r.out, "kind: Service"), 1);
+	run_free(&r);
+}
+
 static void selection(void **state)
 {
 	(void)state;
@@ -302,6 +389,38 @@ static void unsupported_api_version(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_string_equal(r.out, in);
 	run_free(&r);
+	/* the same inside a kind: List */
+	const char *list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: extensions/v1beta1\n"
+			   "  kind: Deployment\n  metadata:\n    name: old\n  spec: {}\n";
+	RUN(&r, list, "quiet");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "error: in.yaml:4:3: Deployment old: apiVersion extensions/v1beta1 is not supported");
+	run_free(&r);
+	RUN(&r, list, "skip-unsupported", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.err, "warning: in.yaml:4:3: Deployment old: apiVersion extensions/v1beta1 is not supported");
+	assert_string_equal(r.out, list);
+	run_free(&r);
+}
+
+/* --volume-claim-template storageClassName= must be a DNS-1123 subdomain
+ * (pkg/apis/core/validation ValidateClassName), or empty for no class. */
+static void vct_storage_class_name(void **state)
+{
+	(void)state;
+	struct d2s_options o;
+	d2s_options_init(&o);
+	char err[512];
+	assert_int_not_equal(d2s_options_set(&o, "volume-claim-template",
+			     "name=d,mountPath=/d,size=1Gi,storageClassName=Not_A_Name", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "storageClassName= must be a DNS-1123 subdomain"));
+	assert_int_not_equal(d2s_options_set(&o, "volume-claim-template",
+			     "name=d,mountPath=/d,size=1Gi,storageClassName=a..b", err, sizeof(err)), 0);
+	assert_int_equal(d2s_options_set(&o, "volume-claim-template",
+			 "name=d,mountPath=/d,size=1Gi,storageClassName=fast.ssd-1", err, sizeof(err)), 0);
+	assert_int_equal(d2s_options_set(&o, "volume-claim-template",
+			 "name=e,mountPath=/e,size=1Gi,storageClassName=", err, sizeof(err)), 0);
+	d2s_options_free(&o);
 }
 
 static void passthrough_bytes(void **state)
@@ -673,8 +792,11 @@ int main(void)
 		cmocka_unit_test(rollout_is_error),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
+		cmocka_unit_test(services_in_lists),
+		cmocka_unit_test(list_pvc_absorbed),
 		cmocka_unit_test(selection),
 		cmocka_unit_test(unsupported_api_version),
+		cmocka_unit_test(vct_storage_class_name),
 		cmocka_unit_test(passthrough_bytes),
 		cmocka_unit_test(idempotent),
 		cmocka_unit_test(list_items),
