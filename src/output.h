@@ -19,7 +19,7 @@
 #include <sys/types.h>
 
 /** Bytes held in memory before the held output moves to a temporary file. */
-#define D2S_OUT_HOLD_MEM ((size_t)8 << 20)
+#define D2S_OUT_HOLD_MEM ((size_t)4 << 20)
 
 /** One output sink. Fill with d2s_out_open; all fields private. */
 struct d2s_out {

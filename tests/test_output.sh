@@ -62,7 +62,7 @@ nothing_on_error "cross-document check: a Canary after its Deployment" -q < "$T/
 nothing_on_error "--strict: warning found at the end of the input" --strict < "$T/pvc.yaml"
 nothing_on_error "several -f: the second fails" -q -f "$good" -f "$T/bad.yaml"
 
-# --- held output past the memory bound (8 MiB): spills to $TMPDIR, same bytes ---
+# --- held output past the memory bound (4 MiB): spills to $TMPDIR, same bytes ---
 /usr/bin/python3 -c '
 import sys
 for i in range(2600):
@@ -72,8 +72,8 @@ cat "$good" >> "$T/big.yaml"
 "$BIN" -q < "$T/big.yaml" > "$T/big.out"; rc=$?
 "$BIN" -q -f "$T/big.yaml" -o "$T/big.file"; rc2=$?
 [ $rc = 0 ] && [ $rc2 = 0 ] && [ "$(wc -c < "$T/big.out")" -gt 9000000 ] && cmp -s "$T/big.out" "$T/big.file"
-check $? "held stdout past 8 MiB: the same bytes as -o"
-"$BIN" -q < "$T/big.yaml" | cat > "$T/big.pipe"; cmp -s "$T/big.out" "$T/big.pipe"; check $? "held stdout past 8 MiB into a pipe"
+check $? "held stdout past 4 MiB: the same bytes as -o"
+"$BIN" -q < "$T/big.yaml" | cat > "$T/big.pipe"; cmp -s "$T/big.out" "$T/big.pipe"; check $? "held stdout past 4 MiB into a pipe"
 { echo "---"; cat "$T/bad.yaml"; } >> "$T/big.yaml"
 nothing_on_error "error after 10 MB of output" -q < "$T/big.yaml"
 TMPDIR="$T/missing" "$BIN" -q < "$T/big.out" > "$T/nospill.out" 2> "$T/nospill.err"; rc=$?
