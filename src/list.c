@@ -1,6 +1,7 @@
 /* list.c - convert stage for kind: List: Deployments inside a List (see
  * list.h). */
 #include "list.h"
+#include "report.h"
 #include "edit.h"
 #include "items.h"
 #include "reemit.h"
@@ -60,6 +61,7 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	if (lc->max_replicas)
 		in.max_replicas = lc->max_replicas(lc->ctx, ns ? ns : "", name);
 	struct d2s_convert_out res;
+	d2s_creport_seen(lc->diag->report, ns, name, lc->file, in.line0, c);
 	int k = d2s_convert(&in, &res);
 	if (k) {
 		if (k == 1) {

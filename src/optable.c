@@ -17,6 +17,8 @@ void d2s_run_free(struct d2s_run *r)
 	free(r->output);
 	free(r->log_file);
 	free(r->config);
+	free(r->report);
+	free(r->report_format);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -81,6 +83,7 @@ static int check_namespace(const char *v, char *want, size_t n)
 
 static const char *const pod_management[] = { "OrderedReady", "Parallel", NULL };
 static const char *const update_types[] = { "RollingUpdate", "OnDelete", NULL };
+static const char *const report_formats[] = { "yaml", "json", NULL };
 static const char *const shells[] = { "bash", "zsh", NULL };
 
 #define M D2S_MODEL
@@ -151,6 +154,13 @@ const struct d2s_option d2s_optable[] = {
 	OPT_BOOL("strict", 0, R(strict), NULL, "warnings are errors"),
 	OPT_STRING("log-file", 0, R(log_file), NULL, "FILE", NULL, "also append diagnostics to FILE",
 		   .flags = D2S_OF_FILE, .env_legacy = "DEPLOY2STS_LOG"),
+	OPT_STRING("report", 0, R(report), NULL, "FILE", NULL,
+		   "write a ConversionReport of what was converted, skipped and why ('-' = stderr; "
+		   "written even when the run fails)", .flags = D2S_OF_FILE),
+	OPT_ENUM("report-format", 0, R(report_format), NULL, report_formats,
+		 "format of --report (default: by extension, .json = JSON, else YAML)"),
+	OPT_BOOL("require-conversion", 0, R(require_conversion), NULL,
+		 "fail (exit 1) when the input has Deployments and none is converted"),
 	OPT_STRING("config", 0, R(config), NULL, "FILE", NULL,
 		   "read a StatefulSetConversion (flags and environment win over it)", .flags = D2S_OF_FILE),
 	OPT_ACTION("help", 'h', D2S_ACT_HELP, "this help"),

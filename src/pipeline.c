@@ -15,6 +15,7 @@
 #include "reader.h"
 #include "reemit.h"
 #include "refs.h"
+#include "report.h"
 #include "select.h"
 #include "stream.h"
 #include "tree.h"
@@ -190,8 +191,12 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	int hook = d2s_is_hook(root);
 	if (id->name)
 		d2s_xref_workload(p->x, root, id, hook);
+	if (id->name)
+		d2s_creport_seen(p->diag->report, id->ns, id->name, w.file, w.line, w.col);
 	if (hook) {
 		hook_note(p, &w);
+		d2s_creport_skipped(p->diag->report, id->ns, id->name, D2S_SKIP_HOOK, d2s_get_str(
+			d2s_path(root, "metadata", "annotations"), "helm.sh/hook"));
 		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
 		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -199,12 +204,15 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
 		unsupported(p, &w, id->api_version);
+		d2s_creport_unsupported(p->diag->report, id->ns, id->name, id->api_version,
+					p->o->skip_unsupported);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
 	const struct d2s_options *o = d2s_options_for(p->o, id->name);
 	const char *why = NULL;
 	if (!d2s_select_meta(o, d2s_get(root, "metadata"), &why)) {
+		d2s_creport_not_selected(p->diag->report, id->ns, id->name, d2s_selection_why(why), why);
 		if (id->name)
 			d2s_report(p->diag, D2S_INFO, &w, "not converted: %s", why);
 		else

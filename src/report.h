@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "select.h"
 
 /** The report collector; opaque, create with d2s_creport_new. */
 struct d2s_conv_report;
@@ -91,6 +92,15 @@ void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *
 void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char *name,
 			   const char *sts_ns, const char *sts_name, const char *service,
 			   enum d2s_creport_svc svc);
+/** The Deployment was not selected (d2s_selection_match said `why`, with
+ *  text `detail`): recorded as skipped with the matching reason. Nothing
+ *  when `name` is NULL (a Deployment without a name is not reported). */
+void d2s_creport_not_selected(struct d2s_conv_report *r, const char *ns, const char *name,
+			      enum d2s_sel_why why, const char *detail);
+/** The Deployment's apiVersion `api_version` is not apps/v1: skipped
+ *  (`skip` = --skip-unsupported) or failed. */
+void d2s_creport_unsupported(struct d2s_conv_report *r, const char *ns, const char *name,
+			     const char *api_version, int skip);
 /** The conversion of the Deployment failed (the error is among the diagnostics). */
 void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name);
 /** spec.replicas (< 0 = unset, Kubernetes defaults it to 1) and
