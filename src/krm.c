@@ -4,6 +4,7 @@
  * Protocol: KRM Functions Specification, kubernetes-sigs/kustomize
  * cmd/config/docs/api-conventions/functions-spec.md. */
 #include "krm.h"
+#include "report.h"
 #include "buf.h"
 #include "render.h"
 #include "items.h"
@@ -310,6 +311,8 @@ int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_optio
 		k.lines = d2s_check_alloc(calloc(k.items->n, sizeof(*k.lines)));
 		run_items(&it, o, diag, &k, &items_out);
 	}
+	if (diag->report) /* the results carry the report's facts (docs/report.md) */
+		d2s_creport_to_diag(diag->report, diag);
 	write_list(out, it.doc, &k, diag, &items_out);
 	rc = diag->errors ? 1 : 0;
 done:

@@ -287,6 +287,7 @@ static int finish_report(struct d2s_conv_report *rep, const struct d2s_run *r,
 	}
 	if (rc)
 		d2s_creport_error(rep, last_error(diag));
+	d2s_creport_to_diag(rep, diag); /* the facts as infos: the log file and the report */
 	enum d2s_creport_format fmt;
 	if (r->report && (d2s_creport_format(r->report, r->report_format, &fmt) ||
 			  d2s_creport_write_path(rep, diag, fmt, r->report))) {

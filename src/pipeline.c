@@ -152,9 +152,10 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		write_statefulset(p, &out, pending, item);
 		if (!out.service.len)
 			d2s_xref_deployment(p->x, out.ns, out.name, D2S_DEP_CONVERTED_NO_SERVICE);
-		d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
-			   out.service_name, out.reused_service ? ", existing headless Service" :
-			   out.service.len ? ", headless Service generated" : "");
+		if (!p->diag->report) /* else the report describes it (d2s_creport_to_diag) */
+			d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
+				   out.service_name, out.reused_service ? ", existing headless Service" :
+				   out.service.len ? ", headless Service generated" : "");
 	}
 	d2s_convert_out_free(&out);
 	d2s_reemit_free(&re);
@@ -213,7 +214,7 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	const char *why = NULL;
 	if (!d2s_select_meta(o, d2s_get(root, "metadata"), &why)) {
 		d2s_creport_not_selected(p->diag->report, id->ns, id->name, d2s_selection_why(why), why);
-		if (id->name)
+		if (id->name && !p->diag->report)
 			d2s_report(p->diag, D2S_INFO, &w, "not converted: %s", why);
 		else
 			d2s_report(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");

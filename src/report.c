@@ -118,6 +118,17 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
 	d->service = dup(r, service);
 }
 
+void d2s_creport_service_reused(struct d2s_conv_report *r, const char *dep_key)
+{
+	const char *slash = r && dep_key ? strchr(dep_key, '/') : NULL;
+	for (size_t i = 0; slash && i < r->n_deps; i++) {
+		struct d2s_cr_dep *d = &r->deps[i];
+		if (d->status == D2S_CR_CONVERTED && !strcmp(d->name, slash + 1) &&
+		    strlen(d->ns) == (size_t)(slash - dep_key) && !strncmp(d->ns, dep_key, strlen(d->ns)))
+			d->svc = D2S_CR_SVC_REUSED;
+	}
+}
+
 void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name)
 {
 	if (!r)
@@ -159,10 +170,41 @@ void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *na
 	};
 }
 
+/* The claim template Deployment `dep` made from PVC `pvc`, or NULL. */
+static const char *claim_of(const struct d2s_conv_report *r, const char *dep, const char *pvc)
+{
+	for (size_t i = 0; dep && pvc && i < r->n_deps; i++)
+		for (size_t k = 0; d2s_cr_same(r->deps[i].name, dep) && k < r->deps[i].n_claims; k++)
+			if (d2s_cr_same(r->deps[i].claims[k].from_pvc, pvc))
+				return r->deps[i].claims[k].name;
+	return NULL;
+}
+
+void d2s_creport_shared(struct d2s_conv_report *r, const char *ns, const char *pvc,
+			const char *deployment, const char *why, int in_input)
+{
+	if (!r || !in_input)
+		return;
+	struct d2s_buf b = {0};
+	const char *end = why ? strstr(why, "): ") : NULL;
+	if (!why)
+		d2s_buf_puts(&b, "--shared-volume");
+	else if (end)
+		d2s_buf_add(&b, why, (size_t)(end - why) + 1);
+	else
+		d2s_buf_add(&b, why, strcspn(why, ":"));
+	struct d2s_creport_pvc p = { .ns = ns, .name = pvc, .deployment = deployment,
+				     .fate = D2S_FATE_SHARED, .reason = b.data };
+	d2s_creport_pvc(r, &p);
+	d2s_buf_free(&b);
+}
+
 void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p)
 {
 	if (!r)
 		return;
+	const char *claim = p->claim ? p->claim : p->fate == D2S_FATE_SHARED ? NULL :
+			    claim_of(r, p->deployment, p->name);
 	struct d2s_cr_pvc *e = NULL;
 	for (size_t i = 0; i < r->n_pvcs && !e; i++)
 		if (d2s_cr_same(r->pvcs[i].ns, p->ns) && d2s_cr_same(r->pvcs[i].name, p->name))
@@ -172,7 +214,7 @@ void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p)
 		e = &r->pvcs[r->n_pvcs++];
 	}
 	*e = (struct d2s_cr_pvc){ dup(r, p->ns ? p->ns : ""), dup(r, p->name ? p->name : ""),
-			   dup(r, p->deployment), dup(r, p->claim), dup(r, p->reason),
+			   dup(r, p->deployment), dup(r, claim), dup(r, p->reason),
 			   dup(r, p->cloned_into), dup(r, p->snapshot), p->fate };
 }
 

@@ -179,8 +179,11 @@ static void describe_converted(struct d2s_buf *b, const struct d2s_conv_report *
 		describe_claim(b, r, d, &d->claims[i]);
 }
 
-void d2s_creport_to_diag(const struct d2s_conv_report *r, struct d2s_diag *diag)
+void d2s_creport_to_diag(struct d2s_conv_report *r, struct d2s_diag *diag)
 {
+	if (!r || r->described)
+		return;
+	r->described = 1;
 	struct d2s_buf b = { 0 };
 	for (size_t i = 0; i < r->n_deps; i++) {
 		const struct d2s_cr_dep *d = &r->deps[i];

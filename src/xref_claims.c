@@ -6,6 +6,7 @@
  * the old shared PVC is kept with helm.sh/resource-policy: keep
  * (https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource). */
 #include "xref_int.h"
+#include "report.h"
 #include "list.h"
 #include "storage.h"
 
@@ -56,6 +57,10 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	char ns[256];
 	struct d2s_where w = pvc_where(r, ns, sizeof(ns));
 	const char *sts = strchr(r->absorbed_by[0], '/') + 1;
+	struct d2s_creport_pvc rp = { .ns = w.ns, .name = w.name, .deployment = sts,
+				      .fate = x->o->drop_absorbed_pvcs && !*others ? D2S_FATE_DROPPED :
+				      D2S_FATE_KEPT };
+	d2s_creport_pvc(x->diag->report, &rp);
 	if (x->o->drop_absorbed_pvcs && !*others) {
 		d2s_writer_resolve(x->w, r->item, D2S_DROP, NULL, 0);
 		d2s_report(x->diag, D2S_WARNING, &w,
@@ -308,11 +313,14 @@ const struct d2s_options *d2s_xref_volume_rules(void *ctx, const struct d2s_doc 
 	for (size_t i = 0; vols && vols->type == D2S_SEQ && i < vols->n; i++) {
 		const char *vname = d2s_get_str(vols->kids[i], "name");
 		const char *claim = d2s_str(d2s_path(vols->kids[i], "persistentVolumeClaim", "claimName"));
-		if (!vname || !claim || vct_named(o, vname) ||
-		    in_names(o->shared_volumes, o->n_shared_volumes, vname))
+		if (!vname || !claim || vct_named(o, vname))
 			continue;
+		int flag = in_names(o->shared_volumes, o->n_shared_volumes, vname);
 		struct d2s_buf why = {0};
-		if (keep_shared(x, id.ns, claim, vname, o, &why)) {
+		if (flag || keep_shared(x, id.ns, claim, vname, o, &why))
+			d2s_creport_shared(x->diag->report, id.ns, claim, id.name, flag ? NULL : why.data,
+					   find_pvc(x, id.ns, claim, NULL) != NULL);
+		if (!flag && why.len) {
 			if (!copied)
 				d2s_options_copy(tmp, o);
 			copied = 1;
