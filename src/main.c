@@ -129,6 +129,9 @@ static int build_options(struct d2s_options *o, struct d2s_run *r, const struct 
 		return usage_error(ue, err);
 	if (d2s_pairs_apply(all, o, err, sizeof(err)))
 		return usage_error(ue, err);
+	if (o->migrate_data && o->drop_absorbed_pvcs)
+		return usage_error(ue, "--migrate-data clones the absorbed PVCs, so they must stay: "
+				   "drop --drop-absorbed-pvcs");
 	return 0;
 }
 

@@ -81,6 +81,18 @@ static int check_namespace(const char *v, char *want, size_t n)
 	return -1;
 }
 
+/* --migrate-data: "clone", or "snapshot=NAME" with NAME a VolumeSnapshot
+ * name (a DNS-1123 subdomain, pkg/apis/core/validation
+ * ValidateObjectMeta; the label check here is the stricter common case). */
+static int check_migrate(const char *v, char *want, size_t n)
+{
+	if (!strcmp(v, "clone") ||
+	    (!strncmp(v, "snapshot=", 9) && d2s_is_dns1123_label(v + 9, 253)))
+		return 0;
+	snprintf(want, n, "want clone, or snapshot=NAME (a VolumeSnapshot in the PVC's namespace)");
+	return -1;
+}
+
 static const char *const pod_management[] = { "OrderedReady", "Parallel", NULL };
 static const char *const update_types[] = { "RollingUpdate", "OnDelete", NULL };
 static const char *const report_formats[] = { "yaml", "json", NULL };
@@ -149,6 +161,10 @@ const struct d2s_option d2s_optable[] = {
 		 "(repeatable)"),
 	OPT_BOOL("drop-absorbed-pvcs", 0, M(drop_absorbed_pvcs), "spec.dropAbsorbedPVCs",
 		 "remove PVC documents turned into claim templates"),
+	OPT_STRING("migrate-data", 0, M(migrate_data), "spec.migrateData", "clone|snapshot=NAME", check_migrate,
+		   "carry each absorbed PVC's data into the first replica's claim: a new PVC of that "
+		   "name with dataSource the old PVC (CSI volume cloning) or VolumeSnapshot NAME",
+		   .flags = D2S_OF_TOP),
 	OPT_GROUP("Diagnostics:"),
 	OPT_BOOL("quiet", 'q', R(quiet), NULL, "no warnings on stderr"),
 	OPT_BOOL("strict", 0, R(strict), NULL, "warnings are errors"),

@@ -34,6 +34,8 @@ struct d2s_val *d2s_xref_pvc_template(void *ctx, struct d2s_arena *a, const char
 		return NULL;
 	if (d2s_parse(x->aux, r->text, r->len, &x->auxdoc) || !x->auxdoc.root)
 		return NULL;
+	free(r->volume);
+	r->volume = d2s_xref_strdup(volume); /* for --migrate-data (xref_clone.c) */
 	return d2s_claim_from_pvc(a, x->auxdoc.root, volume);
 }
 
@@ -70,6 +72,8 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	}
 	struct d2s_buf out = {0};
 	int ok = d2s_xref_edit_held(x, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0;
+	if (ok && x->o->migrate_data)
+		d2s_xref_clone(x, r, &w, sts, &out); /* a refusal is an error: the run fails */
 	d2s_writer_resolve(x->w, r->item, ok ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
 	d2s_buf_free(&out);
 	if (!ok)
@@ -79,7 +83,7 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 			   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY, but still "
 			   "mounted by %s: kept (helm.sh/resource-policy: keep%s)", sts, others,
 			   x->o->drop_absorbed_pvcs ? "; not removed by --drop-absorbed-pvcs" : "");
-	else
+	else if (!x->o->migrate_data) /* else xref_clone.c says which claims start empty */
 		d2s_report(x->diag, D2S_WARNING, &w,
 			   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY; the claim is "
 			   "kept (helm.sh/resource-policy: keep) so its data survives: copy the data into the "
@@ -332,6 +336,11 @@ const struct d2s_options *d2s_xref_volume_rules(void *ctx, const struct d2s_doc 
 					       .name = id.name, .field = "spec.template.spec.volumes" };
 			d2s_report(x->diag, D2S_WARNING, &w, "volume %s mounts PersistentVolumeClaim %s, "
 				   "which is %s", vname, claim, why.data);
+			if (x->o->migrate_data && find_pvc(x, id.ns, claim, NULL))
+				d2s_report(x->diag, D2S_ERROR, &w, "--migrate-data %s: PersistentVolumeClaim %s stays "
+					   "shared, so no replica gets a claim of its own to carry its data: pass "
+					   "--shared-volume %s to keep it shared without migrating, or --split-volume "
+					   "%s", x->o->migrate_data, claim, vname, vname);
 		}
 		d2s_buf_free(&why);
 	}
@@ -358,6 +367,7 @@ void d2s_xref_claims_free(struct d2s_xref *x)
 		free(x->pvcs[i].text);
 		free(x->pvcs[i].file);
 		free(x->pvcs[i].shared_mode);
+		free(x->pvcs[i].volume);
 		for (size_t k = 0; k < x->pvcs[i].n_absorbed_by; k++)
 			free(x->pvcs[i].absorbed_by[k]);
 		free(x->pvcs[i].absorbed_by);
