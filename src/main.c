@@ -201,6 +201,19 @@ static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_
 	return rc;
 }
 
+/* The no-op check: Deployments in the input and none converted is a
+ * warning, an error under --require-conversion (returns 1 then). */
+static int noop_check(const struct d2s_run *r, struct d2s_diag *diag)
+{
+	char *noop = d2s_creport_noop(diag->report);
+	if (!noop)
+		return 0;
+	d2s_report(diag, r->require_conversion ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
+		   r->require_conversion ? " (--require-conversion)" : "");
+	free(noop);
+	return r->require_conversion;
+}
+
 /* One run into one output: `out` (NULL = stdout), all or nothing. In KRM
  * mode the ResourceList is the answer even when it carries errors, so
  * stdout gets it either way (a file named by -o only on success). */
@@ -225,6 +238,8 @@ static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_
 		if (p && !rc)
 			rc = d2s_pipeline_finish(p);
 		d2s_pipeline_free(p);
+		if (!rc && !diag->errors && !r->in_place) /* before the output is committed */
+			rc = noop_check(r, diag);
 		ok = rc == 0 && diag->errors == 0;
 	}
 	d2s_buf_free(&head);
@@ -274,20 +289,15 @@ static const char *last_error(const struct d2s_diag *diag)
 	return "the run failed (see the diagnostics)";
 }
 
-/* After the run: the no-op check (a warning, an error under
- * --require-conversion), the error, the --report file, and the summary
+/* After the run: the no-op check for --in-place (over every file), the
+ * error, the --report file, and the summary
  * line on stderr unless -q. Returns the exit code; *summary gets the line
  * (malloc'ed, NULL when nothing was converted or skipped) for the log. */
 static int finish_report(struct d2s_conv_report *rep, const struct d2s_run *r,
 			 struct d2s_diag *diag, int rc, char **summary)
 {
-	char *noop = rc ? NULL : d2s_creport_noop(rep);
-	if (noop) {
-		d2s_report(diag, r->require_conversion ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
-			   r->require_conversion ? " (--require-conversion)" : "");
-		rc = diag->errors ? 1 : 0;
-		free(noop);
-	}
+	if (!rc && r->in_place && noop_check(r, diag))
+		rc = 1;
 	if (rc)
 		d2s_creport_error(rep, last_error(diag));
 	d2s_creport_to_diag(rep, diag); /* the facts as infos: the log file and the report */

@@ -216,7 +216,7 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 		d2s_creport_not_selected(p->diag->report, id->ns, id->name, d2s_selection_why(why), why);
 		if (id->name && !p->diag->report)
 			d2s_report(p->diag, D2S_INFO, &w, "not converted: %s", why);
-		else
+		else if (!id->name)
 			d2s_report(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");
 		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
 		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);

@@ -185,6 +185,10 @@ void d2s_creport_shared(struct d2s_conv_report *r, const char *ns, const char *p
 {
 	if (!r || !in_input)
 		return;
+	for (size_t i = 0; !why && i < r->n_pvcs; i++)
+		if (r->pvcs[i].fate == D2S_FATE_SHARED && d2s_cr_same(r->pvcs[i].ns, ns) &&
+		    d2s_cr_same(r->pvcs[i].name, pvc))
+			return; /* the reason recorded first wins over the flag it led to */
 	struct d2s_buf b = {0};
 	const char *end = why ? strstr(why, "): ") : NULL;
 	if (!why)
