@@ -151,6 +151,12 @@ def skipped(rp):
         check(rp, None, "skipped reason %s" % reason,
               rc == 0 and w and w["status"] == "skipped" and w["reason"] == reason and
               dep_of(rep, "api")["status"] in ("converted", "skipped"), (rc, w, err))
+    lst = {"apiVersion": "v1", "kind": "List", "items": [deploy("web"), deploy("api")]}
+    rc, out, err, rep = run(["--exclude", "api"], stream(lst))
+    check(rp, None, "kind: List items: converted and skipped, in input order, with positions",
+          rc == 0 and [(d["name"], d["status"], d.get("reason")) for d in rep["deployments"]] ==
+          [("web", "converted", None), ("api", "skipped", "excluded")] and
+          all(d["source"]["line"] > 1 for d in rep["deployments"]), rep and rep["deployments"])
     rc, out, err, rep = run([], stream(deploy("web", api="extensions/v1beta1")))
     w = dep_of(rep, "web")
     check(rp, None, "unsupported apiVersion without --skip-unsupported: failed, error in the report",
