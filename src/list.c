@@ -213,7 +213,8 @@ static void report_skipped(const struct d2s_doc *doc, const struct d2s_node *ite
 		if (why)
 			d2s_creport_not_selected(lc->diag->report, ns, name, d2s_selection_why(why), why);
 		else
-			d2s_creport_skipped(lc->diag->report, ns, name, D2S_SKIP_HOOK, "helm.sh/hook");
+			d2s_creport_hook(lc->diag->report, ns, name, d2s_get_str(d2s_get(meta, "annotations"),
+										"helm.sh/hook"));
 	}
 }
 

@@ -196,7 +196,7 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 		d2s_creport_seen(p->diag->report, id->ns, id->name, w.file, w.line, w.col);
 	if (hook) {
 		hook_note(p, &w);
-		d2s_creport_skipped(p->diag->report, id->ns, id->name, D2S_SKIP_HOOK, d2s_get_str(
+		d2s_creport_hook(p->diag->report, id->ns, id->name, d2s_get_str(
 			d2s_path(root, "metadata", "annotations"), "helm.sh/hook"));
 		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
 		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);

@@ -94,6 +94,16 @@ void d2s_creport_not_selected(struct d2s_conv_report *r, const char *ns, const c
 		d2s_creport_skipped(r, ns, name, map[why], detail);
 }
 
+void d2s_creport_hook(struct d2s_conv_report *r, const char *ns, const char *name, const char *hook)
+{
+	if (!r || !name)
+		return;
+	struct d2s_buf b = {0};
+	d2s_buf_printf(&b, "helm.sh/hook: %s", hook ? hook : "");
+	d2s_creport_skipped(r, ns, name, D2S_SKIP_HOOK, b.data);
+	d2s_buf_free(&b);
+}
+
 void d2s_creport_unsupported(struct d2s_conv_report *r, const char *ns, const char *name,
 			     const char *api_version, int skip)
 {

@@ -97,6 +97,9 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
  *  when `name` is NULL (a Deployment without a name is not reported). */
 void d2s_creport_not_selected(struct d2s_conv_report *r, const char *ns, const char *name,
 			      enum d2s_sel_why why, const char *detail);
+/** The Deployment is a Helm hook (annotation helm.sh/hook: `hook`, may be
+ *  NULL): skipped with reason hook and message "helm.sh/hook: <hook>". */
+void d2s_creport_hook(struct d2s_conv_report *r, const char *ns, const char *name, const char *hook);
 /** The Deployment's apiVersion `api_version` is not apps/v1: skipped
  *  (`skip` = --skip-unsupported) or failed. */
 void d2s_creport_unsupported(struct d2s_conv_report *r, const char *ns, const char *name,
