@@ -205,13 +205,7 @@ static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_
  * warning, an error under --require-conversion (returns 1 then). */
 static int noop_check(const struct d2s_run *r, struct d2s_diag *diag)
 {
-	char *noop = d2s_creport_noop(diag->report);
-	if (!noop)
-		return 0;
-	d2s_report(diag, r->require_conversion ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
-		   r->require_conversion ? " (--require-conversion)" : "");
-	free(noop);
-	return r->require_conversion;
+	return d2s_creport_noop_check(diag->report, diag, r->require_conversion);
 }
 
 /* One run into one output: `out` (NULL = stdout), all or nothing. In KRM

@@ -164,6 +164,11 @@ char *d2s_creport_summary(const struct d2s_conv_report *r);
  *  --require-conversion); NULL otherwise. */
 char *d2s_creport_noop(const struct d2s_conv_report *r);
 
+/** The no-op check reported: when d2s_creport_noop gives a message, report
+ *  it to `diag` as a warning, or as an error when `require` (the flag
+ *  --require-conversion). Returns 1 when it reported an error, else 0. */
+int d2s_creport_noop_check(const struct d2s_conv_report *r, struct d2s_diag *diag, int require);
+
 /** Report one D2S_INFO diagnostic per converted or skipped Deployment (at
  *  its position, object apps/v1 Deployment ns/name) and per rewritten
  *  reference, describing what the report records: the StatefulSet, its

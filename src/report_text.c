@@ -130,6 +130,16 @@ char *d2s_creport_noop(const struct d2s_conv_report *r)
 	return d2s_buf_take(&b);
 }
 
+int d2s_creport_noop_check(const struct d2s_conv_report *r, struct d2s_diag *diag, int require)
+{
+	char *noop = r ? d2s_creport_noop(r) : NULL;
+	if (!noop)
+		return 0;
+	d2s_report(diag, require ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
+		   require ? " (--require-conversion)" : "");
+	free(noop);
+	return require != 0;
+}
 
 /* ---- descriptions for the diagnostics (KRM results) ---- */
 

@@ -236,6 +236,20 @@ def summary_and_noop(rp):
     check(rp, None, "--require-conversion when something converts: exit 0", rc == 0, err)
 
 
+def krm(rp):
+    rl = {"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList",
+          "items": [deploy("web", annotations={"deploy2sts.io/convert": "false"})]}
+    data = yaml.safe_dump(rl, sort_keys=False).encode()
+    for args, want_rc, sev in (([], 0, "warning"), (["--require-conversion"], 1, "error")):
+        p = subprocess.run([BIN] + args, input=data, capture_output=True, timeout=60)
+        out = yaml.safe_load(p.stdout) or {}
+        res = [r for r in out.get("results", []) if "no Deployment converted" in r.get("message", "")]
+        facts = [r for r in out.get("results", []) if r.get("message", "").startswith("not converted (annotation-false)")]
+        check(rp, None, "KRM: the no-op check is a %s result (%s), the skip a result too" % (sev, args),
+              p.returncode == want_rc and len(res) == 1 and res[0]["severity"] == sev and len(facts) == 1 and
+              out.get("items") == rl["items"], (p.returncode, out.get("results")))
+
+
 def formats(rp):
     data = stream(deploy("web"))
     rc, out, err, rep = run([], data, report="r.yaml")
@@ -389,6 +403,7 @@ def main():
         fates(rp)
         summary_and_noop(rp)
         formats(rp)
+        krm(rp)
         clone_small(rp)
         charts(rp)
     errs = []
