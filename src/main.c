@@ -347,8 +347,10 @@ int main(int argc, char **argv)
 		diag.keep |= r.report != NULL; /* the report lists every diagnostic */
 		rc = finish_report(rep, &r, &diag, convert_all(&o, &r, &all, &diag), &summary);
 	}
+	const char *tag = "deploy2sts: "; /* the log's line has its own prefix */
 	if (rc != 3)
-		d2s_runlog_end(&log, &diag, rc, summary);
+		d2s_runlog_end(&log, &diag, rc, summary && !strncmp(summary, tag, strlen(tag)) ?
+			       summary + strlen(tag) : summary);
 	free(summary);
 	d2s_creport_free(rep);
 	d2s_diag_free(&diag);

@@ -218,6 +218,10 @@ def summary_and_noop(rp):
     rc, out, err, rep = run([], data, report=None)
     line = "deploy2sts: converted 2 Deployments (web, api) into StatefulSets; 2 headless Services generated"
     check(rp, None, "summary line on stderr", rc == 0 and err.splitlines()[-1:] == [line], err)
+    log = os.path.join(TMP, "run.log")
+    rc, out, err, rep = run(["--log-file", log], data, report=None)
+    check(rp, None, "summary line in the log file",
+          ("deploy2sts: summary: " + line[len("deploy2sts: "):]) in open(log).read().splitlines(), err)
     rc, out, err, rep = run(["-q"], data, report=None)
     check(rp, None, "no summary line with -q", rc == 0 and err == "", err)
     rc, out, err, rep = run([], stream({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}),
