@@ -4,6 +4,7 @@
  * convert.h, docs/architecture.md). */
 #include "convert.h"
 #include "convert_ctx.h"
+#include "report.h"
 #include "service.h"
 #include "storage.h"
 
@@ -329,12 +330,12 @@ static int check_shape(struct d2s_cx *c, struct parts *p)
 }
 
 /* Queue the edits of the StatefulSet itself and of its storage. */
-static void statefulset_edits(struct d2s_cx *c, const struct parts *p,
-			      const struct d2s_convert_in *in, struct d2s_convert_out *out)
+static struct d2s_val *statefulset_edits(struct d2s_cx *c, const struct parts *p,
+					 const struct d2s_convert_in *in, struct d2s_convert_out *out)
 {
 	const struct d2s_node *kind = d2s_get(p->root, "kind");
 	if (!d2s_cx_editable(c, kind, "kind") || !d2s_cx_editable(c, p->spec, "spec"))
-		return;
+		return NULL;
 	d2s_yset_scalar(&c->ed, kind, "StatefulSet");
 	metadata_edits(c, p->root);
 	d2s_cx_remove_key(c, p->root, "status");
@@ -351,6 +352,7 @@ static void statefulset_edits(struct d2s_cx *c, const struct parts *p,
 		d2s_v_put(&c->a, pair, "volumeClaimTemplates", claims);
 		d2s_yinsert_pairs(&c->ed, p->spec, pair, 0);
 	}
+	return claims;
 }
 
 /* The headless Service into out->service ("---", the Deployment's
@@ -375,6 +377,72 @@ static int service_doc(struct d2s_cx *c, const struct parts *p, const struct d2s
 	return 0;
 }
 
+/* ---------- the conversion report (report.h) ---------- */
+
+/* Text of scalar value `v` (RAW text copied from the input loses its
+ * quotes), into `a`; NULL when `v` is absent or not a scalar. */
+static const char *val_text(struct d2s_arena *a, const struct d2s_val *v)
+{
+	if (!v || (v->type != D2S_V_STR && v->type != D2S_V_RAW) || !v->s)
+		return NULL;
+	size_t n = strlen(v->s);
+	if (v->type == D2S_V_RAW && n >= 2 && (v->s[0] == '"' || v->s[0] == '\'') && v->s[n - 1] == v->s[0])
+		return d2s_arena_strndup(a, v->s + 1, n - 2);
+	return v->s;
+}
+
+/* Value at `key` of MAP value `v`, or NULL. */
+static const struct d2s_val *val_at(const struct d2s_val *v, const char *key)
+{
+	for (size_t i = 0; v && v->type == D2S_V_MAP && i < v->n; i++)
+		if (!strcmp(v->keys[i], key))
+			return v->kids[i];
+	return NULL;
+}
+
+/* Record claim template `t` (absorbed from PVC `from`, or NULL) of the
+ * StatefulSet in the report. */
+static void record_claim(struct d2s_cx *c, const struct d2s_val *t, const char *from)
+{
+	const struct d2s_val *spec = val_at(t, "spec"), *modes = val_at(spec, "accessModes");
+	struct d2s_buf m = {0};
+	for (size_t i = 0; modes && modes->type == D2S_V_SEQ && i < modes->n; i++) {
+		const char *s = val_text(&c->a, modes->kids[i]);
+		if (s)
+			d2s_buf_printf(&m, "%s%s", m.len ? "," : "", s);
+	}
+	struct d2s_creport_claim rc = {
+		.name = val_text(&c->a, val_at(val_at(t, "metadata"), "name")), .from_pvc = from,
+		.storage = val_text(&c->a, val_at(val_at(val_at(spec, "resources"), "requests"), "storage")),
+		.storage_class = val_text(&c->a, val_at(spec, "storageClassName")),
+		.access_modes = m.len ? m.data : NULL,
+	};
+	d2s_creport_claim(c->diag->report, c->ns, c->name, &rc);
+	d2s_buf_free(&m);
+}
+
+/* Record the converted Deployment in the report: the StatefulSet, its
+ * Service, replicas, ordinals.start and claim templates (the --volume-claim-
+ * template ones first, then one per absorbed PVC, as d2s_storage_claims
+ * builds them). */
+static void record(struct d2s_cx *c, const struct parts *p, const struct d2s_val *claims,
+		   const struct d2s_convert_out *out)
+{
+	struct d2s_conv_report *r = c->diag->report;
+	if (!r)
+		return;
+	d2s_creport_converted(r, c->ns, c->name, c->ns, c->name, out->service_name,
+			      out->reused_service ? D2S_CR_SVC_REUSED :
+			      out->service.len ? D2S_CR_SVC_GENERATED : D2S_CR_SVC_NONE);
+	const struct d2s_node *rep = d2s_get(p->spec, "replicas");
+	long n = rep && !rep->null_empty && d2s_is_uint(rep) ? strtol(rep->value, NULL, 10) : -1;
+	d2s_creport_replicas(r, c->ns, c->name, n, c->o->ordinals_start);
+	size_t flags = c->o->n_vcts;
+	for (size_t i = 0; claims && i < claims->n; i++)
+		record_claim(c, claims->kids[i], i < flags || i - flags >= out->n_absorbed ? NULL :
+			     out->absorbed[i - flags]);
+}
+
 /* d2s_convert without the setup and teardown of `c`; same result codes. */
 static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct d2s_convert_out *out)
 {
@@ -394,7 +462,7 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 	out->service_name = d2s_service_name(c->o->service_name, c->name, c->ns);
 	if (check_names(c, p.root, out->service_name))
 		return -1;
-	statefulset_edits(c, &p, in, out);
+	const struct d2s_val *claims = statefulset_edits(c, &p, in, out);
 	if (c->failed)
 		return -1;
 	if (c->ed.reemit)
@@ -406,6 +474,7 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 			      "this input to the deploy2sts developers");
 		return -1;
 	}
+	record(c, &p, claims, out);
 	return 0;
 }
 
@@ -417,6 +486,8 @@ int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out)
 	d2s_edits_init(&c.ed, in->doc->text, in->doc->len);
 	d2s_layout_detect(in->doc, &c.ed.layout);
 	int rc = convert_doc(&c, in, out);
+	if (rc < 0 && c.name)
+		d2s_creport_failed(in->diag->report, c.ns, c.name);
 	out->name = d2s_check_alloc(strdup(c.name ? c.name : ""));
 	out->ns = d2s_check_alloc(strdup(c.ns ? c.ns : ""));
 	d2s_edits_free(&c.ed);

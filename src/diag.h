@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+struct d2s_conv_report;
+
 /** Severity of one diagnostic; the names are the KRM `results[].severity`. */
 enum d2s_severity { D2S_INFO, D2S_WARNING, D2S_ERROR };
 
@@ -44,6 +46,10 @@ struct d2s_diag {
 	int strict_warnings;/**< warnings counted in `errors` by --strict */
 	struct d2s_diag_entry *entries; /**< kept entries, owned */
 	size_t n_entries, cap_entries;
+	/** The run's conversion report (report.h), borrowed; NULL = none. It
+	 *  travels with the sink because every stage that decides something
+	 *  about a Deployment already holds the sink. */
+	struct d2s_conv_report *report;
 };
 
 /** Report a diagnostic. Under --strict a warning is reported and counted as

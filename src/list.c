@@ -1,6 +1,7 @@
 /* list.c - convert stage for kind: List: Deployments inside a List (see
  * list.h). */
 #include "list.h"
+#include "report.h"
 #include "edit.h"
 #include "items.h"
 #include "reemit.h"
@@ -60,6 +61,7 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	if (lc->max_replicas)
 		in.max_replicas = lc->max_replicas(lc->ctx, ns ? ns : "", name);
 	struct d2s_convert_out res;
+	d2s_creport_seen(lc->diag->report, ns, name, lc->file, in.line0, c);
 	int k = d2s_convert(&in, &res);
 	if (k) {
 		if (k == 1) {
@@ -192,11 +194,36 @@ static int want_item(const struct d2s_node *item, const void *ctx)
 	return item_action(w->doc, item, w->lc, 0) != 0;
 }
 
+/* Record the apps/v1 Deployment items in the conversion report at their
+ * position, and those not selected (hooks too) as skipped. */
+static void report_skipped(const struct d2s_doc *doc, const struct d2s_node *items,
+			   const struct d2s_list_ctx *lc)
+{
+	for (size_t i = 0; lc->diag->report && i < items->n; i++) {
+		const struct d2s_node *it = items->kids[i], *meta = d2s_get(it, "metadata");
+		const char *why = NULL, *name = d2s_get_str(meta, "name"), *ns = d2s_get_str(meta, "namespace");
+		long line, col;
+		if (!name || !d2s_is(d2s_get(it, "kind"), "Deployment") ||
+		    !d2s_is(d2s_get(it, "apiVersion"), "apps/v1"))
+			continue;
+		d2s_linecol(doc->text, it->start, &line, &col); /* every one, in input order */
+		d2s_creport_seen(lc->diag->report, ns, name, lc->file, lc->line0 + line - 1, col);
+		if (!d2s_is_hook(it) && d2s_select_meta(d2s_options_for(lc->o, name), meta, &why))
+			continue;
+		if (why)
+			d2s_creport_not_selected(lc->diag->report, ns, name, d2s_selection_why(why), why);
+		else
+			d2s_creport_hook(lc->diag->report, ns, name, d2s_get_str(d2s_get(meta, "annotations"),
+										"helm.sh/hook"));
+	}
+}
+
 int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out)
 {
 	const struct d2s_node *items = d2s_get(doc->root, "items");
 	if (!items || items->type != D2S_SEQ)
 		return 0;
+	report_skipped(doc, items, lc);
 	int any = 0;
 	for (size_t i = 0; i < items->n && !any; i++)
 		any = item_action(doc, items->kids[i], lc, 0);

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "output.h"
 #include "pipeline.h"
+#include "report.h"
 #include "runlog.h"
 
 #include <errno.h>
@@ -128,6 +129,9 @@ static int build_options(struct d2s_options *o, struct d2s_run *r, const struct 
 		return usage_error(ue, err);
 	if (d2s_pairs_apply(all, o, err, sizeof(err)))
 		return usage_error(ue, err);
+	if (o->migrate_data && o->drop_absorbed_pvcs)
+		return usage_error(ue, "--migrate-data clones the absorbed PVCs, so they must stay: "
+				   "drop --drop-absorbed-pvcs");
 	return 0;
 }
 
@@ -197,6 +201,13 @@ static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_
 	return rc;
 }
 
+/* The no-op check: Deployments in the input and none converted is a
+ * warning, an error under --require-conversion (returns 1 then). */
+static int noop_check(const struct d2s_run *r, struct d2s_diag *diag)
+{
+	return d2s_creport_noop_check(diag->report, diag, r->require_conversion);
+}
+
 /* One run into one output: `out` (NULL = stdout), all or nothing. In KRM
  * mode the ResourceList is the answer even when it carries errors, so
  * stdout gets it either way (a file named by -o only on success). */
@@ -221,6 +232,8 @@ static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_
 		if (p && !rc)
 			rc = d2s_pipeline_finish(p);
 		d2s_pipeline_free(p);
+		if (!rc && !diag->errors && !r->in_place) /* before the output is committed */
+			rc = noop_check(r, diag);
 		ok = rc == 0 && diag->errors == 0;
 	}
 	d2s_buf_free(&head);
@@ -261,6 +274,39 @@ static int convert_all(struct d2s_options *o, const struct d2s_run *r, const str
 	return rc;
 }
 
+/* The message of the last error kept in `diag`, or a generic one. */
+static const char *last_error(const struct d2s_diag *diag)
+{
+	for (size_t i = diag->n_entries; i-- > 0;)
+		if (diag->entries[i].severity == D2S_ERROR)
+			return diag->entries[i].message;
+	return "the run failed (see the diagnostics)";
+}
+
+/* After the run: the no-op check for --in-place (over every file), the
+ * error, the --report file, and the summary
+ * line on stderr unless -q. Returns the exit code; *summary gets the line
+ * (malloc'ed, NULL when nothing was converted or skipped) for the log. */
+static int finish_report(struct d2s_conv_report *rep, const struct d2s_run *r,
+			 struct d2s_diag *diag, int rc, char **summary)
+{
+	if (!rc && r->in_place && noop_check(r, diag))
+		rc = 1;
+	if (rc)
+		d2s_creport_error(rep, last_error(diag));
+	d2s_creport_to_diag(rep, diag); /* the facts as infos: the log file and the report */
+	enum d2s_creport_format fmt;
+	if (r->report && (d2s_creport_format(r->report, r->report_format, &fmt) ||
+			  d2s_creport_write_path(rep, diag, fmt, r->report))) {
+		fprintf(stderr, "deploy2sts: error: --report %s: %s\n", r->report, strerror(errno));
+		rc = 1;
+	}
+	*summary = d2s_creport_summary(rep);
+	if (*summary && !r->quiet)
+		fprintf(stderr, "%s\n", *summary);
+	return rc;
+}
+
 /* Open the log (named, or the default one under Helm); a usage error of
  * this run (`ue`) goes there too. Returns 0 or 2. */
 static int open_log(struct d2s_runlog *log, struct d2s_diag *diag, const struct d2s_run *r,
@@ -293,10 +339,20 @@ int main(int argc, char **argv)
 		int lrc = open_log(&log, &diag, &r, argc, argv, &ue);
 		rc = rc ? rc : lrc;
 	}
-	if (!rc)
-		rc = convert_all(&o, &r, &all, &diag);
-	if (rc != 3) /* NULL: the place for the run's summary line, once a stage makes one */
-		d2s_runlog_end(&log, &diag, rc, NULL);
+	struct d2s_conv_report *rep = NULL;
+	char *summary = NULL;
+	if (!rc) {
+		rep = d2s_creport_new("deploy2sts " D2S_VERSION);
+		diag.report = rep;
+		diag.keep |= r.report != NULL; /* the report lists every diagnostic */
+		rc = finish_report(rep, &r, &diag, convert_all(&o, &r, &all, &diag), &summary);
+	}
+	const char *tag = "deploy2sts: "; /* the log's line has its own prefix */
+	if (rc != 3)
+		d2s_runlog_end(&log, &diag, rc, summary && !strncmp(summary, tag, strlen(tag)) ?
+			       summary + strlen(tag) : summary);
+	free(summary);
+	d2s_creport_free(rep);
 	d2s_diag_free(&diag);
 	d2s_buf_free(&ue);
 	d2s_pairs_free(&all);

@@ -17,6 +17,8 @@ void d2s_run_free(struct d2s_run *r)
 	free(r->output);
 	free(r->log_file);
 	free(r->config);
+	free(r->report);
+	free(r->report_format);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -79,8 +81,21 @@ static int check_namespace(const char *v, char *want, size_t n)
 	return -1;
 }
 
+/* --migrate-data: "clone", or "snapshot=NAME" with NAME a VolumeSnapshot
+ * name (a DNS-1123 subdomain, pkg/apis/core/validation
+ * ValidateObjectMeta; the label check here is the stricter common case). */
+static int check_migrate(const char *v, char *want, size_t n)
+{
+	if (!strcmp(v, "clone") ||
+	    (!strncmp(v, "snapshot=", 9) && d2s_is_dns1123_label(v + 9, 253)))
+		return 0;
+	snprintf(want, n, "want clone, or snapshot=NAME (a VolumeSnapshot in the PVC's namespace)");
+	return -1;
+}
+
 static const char *const pod_management[] = { "OrderedReady", "Parallel", NULL };
 static const char *const update_types[] = { "RollingUpdate", "OnDelete", NULL };
+static const char *const report_formats[] = { "yaml", "json", NULL };
 static const char *const shells[] = { "bash", "zsh", NULL };
 
 #define M D2S_MODEL
@@ -146,11 +161,22 @@ const struct d2s_option d2s_optable[] = {
 		 "(repeatable)"),
 	OPT_BOOL("drop-absorbed-pvcs", 0, M(drop_absorbed_pvcs), "spec.dropAbsorbedPVCs",
 		 "remove PVC documents turned into claim templates"),
+	OPT_STRING("migrate-data", 0, M(migrate_data), "spec.migrateData", "clone|snapshot=NAME", check_migrate,
+		   "carry each absorbed PVC's data into the first replica's claim: a new PVC of that "
+		   "name with dataSource the old PVC (CSI volume cloning) or VolumeSnapshot NAME",
+		   .flags = D2S_OF_TOP),
 	OPT_GROUP("Diagnostics:"),
 	OPT_BOOL("quiet", 'q', R(quiet), NULL, "no warnings on stderr"),
 	OPT_BOOL("strict", 0, R(strict), NULL, "warnings are errors"),
 	OPT_STRING("log-file", 0, R(log_file), NULL, "FILE", NULL, "also append diagnostics to FILE",
 		   .flags = D2S_OF_FILE, .env_legacy = "DEPLOY2STS_LOG"),
+	OPT_STRING("report", 0, R(report), NULL, "FILE", NULL,
+		   "write a ConversionReport of what was converted, skipped and why ('-' = stderr; "
+		   "written even when the run fails)", .flags = D2S_OF_FILE),
+	OPT_ENUM("report-format", 0, R(report_format), NULL, report_formats,
+		 "format of --report (default: by extension, .json = JSON, else YAML)"),
+	OPT_BOOL("require-conversion", 0, R(require_conversion), NULL,
+		 "fail (exit 1) when the input has Deployments and none is converted"),
 	OPT_STRING("config", 0, R(config), NULL, "FILE", NULL,
 		   "read a StatefulSetConversion (flags and environment win over it)", .flags = D2S_OF_FILE),
 	OPT_ACTION("help", 'h', D2S_ACT_HELP, "this help"),

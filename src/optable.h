@@ -29,6 +29,9 @@ struct d2s_run {
 	int quiet, strict; /**< diagnostics */
 	char *log_file;    /**< --log-file */
 	char *config;      /**< --config FILE */
+	char *report;      /**< --report FILE ('-' = stderr) or NULL */
+	char *report_format; /**< --report-format yaml|json or NULL (by extension) */
+	int require_conversion; /**< --require-conversion: converting nothing is an error */
 };
 
 /** Free what `r` owns and zero it. */

@@ -57,6 +57,7 @@ void d2s_options_free(struct d2s_options *o)
 	free(o->update_strategy);
 	free(o->recreate_as);
 	free(o->max_unavailable);
+	free(o->migrate_data);
 	free(o->pvc_when_deleted);
 	free(o->pvc_when_scaled);
 	for (size_t i = 0; i < o->n_vcts; i++)
@@ -101,6 +102,7 @@ void d2s_options_copy(struct d2s_options *d, const struct d2s_options *s)
 	d->recreate_as = xstrdup(s->recreate_as);
 	d->partition = s->partition;
 	d->max_unavailable = xstrdup(s->max_unavailable);
+	d->migrate_data = xstrdup(s->migrate_data);
 	d->pvc_when_deleted = xstrdup(s->pvc_when_deleted);
 	d->pvc_when_scaled = xstrdup(s->pvc_when_scaled);
 	d->ordinals_start = s->ordinals_start;

@@ -48,6 +48,7 @@ struct d2s_options {
 	struct d2s_vct *vcts;
 	size_t n_vcts;
 	int drop_absorbed_pvcs;
+	char *migrate_data;          /**< --migrate-data: "clone", "snapshot=NAME" or NULL */
 	char **shared_volumes;
 	size_t n_shared_volumes;
 	char **split_volumes;        /**< --split-volume: shared claims split per pod */

@@ -15,6 +15,7 @@
 #include "reader.h"
 #include "reemit.h"
 #include "refs.h"
+#include "report.h"
 #include "select.h"
 #include "stream.h"
 #include "tree.h"
@@ -157,9 +158,10 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		write_statefulset(p, &out, pending, item);
 		if (!out.service.len)
 			d2s_xref_deployment(p->x, out.ns, out.name, D2S_DEP_CONVERTED_NO_SERVICE);
-		d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
-			   out.service_name, out.reused_service ? ", existing headless Service" :
-			   out.service.len ? ", headless Service generated" : "");
+		if (!p->diag->report) /* else the report describes it (d2s_creport_to_diag) */
+			d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
+				   out.service_name, out.reused_service ? ", existing headless Service" :
+				   out.service.len ? ", headless Service generated" : "");
 	}
 	d2s_convert_out_free(&out);
 	d2s_reemit_free(&re);
@@ -182,8 +184,12 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	int hook = d2s_is_hook(root);
 	if (id->name)
 		d2s_xref_workload(p->x, root, id, hook);
+	if (id->name)
+		d2s_creport_seen(p->diag->report, id->ns, id->name, w.file, w.line, w.col);
 	if (hook) {
 		hook_note(p, &w);
+		d2s_creport_hook(p->diag->report, id->ns, id->name, d2s_get_str(
+			d2s_path(root, "metadata", "annotations"), "helm.sh/hook"));
 		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
 		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -191,15 +197,18 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
 		d2s_report_unsupported(p->diag, &w, id->api_version, p->o->skip_unsupported);
+		d2s_creport_unsupported(p->diag->report, id->ns, id->name, id->api_version,
+					p->o->skip_unsupported);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
 		return;
 	}
 	const struct d2s_options *o = d2s_options_for(p->o, id->name);
 	const char *why = NULL;
 	if (!d2s_select_meta(o, d2s_get(root, "metadata"), &why)) {
-		if (id->name)
+		d2s_creport_not_selected(p->diag->report, id->ns, id->name, d2s_selection_why(why), why);
+		if (id->name && !p->diag->report)
 			d2s_report(p->diag, D2S_INFO, &w, "not converted: %s", why);
-		else
+		else if (!id->name)
 			d2s_report(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");
 		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
 		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);

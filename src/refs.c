@@ -1,6 +1,7 @@
 /* refs.c - references stage: rewriting one reference (see refs.h). */
 #include "refs.h"
 #include "edit.h"
+#include "report.h"
 
 #include <stdlib.h>
 #include <stdio.h>
@@ -113,4 +114,33 @@ void d2s_progressive_free(struct d2s_progressive *g)
 	free(g->target_key);
 	free(g->file);
 	memset(g, 0, sizeof(*g));
+}
+
+/* Integer scalar `n`, or `dflt` when absent or not a number. */
+static long count_of(const struct d2s_node *n, long dflt)
+{
+	if (!n || n->type != D2S_SCALAR || n->value[0] < '0' || n->value[0] > '9')
+		return dflt;
+	return strtol(n->value, NULL, 10);
+}
+
+void d2s_ref_record(struct d2s_conv_report *r, const struct d2s_node *root)
+{
+	int keda;
+	const char *target = d2s_ref_target(root);
+	if (!r || !target || !ref_node(root, &keda))
+		return;
+	const char *kind = d2s_get_str(root, "kind");
+	const struct d2s_node *meta = d2s_get(root, "metadata");
+	const char *ns = d2s_get_str(meta, "namespace"), *name = d2s_get_str(meta, "name");
+	int vpa = !strcmp(kind, "VerticalPodAutoscaler");
+	d2s_creport_ref(r, kind, ns, name, vpa ? "spec.targetRef" : "spec.scaleTargetRef",
+			"StatefulSet", target);
+	const struct d2s_node *spec = d2s_get(root, "spec");
+	if (keda)
+		d2s_creport_hpa(r, ns, target, name, count_of(d2s_get(spec, "minReplicaCount"), 0),
+				count_of(d2s_get(spec, "maxReplicaCount"), 100));
+	else if (!vpa)
+		d2s_creport_hpa(r, ns, target, name, count_of(d2s_get(spec, "minReplicas"), 1),
+				count_of(d2s_get(spec, "maxReplicas"), 1));
 }

@@ -23,6 +23,15 @@ const char *d2s_ref_target(const struct d2s_node *root);
  *  `out`; returns 0, or -1 when the text cannot be edited in place. */
 int d2s_ref_retarget(const struct d2s_doc *doc, struct d2s_buf *out);
 
+struct d2s_conv_report;
+/** Record in report `r` (NULL: nothing) that reference object `root`
+ *  (checked by d2s_ref_target) now points at StatefulSet <its target>;
+ *  for an HPA (spec.minReplicas, default 1, and spec.maxReplicas;
+ *  autoscaling/v2) or a KEDA ScaledObject (minReplicaCount, default 0;
+ *  maxReplicaCount, default 100; keda.sh/v1alpha1) also the replica range
+ *  of the StatefulSet, which decides how many claims can exist. */
+void d2s_ref_record(struct d2s_conv_report *r, const struct d2s_node *root);
+
 /** True when `root` is a Helm hook: metadata.annotations holds
  *  helm.sh/hook (Helm docs, "Chart Hooks":
  *  https://helm.sh/docs/topics/charts_hooks/). Helm 4 sends hooks to

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "select.h"
 
 /** The report collector; opaque, create with d2s_creport_new. */
 struct d2s_conv_report;
@@ -91,6 +92,22 @@ void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *
 void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char *name,
 			   const char *sts_ns, const char *sts_name, const char *service,
 			   enum d2s_creport_svc svc);
+/** The Deployment was not selected (d2s_selection_match said `why`, with
+ *  text `detail`): recorded as skipped with the matching reason. Nothing
+ *  when `name` is NULL (a Deployment without a name is not reported). */
+void d2s_creport_not_selected(struct d2s_conv_report *r, const char *ns, const char *name,
+			      enum d2s_sel_why why, const char *detail);
+/** The Deployment is a Helm hook (annotation helm.sh/hook: `hook`, may be
+ *  NULL): skipped with reason hook and message "helm.sh/hook: <hook>". */
+void d2s_creport_hook(struct d2s_conv_report *r, const char *ns, const char *name, const char *hook);
+/** The Deployment's apiVersion `api_version` is not apps/v1: skipped
+ *  (`skip` = --skip-unsupported) or failed. */
+void d2s_creport_unsupported(struct d2s_conv_report *r, const char *ns, const char *name,
+			     const char *api_version, int skip);
+/** The headless Service of the Deployment named by `dep_key`
+ *  ("namespace/name") was found later in the input and is used instead of
+ *  the generated one: its `service` becomes reused. */
+void d2s_creport_service_reused(struct d2s_conv_report *r, const char *dep_key);
 /** The conversion of the Deployment failed (the error is among the diagnostics). */
 void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name);
 /** spec.replicas (< 0 = unset, Kubernetes defaults it to 1) and
@@ -106,8 +123,16 @@ void d2s_creport_hpa(struct d2s_conv_report *r, const char *ns, const char *name
 void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *name,
 		       const struct d2s_creport_claim *c);
 /** Record PVC document `p` and its fate (one entry per PVC; recording the
- *  same ns/name again replaces the entry, e.g. kept -> cloned). */
+ *  same ns/name again replaces the entry, e.g. kept -> cloned). A NULL
+ *  p->claim of an absorbed PVC is found among the claim templates already
+ *  recorded for p->deployment (the one made from this PVC). */
 void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p);
+/** PVC ns/pvc stays shared by every replica of Deployment `deployment`:
+ *  `why` is the message that explains it (shortened to its first clause
+ *  for `reason`), NULL for --shared-volume. Nothing when `in_input` is 0
+ *  (the PVC document is not in the input, so there is no fate to report). */
+void d2s_creport_shared(struct d2s_conv_report *r, const char *ns, const char *pvc,
+			const char *deployment, const char *why, int in_input);
 /** Object kind ns/name had its reference at `field` (e.g. spec.scaleTargetRef)
  *  rewritten to target_kind/target_name (e.g. StatefulSet/web). */
 void d2s_creport_ref(struct d2s_conv_report *r, const char *kind, const char *ns,
@@ -139,14 +164,20 @@ char *d2s_creport_summary(const struct d2s_conv_report *r);
  *  --require-conversion); NULL otherwise. */
 char *d2s_creport_noop(const struct d2s_conv_report *r);
 
+/** The no-op check reported: when d2s_creport_noop gives a message, report
+ *  it to `diag` as a warning, or as an error when `require` (the flag
+ *  --require-conversion). Returns 1 when it reported an error, else 0. */
+int d2s_creport_noop_check(const struct d2s_conv_report *r, struct d2s_diag *diag, int require);
+
 /** Report one D2S_INFO diagnostic per converted or skipped Deployment (at
  *  its position, object apps/v1 Deployment ns/name) and per rewritten
  *  reference, describing what the report records: the StatefulSet, its
  *  Service, replicas (or the HPA range), each claim template with its PVC
  *  names (the first ten) and which of them start empty; or why it was
  *  skipped. In KRM mode the kept diagnostics become `results`, so the
- *  results carry the same facts as the report. Call once, at the end. */
-void d2s_creport_to_diag(const struct d2s_conv_report *r, struct d2s_diag *diag);
+ *  results carry the same facts as the report. Call at the end; a second
+ *  call does nothing (KRM mode describes before its results, main after). */
+void d2s_creport_to_diag(struct d2s_conv_report *r, struct d2s_diag *diag);
 
 /** Choose the format: `flag` ("yaml" or "json", from --report-format) wins;
  *  else by the extension of `path` (".json" -> JSON; ".yaml", ".yml", "-"

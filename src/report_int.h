@@ -53,6 +53,7 @@ struct d2s_conv_report {
 	struct d2s_cr_pvc *pvcs;
 	struct d2s_cr_ref *refs;
 	size_t n_deps, n_pvcs, n_refs;
+	int described;      /* d2s_creport_to_diag ran */
 };
 
 /** Equal strings, NULL counting as "". */

@@ -130,6 +130,16 @@ char *d2s_creport_noop(const struct d2s_conv_report *r)
 	return d2s_buf_take(&b);
 }
 
+int d2s_creport_noop_check(const struct d2s_conv_report *r, struct d2s_diag *diag, int require)
+{
+	char *noop = r ? d2s_creport_noop(r) : NULL;
+	if (!noop)
+		return 0;
+	d2s_report(diag, require ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
+		   require ? " (--require-conversion)" : "");
+	free(noop);
+	return require != 0;
+}
 
 /* ---- descriptions for the diagnostics (KRM results) ---- */
 
@@ -179,8 +189,11 @@ static void describe_converted(struct d2s_buf *b, const struct d2s_conv_report *
 		describe_claim(b, r, d, &d->claims[i]);
 }
 
-void d2s_creport_to_diag(const struct d2s_conv_report *r, struct d2s_diag *diag)
+void d2s_creport_to_diag(struct d2s_conv_report *r, struct d2s_diag *diag)
 {
+	if (!r || r->described)
+		return;
+	r->described = 1;
 	struct d2s_buf b = { 0 };
 	for (size_t i = 0; i < r->n_deps; i++) {
 		const struct d2s_cr_dep *d = &r->deps[i];

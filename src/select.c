@@ -208,6 +208,26 @@ int d2s_selector_match(const struct d2s_selector *sel, const char *const *keys,
 	return 1;
 }
 
+/* Why a Deployment is skipped, indexed by enum d2s_sel_why; the pointers
+ * d2s_selection_match returns are these, so d2s_selection_why maps back. */
+static const char *const why_text[] = {
+	"annotation deploy2sts.io/convert is \"false\"",
+	"--opt-in and no deploy2sts.io/convert: \"true\" annotation",
+	"not matched by --only",
+	"matched by --exclude",
+	"labels do not match --selector",
+	"invalid selector",
+	"no metadata.name",
+};
+
+enum d2s_sel_why d2s_selection_why(const char *why)
+{
+	for (size_t i = 0; i < sizeof(why_text) / sizeof(why_text[0]); i++)
+		if (why == why_text[i] || (why && !strcmp(why, why_text[i])))
+			return (enum d2s_sel_why)i;
+	return D2S_SEL_NO_NAME;
+}
+
 static int any_glob(char *const *globs, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -223,33 +243,33 @@ int d2s_selection_match(const struct d2s_selection *o, const char *name, const s
 	if (annotations)
 		conv = lookup("deploy2sts.io/convert", annotations->keys, annotations->vals, annotations->n);
 	if (conv && !strcmp(conv, "false")) {
-		*why = "annotation deploy2sts.io/convert is \"false\"";
+		*why = why_text[D2S_SEL_ANNOTATION_FALSE];
 		return 0;
 	}
 	if (o->opt_in && !(conv && !strcmp(conv, "true"))) {
-		*why = "--opt-in and no deploy2sts.io/convert: \"true\" annotation";
+		*why = why_text[D2S_SEL_OPT_IN];
 		return 0;
 	}
 	if (o->n_only && !any_glob(o->only, o->n_only, name)) {
-		*why = "not matched by --only";
+		*why = why_text[D2S_SEL_ONLY];
 		return 0;
 	}
 	if (any_glob(o->exclude, o->n_exclude, name)) {
-		*why = "matched by --exclude";
+		*why = why_text[D2S_SEL_EXCLUDED];
 		return 0;
 	}
 	if (o->selector) {
 		struct d2s_selector sel;
 		char err[200];
 		if (d2s_selector_parse(o->selector, &sel, err, sizeof(err))) {
-			*why = "invalid selector";
+			*why = why_text[D2S_SEL_INVALID_SELECTOR];
 			return 0;
 		}
 		int ok = d2s_selector_match(&sel, labels ? labels->keys : NULL,
 					    labels ? labels->vals : NULL, labels ? labels->n : 0);
 		d2s_selector_free(&sel);
 		if (!ok) {
-			*why = "labels do not match --selector";
+			*why = why_text[D2S_SEL_LABELS];
 			return 0;
 		}
 	}
@@ -278,7 +298,7 @@ int d2s_selection_match_meta(const struct d2s_selection *o, const struct d2s_nod
 {
 	const char *name = d2s_get_str(meta, "name");
 	if (!name) {
-		*why = "no metadata.name";
+		*why = why_text[D2S_SEL_NO_NAME];
 		return 0;
 	}
 	struct d2s_kv labels, ann;

@@ -58,6 +58,19 @@ struct d2s_kv {
 int d2s_selection_match(const struct d2s_selection *s, const char *name, const struct d2s_kv *labels,
 			const struct d2s_kv *annotations, const char **why);
 
+/** Why d2s_selection_match skipped a Deployment (the `why` it returned). */
+enum d2s_sel_why {
+	D2S_SEL_ANNOTATION_FALSE, /**< deploy2sts.io/convert: "false" */
+	D2S_SEL_OPT_IN,           /**< --opt-in and no "true" annotation */
+	D2S_SEL_ONLY,             /**< not matched by --only */
+	D2S_SEL_EXCLUDED,         /**< matched by --exclude */
+	D2S_SEL_LABELS,           /**< labels do not match --selector */
+	D2S_SEL_INVALID_SELECTOR, /**< the selector does not parse */
+	D2S_SEL_NO_NAME           /**< no metadata.name (also: unknown text) */
+};
+/** The code of a `why` text from d2s_selection_match(_meta). */
+enum d2s_sel_why d2s_selection_why(const char *why);
+
 struct d2s_node;
 /** d2s_selection_match for the object whose `metadata` node is `meta`: its name,
  *  labels and annotations (string pairs only) are read from the tree.

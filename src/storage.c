@@ -1,6 +1,7 @@
 /* storage.c - convert stage, storage: claim templates, pod volumes,
  * volumeMounts and absorbed PVCs (see storage.h). */
 #include "storage.h"
+#include "report.h"
 #include "convert_ctx.h"
 #include "quantity.h"
 
@@ -273,8 +274,12 @@ static struct d2s_val *absorb(struct d2s_cx *c, const struct d2s_node *vol, d2s_
 {
 	const struct d2s_options *o = c->o;
 	const char *vname = d2s_get_str(vol, "name"), *claim = volume_claim(vol);
-	if (!claim || in_list(o->shared_volumes, o->n_shared_volumes, vname))
+	if (!claim)
 		return NULL;
+	if (in_list(o->shared_volumes, o->n_shared_volumes, vname)) {
+		d2s_creport_shared(c->diag->report, c->ns, claim, c->name, NULL, 1);
+		return NULL;
+	}
 	struct d2s_val *tpl = lookup ? lookup(ctx, &c->a, c->ns, claim, vname) : NULL;
 	if (!tpl) {
 		d2s_cx_report(c, D2S_WARNING, vol, "spec.template.spec.volumes",

@@ -4,6 +4,7 @@
 #include "xref.h"
 #include "xref_int.h"
 #include "reemit.h"
+#include "report.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +119,8 @@ int d2s_xref_edit_held(struct d2s_xref *x, const char *text, size_t len, const c
 	struct held_edit h = { edit, out };
 	struct d2s_reemit re = {0};
 	int rc = d2s_edit_retry(x->aux, x->diag, &w, &x->auxdoc, held_edit_cb, &h, &re);
+	if (rc == 0 && edit == d2s_ref_retarget)
+		d2s_ref_record(x->diag->report, x->auxdoc.root);
 	d2s_reemit_free(&re);
 	return rc;
 }
@@ -222,6 +225,7 @@ void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const str
 			return;
 		}
 		d2s_writer_resolve(x->w, s->item, D2S_DROP, NULL, 0);
+		d2s_creport_service_reused(x->diag->report, s->deployment);
 		d2s_report(x->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
 			   "input: used instead of a generated one", d2s_xref_shown(s->deployment));
 		return;

@@ -6,6 +6,7 @@
  * the old shared PVC is kept with helm.sh/resource-policy: keep
  * (https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource). */
 #include "xref_int.h"
+#include "report.h"
 #include "list.h"
 #include "storage.h"
 
@@ -31,6 +32,8 @@ struct d2s_val *d2s_xref_pvc_template(void *ctx, struct d2s_arena *a, const char
 		return NULL;
 	if (d2s_parse(x->aux, r->text, r->len, &x->auxdoc) || !x->auxdoc.root)
 		return NULL;
+	free(r->volume);
+	r->volume = d2s_xref_strdup(volume); /* for --migrate-data (xref_clone.c) */
 	return d2s_claim_from_pvc(a, x->auxdoc.root, volume);
 }
 
@@ -54,6 +57,10 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	char ns[256];
 	struct d2s_where w = pvc_where(r, ns, sizeof(ns));
 	const char *sts = strchr(r->absorbed_by[0], '/') + 1;
+	struct d2s_creport_pvc rp = { .ns = w.ns, .name = w.name, .deployment = sts,
+				      .fate = x->o->drop_absorbed_pvcs && !*others ? D2S_FATE_DROPPED :
+				      D2S_FATE_KEPT };
+	d2s_creport_pvc(x->diag->report, &rp);
 	if (x->o->drop_absorbed_pvcs && !*others) {
 		if (r->in_list)
 			r->decision = D2S_DROP;
@@ -66,6 +73,11 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	}
 	struct d2s_buf out = {0};
 	int ok = d2s_xref_edit_held(x, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0;
+	if (ok && x->o->migrate_data && r->in_list)
+		d2s_report(x->diag, D2S_ERROR, &w, "--migrate-data cannot add the cloned claim inside a "
+			   "kind: List: move this PersistentVolumeClaim out of the List");
+	else if (ok && x->o->migrate_data)
+		d2s_xref_clone(x, r, &w, sts, &out); /* a refusal is an error: the run fails */
 	if (r->in_list) { /* the List is written with it (d2s_xref_list_pvcs) */
 		r->decision = ok ? D2S_REPLACE : D2S_PENDING;
 		r->repl = out;
@@ -81,7 +93,7 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 			   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY, but still "
 			   "mounted by %s: kept (helm.sh/resource-policy: keep%s)", sts, others,
 			   x->o->drop_absorbed_pvcs ? "; not removed by --drop-absorbed-pvcs" : "");
-	else
+	else if (!x->o->migrate_data) /* else xref_clone.c says which claims start empty */
 		d2s_report(x->diag, D2S_WARNING, &w,
 			   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY; the claim is "
 			   "kept (helm.sh/resource-policy: keep) so its data survives: copy the data into the "
@@ -333,11 +345,14 @@ const struct d2s_options *d2s_xref_volume_rules(void *ctx, const struct d2s_doc 
 	for (size_t i = 0; vols && vols->type == D2S_SEQ && i < vols->n; i++) {
 		const char *vname = d2s_get_str(vols->kids[i], "name");
 		const char *claim = d2s_str(d2s_path(vols->kids[i], "persistentVolumeClaim", "claimName"));
-		if (!vname || !claim || vct_named(o, vname) ||
-		    in_names(o->shared_volumes, o->n_shared_volumes, vname))
+		if (!vname || !claim || vct_named(o, vname))
 			continue;
+		int flag = in_names(o->shared_volumes, o->n_shared_volumes, vname);
 		struct d2s_buf why = {0};
-		if (keep_shared(x, id.ns, claim, vname, o, &why)) {
+		if (flag || keep_shared(x, id.ns, claim, vname, o, &why))
+			d2s_creport_shared(x->diag->report, id.ns, claim, id.name, flag ? NULL : why.data,
+					   d2s_xref_find_pvc(x, id.ns, claim, NULL) != NULL);
+		if (!flag && why.len) {
 			if (!copied)
 				d2s_options_copy(tmp, o);
 			copied = 1;
@@ -349,6 +364,11 @@ const struct d2s_options *d2s_xref_volume_rules(void *ctx, const struct d2s_doc 
 					       .name = id.name, .field = "spec.template.spec.volumes" };
 			d2s_report(x->diag, D2S_WARNING, &w, "volume %s mounts PersistentVolumeClaim %s, "
 				   "which is %s", vname, claim, why.data);
+			if (x->o->migrate_data && d2s_xref_find_pvc(x, id.ns, claim, NULL))
+				d2s_report(x->diag, D2S_ERROR, &w, "--migrate-data %s: PersistentVolumeClaim %s stays "
+					   "shared, so no replica gets a claim of its own to carry its data: pass "
+					   "--shared-volume %s to keep it shared without migrating, or --split-volume "
+					   "%s", x->o->migrate_data, claim, vname, vname);
 		}
 		d2s_buf_free(&why);
 	}
@@ -376,6 +396,7 @@ void d2s_xref_claims_free(struct d2s_xref *x)
 		free(x->pvcs[i].file);
 		free(x->pvcs[i].shared_mode);
 		d2s_buf_free(&x->pvcs[i].repl);
+		free(x->pvcs[i].volume);
 		for (size_t k = 0; k < x->pvcs[i].n_absorbed_by; k++)
 			free(x->pvcs[i].absorbed_by[k]);
 		free(x->pvcs[i].absorbed_by);

@@ -20,6 +20,7 @@ struct d2s_pvc_rec {
 	long line;
 	int pending, hook;
 	char *shared_mode;           /**< "ReadWriteMany" or "ReadOnlyMany", or "" */
+	char *volume;                /**< pod volume that absorbs it (the claim template's name) */
 	char **absorbed_by;
 	size_t n_absorbed_by;
 	int in_list;                 /**< an item of a held List: no writer item of
@@ -128,5 +129,14 @@ struct d2s_pvc_rec *d2s_xref_find_pvc(const struct d2s_xref *x, const char *ns, 
 
 /** Free the PVC and claim-user records (xref_claims.c). */
 void d2s_xref_claims_free(struct d2s_xref *x);
+
+/** --migrate-data for absorbed PVC `r` (held text, position `w`) that
+ *  became claim template r->volume of StatefulSet `sts` (the Deployment's
+ *  name): append "---" and a new PVC named like the first replica's claim,
+ *  with the PVC's spec and a dataSource, to `out` (the kept PVC's text),
+ *  unless the input already holds a PVC of that name. Returns 0, or -1
+ *  after reporting why it refuses (xref_clone.c). */
+int d2s_xref_clone(struct d2s_xref *x, struct d2s_pvc_rec *r, const struct d2s_where *w,
+		   const char *sts, struct d2s_buf *out);
 
 #endif

@@ -114,7 +114,7 @@ def test_krm(b):
     case("KRM: Service placed beside its StatefulSet (path)", svc and
          svc[0]["metadata"]["annotations"].get("internal.config.kubernetes.io/path") == "app/visits.yaml" and
          ds.index(svc[0]) == ds.index(sts[0]) + 1)
-    infos = [r for r in out.get("results", []) if r["severity"] == "info" and r["resourceRef"]["kind"] != "Service"]
+    infos = [r for r in out.get("results", []) if r["severity"] == "info" and r["resourceRef"]["kind"] == "Deployment"]
     case("KRM: one info result per converted Deployment with resourceRef",
          len(infos) == 1 and infos[0]["resourceRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
                                                           "name": "visits"} and

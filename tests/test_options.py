@@ -139,9 +139,19 @@ CASES = {
                         PVC_DEPLOY.replace("name: web\n", "name: web\n  namespace: shop\n", 1)
                         + RWX_DEPLOY[len(PVC_DEPLOY):].replace("ReadWriteMany", "ReadWriteOnce")),
     "drop-absorbed-pvcs": bad_value("drop-absorbed-pvcs", "maybe"),
+    "migrate-data": effect("migrate-data", "clone",
+                           lambda rc, o, e, t: rc == 0 and "name: up-web-0" in o and "dataSource:" in o,
+                           RWX_DEPLOY.replace("ReadWriteMany", "ReadWriteOnce")),
     "quiet": effect("quiet", "true", lambda rc, o, e, t: rc == 0 and e == "", PVC_DEPLOY),
     "strict": effect("strict", "true", lambda rc, o, e, t: rc == 1 and "shares it" in e, PVC_DEPLOY),
     "log-file": effect("log-file", "TMP/log", lambda rc, o, e, t: "shares it" in read(t + "/log"), PVC_DEPLOY),
+    "report": effect("report", "TMP/report.json",
+                     lambda rc, o, e, t: rc == 0 and '"kind": "ConversionReport"' in read(t + "/report.json")),
+    "report-format": bad_value("report-format", "xml"),
+    "require-conversion": effect("require-conversion", "true",
+                                 lambda rc, o, e, t: rc == 1 and "no Deployment converted" in e,
+                                 PVC_DEPLOY.replace("name: web\n", "name: web\n  annotations:\n"
+                                                    "    deploy2sts.io/convert: \"false\"\n", 1)),
     "config": effect("config", "TMP/missing-config.yaml",
                      lambda rc, o, e, t: rc == 2 and "missing-config.yaml" in e),
 }

@@ -386,6 +386,47 @@ static void facts_as_diagnostics(void **state)
 	d2s_diag_free(&d);
 }
 
+/* The recording helpers the pipeline calls: skip reasons from select.c,
+ * hooks, shared claims (reason shortened, the first reason kept), a Service
+ * found later, and d2s_creport_to_diag running once. */
+static void recording_helpers(void **state)
+{
+	(void)state;
+	struct d2s_conv_report *r = d2s_creport_new(NULL);
+	const char *why = NULL;
+	struct d2s_selection sel = { 0 };
+	char *only[] = { "api*" };
+	sel.only = only, sel.n_only = 1;
+	assert_int_equal(d2s_selection_match(&sel, "web", NULL, NULL, &why), 0);
+	assert_int_equal(d2s_selection_why(why), D2S_SEL_ONLY);
+	d2s_creport_not_selected(r, "shop", "web", d2s_selection_why(why), why);
+	d2s_creport_hook(r, "shop", "job", "pre-install");
+	d2s_creport_unsupported(r, "shop", "old", "extensions/v1beta1", 0);
+	d2s_creport_converted(r, "shop", "api", "shop", "api", "api-headless", D2S_CR_SVC_GENERATED);
+	d2s_creport_service_reused(r, "shop/api");
+	d2s_creport_shared(r, "shop", "files", "api", "shared (accessModes ReadWriteMany; mounted by "
+			   "Deployment shop/api): every replica keeps sharing it", 1);
+	d2s_creport_shared(r, "shop", "files", "api", NULL, 1);
+	d2s_creport_shared(r, "shop", "absent", "api", NULL, 0);
+	char *json = render(r, NULL, D2S_CREPORT_JSON);
+	assert_has(json, "\"reason\": \"not-selected-only\"");
+	assert_has(json, "\"message\": \"helm.sh/hook: pre-install\"");
+	assert_has(json, "\"status\": \"failed\"");
+	assert_has(json, "\"service\": \"reused\"");
+	assert_has(json, "\"reason\": \"shared (accessModes ReadWriteMany; mounted by Deployment shop/api)\"");
+	assert_lacks(json, "absent");
+	assert_lacks(json, "--shared-volume");
+	free(json);
+	struct d2s_diag k = { 0 };
+	k.keep = 1;
+	d2s_creport_to_diag(r, &k);
+	size_t n = k.n_entries;
+	d2s_creport_to_diag(r, &k);
+	assert_int_equal(k.n_entries, n);
+	d2s_diag_free(&k);
+	d2s_creport_free(r);
+}
+
 static void format_and_path(void **state)
 {
 	(void)state;
@@ -431,6 +472,7 @@ int main(void)
 		cmocka_unit_test(failed_run_still_reported),
 		cmocka_unit_test(facts_as_diagnostics),
 		cmocka_unit_test(format_and_path),
+		cmocka_unit_test(recording_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
