@@ -41,8 +41,8 @@ int d2s_service_existing(struct d2s_cx *c, const char *svc, d2s_svc_lookup looku
  *  apiVersion v1, kind Service, metadata name/namespace/labels of the
  *  Deployment plus the Helm 4 and KRM path annotations, spec.clusterIP None,
  *  publishNotReadyAddresses with --publish-not-ready-addresses, a selector
- *  and the ports of the named containerPorts (first of each name; at most
- *  64). The selector is spec.selector.matchLabels when the selector has no
+ *  and the ports of the named containerPorts (one per name and per
+ *  (port, protocol), the first wins: ValidateService). The selector is spec.selector.matchLabels when the selector has no
  *  matchExpressions, else the template labels when they satisfy both parts
  *  (a Service selects by labels only: core/v1 ServiceSpec.selector).
  *  Returns the value in c->a, or NULL after reporting an error when no

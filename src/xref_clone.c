@@ -1,4 +1,4 @@
-/* xref_clone.c - cross-document stage, --migrate-data: the claim that
+/* xref_clone.c - references stage (the cross-document index), --migrate-data: the claim that
  * carries an absorbed PVC's data into the first replica of its StatefulSet.
  *
  * The StatefulSet controller names the claim of template T for pod

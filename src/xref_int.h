@@ -1,7 +1,8 @@
 /* xref_int.h - references stage, internal: the state of the cross-document
  * index (see xref.h), shared by xref.c (Services, scaling references,
- * held-back documents) and xref_claims.c (PVCs and the workloads that mount
- * them). Not used outside these two files. */
+ * held-back documents), xref_claims.c (PVCs and the workloads that mount
+ * them), xref_list.c (kind: List documents) and xref_clone.c
+ * (--migrate-data). Not used outside these four files. */
 #ifndef D2S_XREF_INT_H
 #define D2S_XREF_INT_H
 
