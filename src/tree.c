@@ -24,6 +24,7 @@ struct d2s_parser {
 	size_t depth, cap_depth;
 	struct anchor *anchors;  /* anchors defined so far in this document */
 	size_t n_anchors, cap_anchors;
+	unsigned long value_fallbacks; /* values asked from libfyaml (see below) */
 };
 
 struct fy_parser *d2s_fy_parser_new(struct fy_diag **diag)
@@ -52,7 +53,10 @@ struct fy_parser *d2s_fy_parser_new(struct fy_diag **diag)
 /* libfyaml 0.7.12 frees a simple key twice when it reports this error
  * inside an explicit key (`? a:<TAB>>`; pantoniou/libfyaml#57), so
  * destroying that parser crashes. Such parsers are kept, reachable from
- * this list, until the process ends: a few KiB per bad document. */
+ * this list, until the process ends: a few KiB per bad document. The one
+ * mutable file-level state of src/, on purpose: what it keeps must outlive
+ * every object that could own it (it is locked, parse-ahead threads add to
+ * it). */
 #define DOUBLE_FREE_ERROR "cannot use tab for indentation of block entry"
 
 struct kept_parser {
@@ -238,11 +242,9 @@ static void take_error(struct d2s_parser *p, struct d2s_doc *doc)
 	}
 }
 
-static unsigned long value_fallbacks;
-
-unsigned long d2s_value_fallbacks(void)
+unsigned long d2s_value_fallbacks(const struct d2s_parser *p)
 {
-	return __atomic_load_n(&value_fallbacks, __ATOMIC_RELAXED);
+	return p->value_fallbacks;
 }
 
 int d2s_column(const char *t, size_t off)
@@ -364,7 +366,7 @@ static struct d2s_node *node_for_event(struct d2s_parser *p, struct d2s_doc *doc
 			n->len = 0;
 		} else {
 			/* no usable span: ask libfyaml (see scalar.h for why not always) */
-			__atomic_add_fetch(&value_fallbacks, 1, __ATOMIC_RELAXED);
+			p->value_fallbacks++;
 			t = e->scalar.value ? fy_token_get_text(e->scalar.value, &len) : NULL;
 			n->value = d2s_arena_strndup(&doc->arena, t ? t : "", t ? len : 0);
 			n->len = t ? len : 0;

@@ -95,9 +95,10 @@ int d2s_parse(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc
 int d2s_parse_lazy(struct d2s_parser *p, const char *text, size_t len, struct d2s_doc *doc,
 		   int (*want)(const char *kind));
 
-/** How many scalar values so far were asked from libfyaml because
- *  scalar.c found no usable span or header (tests expect 0: see scalar.h). */
-unsigned long d2s_value_fallbacks(void);
+/** How many scalar values parser `p` has so far asked from libfyaml
+ *  because scalar.c found no usable span or header (tests expect 0: see
+ *  scalar.h). */
+unsigned long d2s_value_fallbacks(const struct d2s_parser *p);
 
 /** Release the nodes of `doc` (the struct itself can be reused). */
 void d2s_doc_free(struct d2s_doc *doc);
