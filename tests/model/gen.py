@@ -210,7 +210,10 @@ def deployment(draw, name, ns, claims):
 @st.composite
 def pvc(draw, name, ns):
     m = draw(metadata(name, ns, kind_labels=True))
-    spec = {"accessModes": draw(st.lists(st.sampled_from(MODES), min_size=1, max_size=2, unique=True)),
+    modes = draw(st.lists(st.sampled_from(MODES), min_size=1, max_size=2, unique=True))
+    if "ReadWriteOncePod" in modes:
+        modes = ["ReadWriteOncePod"]  # it may not be combined (core validation ValidatePersistentVolumeClaimSpec)
+    spec = {"accessModes": modes,
             "resources": {"requests": {"storage": draw(st.sampled_from(["1Gi", "10Gi", "500Mi"]))}}}
     put(spec, "storageClassName", maybe(draw, "fast", 3))
     put(spec, "volumeMode", maybe(draw, draw(st.sampled_from(["Filesystem", "Block"])), 4))

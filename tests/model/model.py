@@ -581,7 +581,8 @@ def absorb_pvcs(sts, docs, opts, users):
         if not found:
             continue
         pvc = found[2]
-        if vol not in opts.split and (really_shared(pvc) or mounted_by(users, claim, ns_of(pvc)) > 1):
+        # a PVC without a namespace is taken to be in the Deployment's (README "Namespaces")
+        if vol not in opts.split and (really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1):
             continue
         vcts.append(absorbed_claim_template(vol, pvc))
         absorbed.append(found[:2])
