@@ -32,6 +32,9 @@ TAGS = {
                             "(before or after it) is not seen: a second Service of that name is generated "
                             "(duplicate) instead of reusing the headless one or failing on a non-headless one",
     "error-without-position": "the error for an existing non-headless Service has no LINE:COL",
+    "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
+                                   "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
+                                   "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
 }
 
 KNOWN = {
@@ -58,6 +61,8 @@ KNOWN = {
     "min-directive-flow-reemit": TAGS["directive-flow-reemit"],
     "list-ref-not-retargeted-63c2d0165f": TAGS["list-forbidden-ref-silent"],
     "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
+    "service-name-namespace-flag-5b2396ba79": TAGS["service-name-namespace-flag"],
+    "min-service-name-namespace-flag": TAGS["service-name-namespace-flag"],
     "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
     "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
     "min-service-wait-cut-short": TAGS["service-wait-cut-short"],

@@ -318,6 +318,8 @@ def unsupported(obj):
 def service_name(dep, opts):
     m = meta(dep)
     ns = m.get("namespace") or DEFAULT_NS[0] or ""
+    if not m.get("namespace") and DEFAULT_NS[0] and "{namespace}" in opts.service_name:
+        TAGS.add("service-name-namespace-flag")
     return opts.service_name.replace("{name}", m.get("name", "")).replace("{namespace}", ns)
 
 

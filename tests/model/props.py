@@ -192,7 +192,8 @@ def check_run(binary, stream, opts, args, docs, want, tags):
     if check_objects is not None:
         before = set(check_objects(flat(docs)))
         # a hook passes through unchanged (README "Helm hooks"), also when it names a converted Deployment
-        hooks = tuple("%s %s:" % (o.get("kind"), model.meta(o).get("name")) for o in flat(got)
+        hooks = tuple("%s %s%s:" % (o.get("kind"), (model.ns_of(o) + "/") if model.ns_of(o) else "",
+                                    model.meta(o).get("name")) for o in flat(got)
                       if isinstance(o, dict) and model.is_hook(o))
         probs += ["API rule: " + e for e in check_objects(flat(got)) if e not in before and not e.startswith(hooks)]
     return probs, tags

@@ -69,6 +69,11 @@ def _plain_ok(s, flow):
         return False
 
 
+class TaggedInt(int):
+    """An int written with an explicit tag, `!!int "3"` (YAML 1.1/1.2 core
+    schema: the tag decides the type, as sigs.k8s.io/yaml reads it)."""
+
+
 class Style:
     """One random presentation; `pick(n)` returns an int in [0, n) drawn by the
     generator (hypothesis `data.draw`), so failures shrink to plain YAML."""
@@ -89,6 +94,8 @@ class Style:
             return ["", "~", "null"][self.pick(3)] if not flow and not key else "null"
         if v is True or v is False:
             return "true" if v else "false"
+        if isinstance(v, TaggedInt):
+            return '!!int "%d"' % v
         if isinstance(v, int):
             return str(v)
         s = str(v)
