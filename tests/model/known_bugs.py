@@ -32,6 +32,10 @@ TAGS = {
                             "(before or after it) is not seen: a second Service of that name is generated "
                             "(duplicate) instead of reusing the headless one or failing on a non-headless one",
     "error-without-position": "the error for an existing non-headless Service has no LINE:COL",
+    "list-item-nested-flow": "a block-style kind: List item (Deployment) whose spec (or a part of it that needs "
+                             "an edit) is written in flow style is an error ('a Deployment inside a List must be "
+                             "written in block style') instead of being re-emitted in block style with a warning "
+                             "as a standalone one is",
     "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
                                    "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
                                    "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
@@ -63,6 +67,8 @@ KNOWN = {
     "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
     "service-name-namespace-flag-5b2396ba79": TAGS["service-name-namespace-flag"],
     "min-service-name-namespace-flag": TAGS["service-name-namespace-flag"],
+    "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
+    "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
     "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
     "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
     "min-service-wait-cut-short": TAGS["service-wait-cut-short"],
