@@ -10,7 +10,7 @@ import random
 from hypothesis import strategies as st
 
 from . import model
-from .yamlio import Raw, Style, TaggedInt, render
+from .yamlio import Alias, Anchored, Raw, Style, TaggedInt, render
 
 NAMES = ["web", "db", "api", "cache-server", "worker", "x" * 53, "9lives"]
 CLAIMS = ["data-claim", "shared", "logs"]
@@ -199,6 +199,20 @@ def deployment(draw, name, ns, claims):
     if draw(st.integers(0, 10)) == 0:
         pod["hostname"] = "h"
     tmeta = {"labels": tl}
+    if sel.get("matchLabels") and draw(st.integers(0, 5)) == 0:
+        # selector labels as an anchor, template labels as its alias or a merge key (Helm's include of a
+        # labels helper turned into YAML anchors by hand): read through, no edit lands inside them
+        a = sel["matchLabels"] = Anchored(sel["matchLabels"], "sel")
+        rest = {k: v for k, v in tl.items() if k not in a}
+        tmeta["labels"] = dict({"<<": Alias(a)}, **rest) if rest else Alias(a)
+    if pod.get("initContainers") and draw(st.integers(0, 2)) == 0:
+        # the first app container anchored and merged into the init container: an edit of its
+        # volumeMounts would change both (an error: expand the aliases first)
+        ctrs = [Anchored(pod["containers"][0], "ctr")] + pod["containers"][1:]
+        init = dict({"<<": Alias(ctrs[0])}, name="init", restartPolicy="Always")
+        rest = {k: v for k, v in pod.items() if k not in ("containers", "initContainers")}
+        pod.clear()
+        pod.update(containers=ctrs, initContainers=[init], **rest)  # the anchor before its alias
     if draw(st.integers(0, 4)) == 0:
         tmeta["annotations"] = {"checksum/config": "abc"}
     spec["template"] = {"metadata": tmeta, "spec": pod}
@@ -357,7 +371,7 @@ def opts(draw, names):
     for n in draw(st.lists(st.sampled_from(["data", "extra", "data", "cache", "config"]), unique=True, max_size=2)):
         # /mnt/<volume> is where the generated containers mount their volumes: taken by another volume
         # (an error) or already this one's (no second mount)
-        t = {"name": n, "mountPath": draw(st.sampled_from(["/" + n, "/" + n, "/mnt/" + n, "/mnt/data"])),
+        t = {"name": n, "mountPath": draw(st.sampled_from(["/" + n] * 4 + ["/mnt/" + n, "/mnt/data"])),
              "size": "1Gi"}
         if draw(st.integers(0, 3)) == 0:
             t["storageClassName"] = "fast"
@@ -366,7 +380,7 @@ def opts(draw, names):
         if draw(st.integers(0, 5)) == 0:
             t["volumeMode"] = "Filesystem"
         if draw(st.integers(0, 3)) == 0:
-            t["containers"] = draw(st.sampled_from([["main"], ["side*"], ["main", "log*"], ["nomatch*"]]))
+            t["containers"] = draw(st.sampled_from([["*"], ["*"], ["main"], ["side*"], ["main", "log*"], ["nomatch*"]]))
         vcts.append(t)
     o["vcts"] = vcts
     if draw(st.integers(0, 5)) == 0:

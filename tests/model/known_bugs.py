@@ -36,6 +36,9 @@ TAGS = {
                              "an edit) is written in flow style is an error ('a Deployment inside a List must be "
                              "written in block style') instead of being re-emitted in block style with a warning "
                              "as a standalone one is",
+    "merge-key-template-labels": "a selector with matchExpressions takes the Service selector from the template "
+                                 "labels, and there labels that come from a merge key (<<: *anchor) are left out: "
+                                 "the Service selects on the other labels only (pods of other workloads too)",
     "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
                                    "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
                                    "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
@@ -69,6 +72,8 @@ KNOWN = {
     "min-service-name-namespace-flag": TAGS["service-name-namespace-flag"],
     "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
     "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
+    "merge-key-template-labels-cfec50d6d6": TAGS["merge-key-template-labels"],
+    "min-merge-key-template-labels": TAGS["merge-key-template-labels"],
     "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
     "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
     "min-service-wait-cut-short": TAGS["service-wait-cut-short"],

@@ -27,6 +27,7 @@ DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 
 TAGS = set()  # known-bug tags touched by the current convert_stream call (see known_bugs.py)
 DEFAULT_NS = [None]  # -n/--namespace of the current convert_stream call
+SHARED = [None]      # per document: paths of nodes an alias repeats (yamlio.shared_paths), or None
 
 
 class ModelError(Exception):
@@ -779,11 +780,38 @@ def still_mounted(new, docs, loc, pvc):
     return False
 
 
-def convert_stream(docs, opts):
-    """The whole conversion of a parsed stream."""
+def edit(i, j, *path):
+    """README "YAML as Kubernetes reads it": an edit never lands inside an
+    anchored node that an alias (or merge key) repeats, since it would change
+    every copy: such a document is an error (expand the aliases first)."""
+    full = (("items", j) if j is not None else ()) + path
+    for s in (SHARED[0][i] if SHARED[0] and i < len(SHARED[0]) else ()):
+        if full[:len(s)] == s:
+            raise ModelError("edit at %s inside a node an alias repeats" % "/".join(map(str, full)))
+
+
+def check_edits(i, j, dep, sts):
+    """The places the conversion of `dep` edits (spec, the revision annotation,
+    the pod's volumes and each container whose mounts changed) -> edit()."""
+    edit(i, j, "spec")
+    if REVISION in annotations_of(dep):
+        edit(i, j, "metadata", "annotations")
+    before = ((dep.get("spec") or {}).get("template") or {}).get("spec") or {}
+    after = sts["spec"]["template"].get("spec") or {}
+    if prune(before.get("volumes")) != prune(after.get("volumes")) and before.get("volumes"):
+        edit(i, j, "spec", "template", "spec", "volumes")
+    for k, (c0, c1) in enumerate(zip(before.get("containers") or [], after.get("containers") or [])):
+        if prune(c0) != prune(c1):
+            edit(i, j, "spec", "template", "spec", "containers", k)
+
+
+def convert_stream(docs, opts, shared=None):
+    """The whole conversion of a parsed stream; `shared`: yamlio.shared_paths
+    of its text (None: no aliases)."""
     r = Result()
     TAGS.clear()
     DEFAULT_NS[0] = opts.namespace
+    SHARED[0] = shared
     try:
         sel = to_convert(docs, opts)
         converted = [(meta(o).get("name"), ns_of(o)) for _, _, o in sel]
@@ -799,6 +827,7 @@ def convert_stream(docs, opts):
             more, where = absorb_pvcs(sts, docs, opts, users)
             vcts += more
             absorbed += where
+            check_edits(i, j, dep, sts)
             if vcts:
                 sts["spec"]["volumeClaimTemplates"] = vcts
             out = [sts]
@@ -807,6 +836,10 @@ def convert_stream(docs, opts):
                 old = existing_service(docs, svc_name, ns_of(dep))
                 if old is None:
                     out.append(headless_service(dep, opts))
+                    merged = (("items", j) if j is not None else ()) + ("spec", "template", "metadata", "labels", "<<")
+                    if (dep["spec"].get("selector") or {}).get("matchExpressions") and SHARED[0] \
+                            and merged in SHARED[0][i]:
+                        TAGS.add("merge-key-template-labels")
                 else:
                     reuse_service(old, (i, j))
             new[(i, j)] = out
@@ -859,9 +892,9 @@ def convert_stream(docs, opts):
     return r
 
 
-def known_bugs(docs, opts):
-    """Tags of rules the product design states and the C code does not follow yet
+def known_bugs(docs, opts, shared=None):
+    """Tags of rules the README states and the C code does not follow yet
     (tests/model/known_bugs.py describes each) that this case touches: a
     generated case touching one is reported, not failed."""
-    convert_stream(docs, opts)
+    convert_stream(docs, opts, shared)
     return set(TAGS)

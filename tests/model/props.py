@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 from . import model
-from .yamlio import load_all, pieces
+from .yamlio import load_all, pieces, shared_paths
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -124,8 +124,9 @@ def in_namespace(objs, ns):
 def check(binary, stream, opts):
     """All properties for one input; see the module comment."""
     docs = load_all(stream)
-    tags = model.known_bugs(docs, opts)
-    want = model.convert_stream(docs, opts)
+    shared = shared_paths(stream)
+    tags = model.known_bugs(docs, opts, shared)
+    want = model.convert_stream(docs, opts, shared)
     if opts.door.startswith("krm"):
         return check_krm(binary, stream, opts, docs, want, tags)
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", prefix="d2s-model-") as cfg:
@@ -206,7 +207,7 @@ def check_run(binary, stream, opts, args, docs, want, tags):
         before = set(check_objects(in_namespace(flat(docs), opts.namespace)))
         # a hook passes through unchanged (README "Helm hooks"), also when it names a converted Deployment
         hooks = tuple("%s %s%s:" % (o.get("kind"), (model.ns_of(o) + "/") if model.ns_of(o) else "",
-                                    model.meta(o).get("name")) for o in flat(got)
+                                    model.meta(o).get("name")) for o in in_namespace(flat(got), opts.namespace)
                       if isinstance(o, dict) and model.is_hook(o))
         probs += ["API rule: " + e for e in check_objects(in_namespace(flat(got), opts.namespace))
                   if e not in before and not e.startswith(hooks)]
