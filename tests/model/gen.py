@@ -202,13 +202,13 @@ def deployment(draw, name, ns, claims):
     if sel.get("matchLabels") and draw(st.integers(0, 5)) == 0:
         # selector labels as an anchor, template labels as its alias or a merge key (Helm's include of a
         # labels helper turned into YAML anchors by hand): read through, no edit lands inside them
-        a = sel["matchLabels"] = Anchored(sel["matchLabels"], "sel")
+        a = sel["matchLabels"] = Anchored(sel["matchLabels"], "sel-" + app[:10])
         rest = {k: v for k, v in tl.items() if k not in a}
         tmeta["labels"] = dict({"<<": Alias(a)}, **rest) if rest else Alias(a)
     if pod.get("initContainers") and draw(st.integers(0, 2)) == 0:
         # the first app container anchored and merged into the init container: an edit of its
         # volumeMounts would change both (an error: expand the aliases first)
-        ctrs = [Anchored(pod["containers"][0], "ctr")] + pod["containers"][1:]
+        ctrs = [Anchored(pod["containers"][0], "ctr-" + app[:10])] + pod["containers"][1:]
         init = dict({"<<": Alias(ctrs[0])}, name="init", restartPolicy="Always")
         rest = {k: v for k, v in pod.items() if k not in ("containers", "initContainers")}
         pod.clear()

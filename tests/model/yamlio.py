@@ -181,15 +181,16 @@ class Style:
         else:
             for x in v:
                 dash = pad + "- "
-                if isinstance(x, Anchored) and x and not self.use_flow(x, depth + 1):
+                flow = self.use_flow(x, depth + 1)
+                if isinstance(x, Anchored) and x and not flow:
                     out.append(pad + "- &" + x.anchor)  # `- &a key: v` would anchor the key
                     self.block(x, col + 2, depth + 1, out)
-                elif isinstance(x, dict) and x and not isinstance(x, Alias) and not self.use_flow(x, depth + 1):
+                elif isinstance(x, dict) and x and not isinstance(x, Alias) and not flow:
                     sub = []
                     self.block(x, col + 2, depth + 1, sub)
                     out.append(dash + sub[0][col + 2:])
                     out.extend(sub[1:])
-                elif isinstance(x, list) and x and not self.use_flow(x, depth + 1):
+                elif isinstance(x, list) and x and not flow:
                     sub = []
                     self.block(x, col + 2, depth + 1, sub)
                     out.append(dash + sub[0][col + 2:])
