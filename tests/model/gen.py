@@ -88,7 +88,7 @@ def container(draw, name, vols):
     for k in range(draw(st.integers(0, 2))):
         p = {"containerPort": draw(st.sampled_from([80, 8080, 5432, 53]))}
         if draw(st.booleans()):
-            p["name"] = "%s-p%d" % (name[:5], k) if draw(st.integers(0, 3)) else "http"  # names repeat across containers
+            p["name"] = "%s-p%d" % (name[:5], k) if k or draw(st.integers(0, 3)) else "http"  # repeats across containers
         if draw(st.integers(0, 3)) == 0:
             p["protocol"] = draw(st.sampled_from(["TCP", "UDP", "SCTP"]))
         ports.append(p)
