@@ -39,6 +39,10 @@ TAGS = {
     "merge-key-template-labels": "a selector with matchExpressions takes the Service selector from the template "
                                  "labels, and there labels that come from a merge key (<<: *anchor) are left out: "
                                  "the Service selects on the other labels only (pods of other workloads too)",
+    "claim-users-other-namespace": "without -n, a Deployment without metadata.namespace that mounts a PVC of "
+                                   "namespace B counts a workload of namespace A mounting a claim of that name as "
+                                   "a second user (it mounts A's claim, not B's): the PVC stays shared (warning "
+                                   "'mounted by ..., Job A/...') instead of becoming a claim template",
     "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
                                    "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
                                    "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
@@ -74,6 +78,10 @@ KNOWN = {
     "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
     "merge-key-template-labels-cfec50d6d6": TAGS["merge-key-template-labels"],
     "min-merge-key-template-labels": TAGS["merge-key-template-labels"],
+    "claim-users-other-namespace-4ea8e79778": TAGS["claim-users-other-namespace"],
+    "min-claim-users-other-namespace": TAGS["claim-users-other-namespace"],
+    # a hook Rollout at a converted Deployment: the error it must be, stdout not empty yet
+    "hook-rollout-error-a7c8a4497b": TAGS["error-leaves-stdout"],
     "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
     "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
     "min-service-wait-cut-short": TAGS["service-wait-cut-short"],

@@ -584,6 +584,9 @@ def absorb_pvcs(sts, docs, opts, users):
         if not found:
             continue
         pvc = found[2]
+        if not DEFAULT_NS[0] and ns_of(sts) is None and ns_of(pvc) \
+                and any(c == claim and wns and wns != ns_of(pvc) for c, wns in users):
+            TAGS.add("claim-users-other-namespace")
         # a PVC without a namespace is taken to be in the Deployment's (README "Namespaces")
         if vol not in opts.split and (really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1):
             continue
@@ -710,7 +713,8 @@ def retarget(obj, converted):
 
 def forbidden_ref(obj, converted):
     """Argo Rollouts workloadRef / Flagger Canary targetRef cannot point at a
-    StatefulSet: error."""
+    StatefulSet: error (README "References"), for a hook Rollout/Canary too
+    (passing it through unchanged would leave it pointing at nothing)."""
     ref = None
     if obj.get("kind") == "Rollout":
         ref = (obj.get("spec") or {}).get("workloadRef")
@@ -845,14 +849,13 @@ def convert_stream(docs, opts, shared=None):
             new[(i, j)] = out
         opts = base
         for i, j, o in objects(docs):
-            if j is not None and o.get("kind") in ("Rollout", "Canary") and not is_hook(o):
+            if j is not None and o.get("kind") in ("Rollout", "Canary"):
                 try:
                     forbidden_ref(o, converted)
                 except ModelError:
                     TAGS.add("list-forbidden-ref-silent")
                     raise
-            if not is_hook(o):
-                forbidden_ref(o, converted)
+            forbidden_ref(o, converted)  # a hook too: it passes through unchanged, and would point at nothing
             if (i, j) not in new:
                 t = retarget(o, converted)
                 if t is not None:
