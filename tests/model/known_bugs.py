@@ -20,9 +20,9 @@ TAGS = {
     "directive-after-service": "a generated Service is written after a converted document's '...' and right "
                                "before the next document's %YAML directive, so the output has a directive "
                                "without the '...' it needs: invalid YAML that deploy2sts itself rejects",
-    "directive-flow-reemit": "a flow-style Deployment in a document that has a %YAML directive cannot be "
-                             "re-emitted in block style: error 'nested deeper than 64 levels?' (without the "
-                             "directive it converts)",
+    "directive-flow-reemit": "a flow-style Deployment (or List item) in a document that has a %YAML directive "
+                             "cannot be re-emitted in block style: error 'nested deeper than 64 levels?' (without "
+                             "the directive it converts)",
     "list-forbidden-ref-silent": "an Argo Rollout workloadRef / Flagger Canary targetRef inside a kind: List "
                                  "that names a converted Deployment is not an error (a standalone one is; "
                                  "HPA/VPA/ScaledObject references inside a List are retargeted)",
@@ -69,6 +69,7 @@ KNOWN = {
     "directive-after-service-3ebbc00262": TAGS["directive-after-service"],
     "min-directive-after-service": TAGS["directive-after-service"],
     "directive-flow-reemit-1e655760df": TAGS["directive-flow-reemit"],
+    "directive-flow-reemit-list-e4ab72084b": TAGS["directive-flow-reemit"],  # a List item's flow part
     "min-directive-flow-reemit": TAGS["directive-flow-reemit"],
     "list-ref-not-retargeted-63c2d0165f": TAGS["list-forbidden-ref-silent"],
     "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
