@@ -357,6 +357,8 @@ def autoscaler_max(dep, docs):
         if (ref.get("kind") or ("Deployment" if o["kind"] == "ScaledObject" else None)) != "Deployment":
             continue
         n = spec.get("maxReplicas") if o["kind"] == "HorizontalPodAutoscaler" else spec.get("maxReplicaCount", 100)
+        if not DEFAULT_NS[0] and (ns_of(o) is None) != (ns_of(dep) is None):
+            TAGS.add("paused-autoscaler-namespace")
         if isinstance(n, int) and (best is None or n > best):
             best = n
     return best
