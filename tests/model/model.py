@@ -345,7 +345,7 @@ def autoscaler_max(dep, docs):
     spec.maxReplicaCount, default 100 in KEDA's ScaledObject spec), over the
     non-hook HPAs/ScaledObjects (List items included) whose reference names it
     in its namespace; None when there is none."""
-    best = None
+    kinds = {}  # matched through a missing namespace? -> maxima
     for _, _, o in objects(docs):
         if o.get("kind") not in ("HorizontalPodAutoscaler", "ScaledObject") or is_hook(o):
             continue
@@ -357,11 +357,13 @@ def autoscaler_max(dep, docs):
         if (ref.get("kind") or ("Deployment" if o["kind"] == "ScaledObject" else None)) != "Deployment":
             continue
         n = spec.get("maxReplicas") if o["kind"] == "HorizontalPodAutoscaler" else spec.get("maxReplicaCount", 100)
-        if not DEFAULT_NS[0] and (ns_of(o) is None) != (ns_of(dep) is None):
-            TAGS.add("paused-autoscaler-namespace")
-        if isinstance(n, int) and (best is None or n > best):
-            best = n
-    return best
+        if isinstance(n, int):
+            kinds.setdefault(DEFAULT_NS[0] is None and ns_of(o) != ns_of(dep), []).append(n)
+    if kinds.get(True) and kinds.get(False) and max(kinds[True]) > max(kinds[False]) \
+            and (dep.get("spec") or {}).get("paused") is True:
+        TAGS.add("paused-autoscaler-namespace")  # matched only through the missing namespace: left out
+    maxima = [n for v in kinds.values() for n in v]
+    return max(maxima) if maxima else None
 
 
 def update_strategy(spec, opts, scale_max=None):
