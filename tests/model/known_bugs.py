@@ -43,10 +43,11 @@ TAGS = {
                                    "namespace B counts a workload of namespace A mounting a claim of that name as "
                                    "a second user (it mounts A's claim, not B's): the PVC stays shared (warning "
                                    "'mounted by ..., Job A/...') instead of becoming a claim template",
-    "paused-autoscaler-namespace": "without -n, a paused Deployment's partition leaves out an autoscaler matched "
+    "paused-autoscaler-namespace": "without -n, a paused Deployment's partition leaves out the autoscalers matched "
                                    "only through the missing namespace (ScaledObject ns1/x at a Deployment without "
-                                   "one) when another (an HPA without namespace) matches exactly, although that "
-                                   "autoscaler is retargeted to the StatefulSet: partition 2 instead of 100",
+                                   "one) when another matches exactly (an HPA without namespace) or they are in "
+                                   "different namespaces, although they are retargeted to the StatefulSet: "
+                                   "partition 2 (or replicas) instead of 100",
     "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
                                    "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
                                    "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
@@ -89,6 +90,7 @@ KNOWN = {
     "hook-rollout-error-a7c8a4497b": TAGS["error-leaves-stdout"],
     "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
     "min-paused-autoscaler-namespace": TAGS["paused-autoscaler-namespace"],
+    "paused-autoscaler-namespace-7fb7be1e90": TAGS["paused-autoscaler-namespace"],  # ns1 HPA + ns2 ScaledObject
     "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
     "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
     "min-service-wait-cut-short": TAGS["service-wait-cut-short"],

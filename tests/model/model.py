@@ -345,7 +345,7 @@ def autoscaler_max(dep, docs):
     spec.maxReplicaCount, default 100 in KEDA's ScaledObject spec), over the
     non-hook HPAs/ScaledObjects (List items included) whose reference names it
     in its namespace; None when there is none."""
-    kinds = {}  # matched through a missing namespace? -> maxima
+    kinds, loose_ns = {}, set()  # matched through a missing namespace? -> maxima; their namespaces
     for _, _, o in objects(docs):
         if o.get("kind") not in ("HorizontalPodAutoscaler", "ScaledObject") or is_hook(o):
             continue
@@ -358,9 +358,12 @@ def autoscaler_max(dep, docs):
             continue
         n = spec.get("maxReplicas") if o["kind"] == "HorizontalPodAutoscaler" else spec.get("maxReplicaCount", 100)
         if isinstance(n, int):
-            kinds.setdefault(DEFAULT_NS[0] is None and ns_of(o) != ns_of(dep), []).append(n)
-    if kinds.get(True) and kinds.get(False) and max(kinds[True]) > max(kinds[False]) \
-            and (dep.get("spec") or {}).get("paused") is True:
+            loose = DEFAULT_NS[0] is None and ns_of(o) != ns_of(dep)
+            kinds.setdefault(loose, []).append(n)
+            if loose:
+                loose_ns.add(ns_of(o) or ns_of(dep))
+    if kinds.get(True) and (kinds.get(False) or len(loose_ns) > 1) \
+            and max(kinds[True]) > max(kinds.get(False, [0])) and (dep.get("spec") or {}).get("paused") is True:
         TAGS.add("paused-autoscaler-namespace")  # matched only through the missing namespace: left out
     maxima = [n for v in kinds.values() for n in v]
     return max(maxima) if maxima else None
