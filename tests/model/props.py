@@ -11,7 +11,10 @@ known-bug tags the case touches (model.known_bugs).
   - untouched documents byte-identical and in order;
   - idempotent: the output fed back in comes out unchanged;
   - every output object valid under the strict schemas when the input was, and
-    free of API-rule errors (tests/k8s_rules.py, when present).
+    free of API-rule errors (tests/k8s_rules.py, when present) the input did
+    not have: objects without a namespace are checked in the -n namespace,
+    and a Helm hook is exempt (it passes through unchanged, README "Helm
+    hooks", also when it names a converted Deployment).
 """
 import json
 import os
