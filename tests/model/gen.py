@@ -114,7 +114,7 @@ def container(draw, name, vols):
 
 @st.composite
 def volume(draw, name, claims):
-    kind = draw(st.sampled_from(["emptyDir", "pvc", "configMap", "secret", "projected", "ephemeral",
+    kind = draw(st.sampled_from(["emptyDir", "pvc", "pvc", "pvc", "configMap", "secret", "projected", "ephemeral",
                                  "hostPath", "downwardAPI"]))
     if name == "data" and draw(st.integers(0, 2)):
         kind = "emptyDir"  # the chart's usual scratch volume a claim template replaces
@@ -226,7 +226,8 @@ def deployment(draw, name, ns, claims):
 @st.composite
 def pvc(draw, name, ns):
     m = draw(metadata(name, ns, kind_labels=True))
-    modes = draw(st.lists(st.sampled_from(MODES), min_size=1, max_size=2, unique=True))
+    modes = draw(st.lists(st.sampled_from(MODES), min_size=1, max_size=2, unique=True)) \
+        if draw(st.booleans()) else ["ReadWriteOnce"]
     if "ReadWriteOncePod" in modes:
         modes = ["ReadWriteOncePod"]  # it may not be combined (core validation ValidatePersistentVolumeClaimSpec)
     spec = {"accessModes": modes,
@@ -283,6 +284,8 @@ def workload(draw, ns, claims):
     kind = draw(st.sampled_from(["Job", "CronJob", "Pod", "DaemonSet", "StatefulSet", "ReplicaSet"]))
     name = "%s-user" % kind.lower()
     m = draw(metadata(name, ns, kind_labels=False))
+    if draw(st.integers(0, 2)) == 0:  # a hook (a backup Job, say): keeps the claim, does not share it
+        m["annotations"] = dict(m.get("annotations") or {}, **{"helm.sh/hook": "pre-upgrade"})
     pod = {"containers": [{"name": "main", "image": "busybox",
                            "volumeMounts": [{"name": "v", "mountPath": "/v"}]}],
            "volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": draw(st.sampled_from(claims))}}]}

@@ -48,6 +48,9 @@ TAGS = {
                                    "one) when another matches exactly (an HPA without namespace) or they are in "
                                    "different namespaces, although they are retargeted to the StatefulSet: "
                                    "partition 2 (or replicas) instead of 100",
+    "drop-still-mounted-by-itself": "--drop-absorbed-pvcs removes a PVC that the converted StatefulSet itself "
+                                    "still mounts through another volume (one volume split with --split-volume, "
+                                    "another kept shared): the StatefulSet's pods then wait for a deleted claim",
     "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
                                    "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
                                    "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
@@ -91,6 +94,8 @@ KNOWN = {
     "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
     "min-paused-autoscaler-namespace": TAGS["paused-autoscaler-namespace"],
     "paused-autoscaler-namespace-7fb7be1e90": TAGS["paused-autoscaler-namespace"],  # ns1 HPA + ns2 ScaledObject
+    "drop-still-mounted-by-itself-87e66d02bb": TAGS["drop-still-mounted-by-itself"],
+    "min-drop-still-mounted-by-itself": TAGS["drop-still-mounted-by-itself"],
     "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
     "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
     "min-service-wait-cut-short": TAGS["service-wait-cut-short"],

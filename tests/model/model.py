@@ -787,6 +787,8 @@ def still_mounted(new, docs, loc, pvc):
         for out in new.get((i, j), [o]):
             if any(c == meta(pvc).get("name") for _, c in pvc_volumes(pod_spec(out))) \
                     and same_namespace(ns_of(out), ns_of(pvc)):
+                if (i, j) in new and out.get("kind") == "StatefulSet":
+                    TAGS.add("drop-still-mounted-by-itself")
                 return True
     return False
 
