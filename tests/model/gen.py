@@ -88,7 +88,8 @@ def container(draw, name, vols):
     for k in range(draw(st.integers(0, 2))):
         p = {"containerPort": draw(st.sampled_from([80, 8080, 5432, 53]))}
         if draw(st.booleans()):
-            p["name"] = "%s-p%d" % (name[:5], k) if k or draw(st.integers(0, 3)) else "http"  # repeats across containers
+            # "http" repeats across containers (the Service takes the first)
+            p["name"] = "%s-p%d" % (name[:5], k) if k or draw(st.integers(0, 3)) else "http"
         if draw(st.integers(0, 3)) == 0:
             p["protocol"] = draw(st.sampled_from(["TCP", "UDP", "SCTP"]))
         ports.append(p)
@@ -389,7 +390,8 @@ def opts(draw, names):
     if draw(st.integers(0, 5)) == 0:
         o["shared"] = [draw(st.sampled_from(["data", "logs", "cache"]))]
     if draw(st.integers(0, 4)) == 0:
-        o["split"] = [v for v in [draw(st.sampled_from(["data", "logs", "cache", "config"]))] if v not in o.get("shared", [])]
+        v = draw(st.sampled_from(["data", "logs", "cache", "config"]))
+        o["split"] = [v] if v not in o.get("shared", []) else []
     if draw(st.integers(0, 4)) == 0:
         o["namespace"] = draw(st.sampled_from(["ns1", "ns2"]))
     o["drop_absorbed"] = draw(st.integers(0, 3)) == 0
