@@ -85,7 +85,7 @@ def sample(binary, report, n, seed):
     """Run n generated cases; a failure is shrunk for at most MODEL_SHRINK_SECONDS
     (default 30; after that every new candidate counts as passing, so hypothesis
     ends with the smallest failing case seen) and kept as a regression file."""
-    stats = {"cases": 0, "known": {}, "last": None, "t_fail": None}
+    stats = {"cases": 0, "known": {}, "last": None, "t_fail": None, "failed": set()}
     budget = float(os.environ.get("MODEL_SHRINK_SECONDS", "30"))
 
     @settings(max_examples=n, derandomize=seed is None, database=None, deadline=None,
@@ -95,8 +95,8 @@ def sample(binary, report, n, seed):
     def prop(case):
         stream = case.stream()
         last = stats["last"]
-        if last and time.time() - stats["t_fail"] > budget and stream != last[0]:
-            return
+        if last and time.time() - stats["t_fail"] > budget and stream not in stats["failed"]:
+            return  # past the budget only a case seen failing fails again (hypothesis replays its best)
         problems, tags = props.check(binary, stream, case.opts)
         if last is None:
             stats["cases"] += 1
@@ -109,6 +109,7 @@ def sample(binary, report, n, seed):
             if last is None:
                 stats["t_fail"] = time.time()
             stats["last"] = (stream, case.opts, problems)
+            stats["failed"].add(stream)
             raise AssertionError("\n".join(problems))
 
     if seed is not None:
@@ -117,7 +118,9 @@ def sample(binary, report, n, seed):
     try:
         prop()
         problems = []
-    except AssertionError:
+    except (AssertionError, hypothesis.errors.HypothesisException):
+        if stats["last"] is None:
+            raise
         stream, o, problems = stats["last"]
         name = save(stream, o)
         problems = ["kept as tests/model/regressions/%s.yaml (%s): commit it, fix the C code or the model" % (
@@ -144,7 +147,9 @@ def main():
             problems = ["known bug (%s) passes: remove it from KNOWN_USAGE" % KNOWN_USAGE[name]]
         report.case(name[:120].replace("\n", " "), problems)
     seed = os.environ.get("MODEL_SEED")
-    sample(binary, report, int(os.environ.get("MODEL_EXAMPLES", "300")), int(seed) if seed else None)
+    n = int(os.environ.get("MODEL_EXAMPLES", "300"))
+    if n > 0:
+        sample(binary, report, n, int(seed) if seed else None)
     return report.finish()
 
 

@@ -10,7 +10,7 @@ import random
 from hypothesis import strategies as st
 
 from . import model
-from .yamlio import Raw, Style, render
+from .yamlio import Alias, Anchored, Raw, Style, TaggedInt, render
 
 NAMES = ["web", "db", "api", "cache-server", "worker", "x" * 53, "9lives"]
 CLAIMS = ["data-claim", "shared", "logs"]
@@ -61,12 +61,14 @@ def metadata(draw, name, ns, kind_labels=True, hook_ok=True):
         labels["app.kubernetes.io/version"] = "1.0"
     if draw(st.integers(0, 4)) == 0:
         labels["tier"] = "backend"
+    if draw(st.integers(0, 8)) == 0:
+        labels[draw(st.sampled_from(["chart", "version"]))] = "1.2.3"  # version-bearing, left out of claim templates
     if labels:
         m["labels"] = labels
     elif draw(st.integers(0, 5)) == 0:
         m["labels"] = draw(st.sampled_from([{}, None]))
     ann = {}
-    if hook_ok and draw(st.integers(0, 30)) == 0:
+    if hook_ok and draw(st.integers(0, 14)) == 0:
         ann["helm.sh/hook"] = "pre-install"
     if draw(st.integers(0, 4)) == 0:
         ann[model.PR_FILE] = "chart/templates/%s.yaml" % name[:10]
@@ -86,7 +88,8 @@ def container(draw, name, vols):
     for k in range(draw(st.integers(0, 2))):
         p = {"containerPort": draw(st.sampled_from([80, 8080, 5432, 53]))}
         if draw(st.booleans()):
-            p["name"] = "%s-p%d" % (name[:5], k)
+            # "http" repeats across containers (the Service takes the first)
+            p["name"] = "%s-p%d" % (name[:5], k) if k or draw(st.integers(0, 3)) else "http"
         if draw(st.integers(0, 3)) == 0:
             p["protocol"] = draw(st.sampled_from(["TCP", "UDP", "SCTP"]))
         ports.append(p)
@@ -106,13 +109,13 @@ def container(draw, name, vols):
     if mounts:
         c["volumeMounts"] = mounts
     elif draw(st.integers(0, 4)) == 0:
-        c["volumeMounts"] = []
+        c["volumeMounts"] = draw(st.sampled_from([[], None]))  # `volumeMounts:` with nothing after it reads as []
     return c
 
 
 @st.composite
 def volume(draw, name, claims):
-    kind = draw(st.sampled_from(["emptyDir", "pvc", "configMap", "secret", "projected", "ephemeral",
+    kind = draw(st.sampled_from(["emptyDir", "pvc", "pvc", "pvc", "configMap", "secret", "projected", "ephemeral",
                                  "hostPath", "downwardAPI"]))
     if name == "data" and draw(st.integers(0, 2)):
         kind = "emptyDir"  # the chart's usual scratch volume a claim template replaces
@@ -163,7 +166,7 @@ def deployment(draw, name, ns, claims):
             {"key": "legacy", "operator": "DoesNotExist"},
             {"key": "app", "operator": "NotIn", "values": ["zzz"]}]))]
     spec = {}
-    put(spec, "replicas", draw(st.sampled_from([None, 0, 1, 3])))
+    put(spec, "replicas", draw(st.sampled_from([None, 0, 1, 3, TaggedInt(3)])))
     spec["selector"] = sel
     strategy = draw(st.sampled_from([None, "RU", "RUparams", "Recreate", "empty"]))
     if strategy == "RU":
@@ -193,10 +196,24 @@ def deployment(draw, name, ns, claims):
     if vols:
         pod["volumes"] = vols
     elif draw(st.integers(0, 4)) == 0:
-        pod["volumes"] = []
+        pod["volumes"] = draw(st.sampled_from([[], None]))
     if draw(st.integers(0, 10)) == 0:
         pod["hostname"] = "h"
     tmeta = {"labels": tl}
+    if sel.get("matchLabels") and draw(st.integers(0, 5)) == 0:
+        # selector labels as an anchor, template labels as its alias or a merge key (Helm's include of a
+        # labels helper turned into YAML anchors by hand): read through, no edit lands inside them
+        a = sel["matchLabels"] = Anchored(sel["matchLabels"], "sel-" + app[:10])
+        rest = {k: v for k, v in tl.items() if k not in a}
+        tmeta["labels"] = dict({"<<": Alias(a)}, **rest) if rest else Alias(a)
+    if pod.get("initContainers") and draw(st.integers(0, 2)) == 0:
+        # the first app container anchored and merged into the init container: an edit of its
+        # volumeMounts would change both (an error: expand the aliases first)
+        ctrs = [Anchored(pod["containers"][0], "ctr-" + app[:10])] + pod["containers"][1:]
+        init = dict({"<<": Alias(ctrs[0])}, name="init", restartPolicy="Always")
+        rest = {k: v for k, v in pod.items() if k not in ("containers", "initContainers")}
+        pod.clear()
+        pod.update(containers=ctrs, initContainers=[init], **rest)  # the anchor before its alias
     if draw(st.integers(0, 4)) == 0:
         tmeta["annotations"] = {"checksum/config": "abc"}
     spec["template"] = {"metadata": tmeta, "spec": pod}
@@ -210,8 +227,17 @@ def deployment(draw, name, ns, claims):
 @st.composite
 def pvc(draw, name, ns):
     m = draw(metadata(name, ns, kind_labels=True))
-    spec = {"accessModes": draw(st.lists(st.sampled_from(MODES), min_size=1, max_size=2, unique=True)),
+    modes = draw(st.lists(st.sampled_from(MODES), min_size=1, max_size=2, unique=True)) \
+        if draw(st.booleans()) else ["ReadWriteOnce"]
+    if "ReadWriteOncePod" in modes:
+        modes = ["ReadWriteOncePod"]  # it may not be combined (core validation ValidatePersistentVolumeClaimSpec)
+    spec = {"accessModes": modes,
             "resources": {"requests": {"storage": draw(st.sampled_from(["1Gi", "10Gi", "500Mi"]))}}}
+    if draw(st.integers(0, 12)) == 0:  # not a quantity > 0: an error when absorbed
+        bad = draw(st.sampled_from(["0", "-1Gi", "lots", 0, None]))
+        spec["resources"]["requests"] = {"storage": bad} if bad is not None else {}
+    if draw(st.integers(0, 8)) == 0:
+        spec["volumeName"] = "pv-1"  # pre-bound: left out of the claim template
     put(spec, "storageClassName", maybe(draw, "fast", 3))
     put(spec, "volumeMode", maybe(draw, draw(st.sampled_from(["Filesystem", "Block"])), 4))
     if draw(st.integers(0, 5)) == 0:
@@ -227,12 +253,13 @@ def reference(draw, target, ns):
     name = "%s-scale" % target[:20]
     m = draw(metadata(name, ns, kind_labels=False))
     ref = {"apiVersion": "apps/v1", "kind": "Deployment", "name": target}
+    mx = draw(st.sampled_from([2, 5, 12]))
     if kind == "hpa2":
         return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": m,
-                "spec": {"scaleTargetRef": ref, "minReplicas": 1, "maxReplicas": 5}}
+                "spec": {"scaleTargetRef": ref, "minReplicas": 1, "maxReplicas": mx}}
     if kind == "hpa1":
         return {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": m,
-                "spec": {"scaleTargetRef": ref, "maxReplicas": 5, "targetCPUUtilizationPercentage": 80}}
+                "spec": {"scaleTargetRef": ref, "maxReplicas": mx, "targetCPUUtilizationPercentage": 80}}
     if kind == "vpa":
         return {"apiVersion": "autoscaling.k8s.io/v1", "kind": "VerticalPodAutoscaler", "metadata": m,
                 "spec": {"targetRef": ref, "updatePolicy": {"updateMode": "Auto"}}}
@@ -245,8 +272,39 @@ def reference(draw, target, ns):
     sref = {"name": target}
     if draw(st.booleans()):
         sref = ref
-    return {"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject", "metadata": m,
-            "spec": {"scaleTargetRef": sref, "triggers": [{"type": "cpu", "metadata": {"value": "50"}}]}}
+    spec = {"scaleTargetRef": sref, "triggers": [{"type": "cpu", "metadata": {"value": "50"}}]}
+    put(spec, "maxReplicaCount", draw(st.sampled_from([None, 3, 150])))  # KEDA's default is 100
+    return {"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject", "metadata": m, "spec": spec}
+
+
+@st.composite
+def workload(draw, ns, claims):
+    """Another workload mounting a claim (README "Shared claims stay shared":
+    Pods, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs; a hook one
+    does not count for sharing, but keeps a claim from being dropped)."""
+    kind = draw(st.sampled_from(["Job", "CronJob", "Pod", "DaemonSet", "StatefulSet", "ReplicaSet"]))
+    name = "%s-user" % kind.lower()
+    m = draw(metadata(name, ns, kind_labels=False))
+    if draw(st.integers(0, 2)) == 0:  # a hook (a backup Job, say): keeps the claim, does not share it
+        m["annotations"] = dict(m.get("annotations") or {}, **{"helm.sh/hook": "pre-upgrade"})
+    pod = {"containers": [{"name": "main", "image": "busybox",
+                           "volumeMounts": [{"name": "v", "mountPath": "/v"}]}],
+           "volumes": [{"name": "v", "persistentVolumeClaim": {"claimName": draw(st.sampled_from(claims))}}]}
+    if kind in ("Job", "CronJob", "Pod"):
+        pod["restartPolicy"] = "Never"
+    tmpl = {"metadata": {"labels": {"app": name}}, "spec": pod}
+    api = "batch/v1" if kind in ("Job", "CronJob") else ("v1" if kind == "Pod" else "apps/v1")
+    if kind == "Pod":
+        spec = pod
+    elif kind == "Job":
+        spec = {"template": {"spec": pod}}
+    elif kind == "CronJob":
+        spec = {"schedule": "0 * * * *", "jobTemplate": {"spec": {"template": {"spec": pod}}}}
+    else:
+        spec = {"selector": {"matchLabels": {"app": name}}, "template": tmpl}
+        if kind == "StatefulSet":
+            spec["serviceName"] = name
+    return {"apiVersion": api, "kind": kind, "metadata": m, "spec": spec}
 
 
 @st.composite
@@ -300,7 +358,7 @@ def opts(draw, names):
     o["opt_in"] = draw(st.integers(0, 8)) == 0
     o["skip_unsupported"] = draw(st.booleans())
     if draw(st.integers(0, 6)) == 0:
-        o["service_name"] = draw(st.sampled_from(["{name}-hl", "{name}", "svc-{name}"]))
+        o["service_name"] = draw(st.sampled_from(["{name}-hl", "{name}", "svc-{name}", "{name}-{namespace}"]))
     o["pmp"] = draw(st.sampled_from([None, None, "OrderedReady", "Parallel"]))
     o["update_strategy"] = draw(st.sampled_from([None, None, None, "RollingUpdate", "OnDelete"]))
     o["recreate_as"] = draw(st.sampled_from([None, None, "RollingUpdate", "OnDelete"]))
@@ -314,8 +372,11 @@ def opts(draw, names):
     o["publish_not_ready"] = draw(st.integers(0, 5)) == 0
     o["no_headless"] = draw(st.integers(0, 6)) == 0
     vcts = []
-    for n in draw(st.lists(st.sampled_from(["data", "extra", "data", "cache"]), unique=True, max_size=2)):
-        t = {"name": n, "mountPath": "/" + n, "size": "1Gi"}
+    for n in draw(st.lists(st.sampled_from(["data", "extra", "data", "cache", "config"]), unique=True, max_size=2)):
+        # /mnt/<volume> is where the generated containers mount their volumes: taken by another volume
+        # (an error) or already this one's (no second mount)
+        t = {"name": n, "mountPath": draw(st.sampled_from(["/" + n] * 4 + ["/mnt/" + n, "/mnt/data"])),
+             "size": "1Gi"}
         if draw(st.integers(0, 3)) == 0:
             t["storageClassName"] = "fast"
         if draw(st.integers(0, 4)) == 0:
@@ -323,11 +384,16 @@ def opts(draw, names):
         if draw(st.integers(0, 5)) == 0:
             t["volumeMode"] = "Filesystem"
         if draw(st.integers(0, 3)) == 0:
-            t["containers"] = [draw(st.sampled_from(["main", "side*"]))]
+            t["containers"] = draw(st.sampled_from([["*"], ["*"], ["main"], ["side*"], ["main", "log*"], ["nomatch*"]]))
         vcts.append(t)
     o["vcts"] = vcts
     if draw(st.integers(0, 5)) == 0:
         o["shared"] = [draw(st.sampled_from(["data", "logs", "cache"]))]
+    if draw(st.integers(0, 4)) == 0:
+        v = draw(st.sampled_from(["data", "logs", "cache", "config"]))
+        o["split"] = [v] if v not in o.get("shared", []) else []
+    if draw(st.integers(0, 4)) == 0:
+        o["namespace"] = draw(st.sampled_from(["ns1", "ns2"]))
     o["drop_absorbed"] = draw(st.integers(0, 3)) == 0
     if draw(st.integers(0, 3)) == 0 and model.Opts(**o).config_ok():
         o["door"] = "config"
@@ -367,6 +433,8 @@ def cases(draw):
         docs.append(draw(deployment(n, ns(), claims + (["missing-claim"] if draw(st.integers(0, 4)) == 0 else []))))
     for _ in range(draw(st.integers(0, 2))):
         docs.append(draw(reference(draw(st.sampled_from(names)), ns())))
+    if claims and draw(st.integers(0, 3)) == 0:
+        docs.append(draw(workload(ns(), claims)))
     if draw(st.integers(0, 3)) == 0:
         n = draw(st.sampled_from(names))
         docs.append(draw(service(n[:40] + "-headless", ns(), n[:20])))

@@ -1,27 +1,13 @@
-"""Known disagreements where the product design states a rule the C code does
-not follow yet. KNOWN maps a regression file (tests/model/regressions/NAME.yaml)
+"""Known disagreements where the README states a rule the C code does not
+follow yet. KNOWN maps a regression file (tests/model/regressions/NAME.yaml)
 to the bug; the test reports those as XFAIL and fails when one passes (strict:
 remove the entry when the C code is fixed). TAGS describes the tags of
 model.known_bugs(): a generated case touching one is counted, not failed."""
 
 TAGS = {
-    "claim-template-stable-metadata": "an absorbed PVC's claim template copies helm.sh/*, meta.helm.sh/*, "
-                                      "postrenderer.helm.sh/* and version-bearing labels (helm.sh/chart, chart, "
-                                      "app.kubernetes.io/version, version); claim templates are immutable",
-    "claim-template-selector": "an absorbed PVC's spec.selector is not copied into the claim template",
-    "rwx-stays-shared": "a ReadWriteMany/ReadOnlyMany PVC is absorbed instead of staying shared",
-    "multi-workload-claim-shared": "a PVC mounted by several workloads is absorbed instead of staying shared",
-    "hook-untouched": "a Helm hook document (helm.sh/hook) is converted, absorbed or retargeted "
-                      "instead of passing through untouched",
-    "namespace-absent-is-same": "an object without metadata.namespace is not taken to be in the same "
-                                "namespace as the Deployment (HPA not retargeted, PVC not absorbed, ...)",
-    # C bugs against rules the README or design already state (for src/ to fix)
+    # C bugs against rules the README already states (for src/ to fix)
     "error-leaves-stdout": "on an error (exit 1) stdout is not empty: the documents read so far, the failing "
                            "one included, are written (a pipe into kubectl apply sees a partial stream)",
-    "vct-replaces-non-emptydir": "--volume-claim-template silently replaces a pod volume of the same name that "
-                                 "holds data (configMap, secret, projected, hostPath, PVC...) instead of an error",
-    "list-flow-item": "a kind: List holding a Deployment, written in flow style, is an error instead of "
-                      "being re-emitted in block style with a warning",
     "service-wait-cut-short": "a Deployment held back because it mounts a PVC not read yet (later in the input, "
                               "or not in it at all) makes a headless Service of its serviceName that follows it "
                               "an error ('already generated and written') instead of being reused",
@@ -34,66 +20,86 @@ TAGS = {
     "directive-after-service": "a generated Service is written after a converted document's '...' and right "
                                "before the next document's %YAML directive, so the output has a directive "
                                "without the '...' it needs: invalid YAML that deploy2sts itself rejects",
-    "directive-flow-reemit": "a flow-style Deployment in a document that has a %YAML directive cannot be "
-                             "re-emitted in block style: error 'nested deeper than 64 levels?' (without the "
-                             "directive it converts)",
-    "merge-key-selector": "selector.matchLabels written as an alias (*anchor) is not read: the headless Service "
-                          "selects on the template labels instead (with a merge key <<: *anchor there, only the "
-                          "non-merged labels, a selector that matches other workloads' pods)",
-    "list-ref-not-retargeted": "references inside a kind: List are not processed: an HPA/VPA/ScaledObject "
-                               "naming a converted Deployment is not retargeted to the StatefulSet, an Argo "
-                               "Rollout workloadRef / Flagger Canary targetRef at it is not an error",
+    "directive-flow-reemit": "a flow-style Deployment (or List item) in a document that has a %YAML directive "
+                             "cannot be re-emitted in block style: error 'nested deeper than 64 levels?' (without "
+                             "the directive it converts)",
+    "list-forbidden-ref-silent": "an Argo Rollout workloadRef / Flagger Canary targetRef inside a kind: List "
+                                 "that names a converted Deployment is not an error (a standalone one is; "
+                                 "HPA/VPA/ScaledObject references inside a List are retargeted)",
     "list-unsupported-silent": "a non-apps/v1 Deployment inside a kind: List passes silently (exit 0, no "
                                "message) where a standalone one is an error",
     "list-service-ignored": "a Service named like a standalone Deployment's serviceName inside a kind: List "
                             "(before or after it) is not seen: a second Service of that name is generated "
                             "(duplicate) instead of reusing the headless one or failing on a non-headless one",
     "error-without-position": "the error for an existing non-headless Service has no LINE:COL",
+    "list-item-nested-flow": "a block-style kind: List item (Deployment) whose spec (or a part of it that needs "
+                             "an edit) is written in flow style is an error ('a Deployment inside a List must be "
+                             "written in block style') instead of being re-emitted in block style with a warning "
+                             "as a standalone one is",
+    "merge-key-template-labels": "a selector with matchExpressions takes the Service selector from the template "
+                                 "labels, and there labels that come from a merge key (<<: *anchor) are left out: "
+                                 "the Service selects on the other labels only (pods of other workloads too)",
+    "claim-users-other-namespace": "without -n, a Deployment without metadata.namespace that mounts a PVC of "
+                                   "namespace B counts a workload of namespace A mounting a claim of that name as "
+                                   "a second user (it mounts A's claim, not B's): the PVC stays shared (warning "
+                                   "'mounted by ..., Job A/...') instead of becoming a claim template",
+    "paused-autoscaler-namespace": "without -n, a paused Deployment's partition leaves out the autoscalers matched "
+                                   "only through the missing namespace (ScaledObject ns1/x at a Deployment without "
+                                   "one) when another matches exactly (an HPA without namespace) or they are in "
+                                   "different namespaces, although they are retargeted to the StatefulSet: "
+                                   "partition 2 (or replicas) instead of 100",
+    "drop-still-mounted-by-itself": "--drop-absorbed-pvcs removes a PVC that the converted StatefulSet itself "
+                                    "still mounts through another volume (one volume split with --split-volume, "
+                                    "another kept shared): the StatefulSet's pods then wait for a deleted claim",
+    "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
+                                   "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
+                                   "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
 }
 
 KNOWN = {
-    "claim-template-selector-1b8567cc49": TAGS["claim-template-selector"],
-    "claim-template-stable-metadata-9a1ddfe766": TAGS["claim-template-stable-metadata"],
     "error-leaves-stdout-eb90acbafa": TAGS["error-leaves-stdout"],
-    "error-without-position-7b13525291": TAGS["error-without-position"],
-    "hook-untouched-81d207807c": TAGS["hook-untouched"],
-    "list-flow-item-1ab0187803": TAGS["list-flow-item"],
-    "list-ref-not-retargeted-2e88aa38f1": TAGS["list-ref-not-retargeted"],
-    "list-service-ignored-4673cc05c3": TAGS["list-service-ignored"],
-    "list-service-ignored-5137eeb3ce": TAGS["list-service-ignored"],
-    "list-unsupported-silent-9b44547322": TAGS["list-unsupported-silent"],
-    "min-claim-template-stable-metadata": TAGS["claim-template-stable-metadata"],
     "min-error-leaves-stdout": TAGS["error-leaves-stdout"],
+    # --volume-claim-template over a configMap volume: now the error it must be, stdout not empty yet
+    "min-vct-replaces-non-emptydir": TAGS["error-leaves-stdout"],
+    "vct-replaces-non-emptydir-2cf06ab02b": TAGS["error-leaves-stdout"],
+    "error-without-position-7b13525291": TAGS["error-without-position"],
     "min-error-without-position": TAGS["error-without-position"],
-    "min-hook-untouched": TAGS["hook-untouched"],
-    "min-list-flow-item": TAGS["list-flow-item"],
     "list-later-service-duplicate-c96ce9d680": TAGS["list-later-service-duplicate"],
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
     "list-pvc-not-seen-1cc6a3240a": TAGS["list-pvc-not-seen"],
     "min-list-pvc-not-seen": TAGS["list-pvc-not-seen"],
+    "list-service-ignored-4673cc05c3": TAGS["list-service-ignored"],
+    "list-service-ignored-5137eeb3ce": TAGS["list-service-ignored"],
     "list-service-ignored-59bfd68256": TAGS["list-service-ignored"],
+    "min-list-service-ignored": TAGS["list-service-ignored"],
+    "list-unsupported-silent-9b44547322": TAGS["list-unsupported-silent"],
+    "min-list-unsupported-silent": TAGS["list-unsupported-silent"],
     "directive-after-service-3ebbc00262": TAGS["directive-after-service"],
     "min-directive-after-service": TAGS["directive-after-service"],
     "directive-flow-reemit-1e655760df": TAGS["directive-flow-reemit"],
+    "directive-flow-reemit-list-e4ab72084b": TAGS["directive-flow-reemit"],  # a List item's flow part
     "min-directive-flow-reemit": TAGS["directive-flow-reemit"],
-    "list-ref-not-retargeted-63c2d0165f": TAGS["list-ref-not-retargeted"],
-    "list-ref-not-retargeted-de1fffc054": TAGS["list-ref-not-retargeted"],
+    "list-ref-not-retargeted-63c2d0165f": TAGS["list-forbidden-ref-silent"],
+    "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
+    "service-name-namespace-flag-5b2396ba79": TAGS["service-name-namespace-flag"],
+    "min-service-name-namespace-flag": TAGS["service-name-namespace-flag"],
+    "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
+    "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
+    "merge-key-template-labels-cfec50d6d6": TAGS["merge-key-template-labels"],
+    "min-merge-key-template-labels": TAGS["merge-key-template-labels"],
+    "claim-users-other-namespace-4ea8e79778": TAGS["claim-users-other-namespace"],
+    "min-claim-users-other-namespace": TAGS["claim-users-other-namespace"],
+    # a hook Rollout at a converted Deployment: the error it must be, stdout not empty yet
+    "hook-rollout-error-a7c8a4497b": TAGS["error-leaves-stdout"],
+    "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
+    "min-paused-autoscaler-namespace": TAGS["paused-autoscaler-namespace"],
+    "paused-autoscaler-namespace-7fb7be1e90": TAGS["paused-autoscaler-namespace"],  # ns1 HPA + ns2 ScaledObject
+    "drop-still-mounted-by-itself-87e66d02bb": TAGS["drop-still-mounted-by-itself"],
+    "min-drop-still-mounted-by-itself": TAGS["drop-still-mounted-by-itself"],
     "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
-    "min-service-wait-cut-short-later-pvc": TAGS["service-wait-cut-short"],
-    "min-list-ref-not-retargeted": TAGS["list-ref-not-retargeted"],
-    "min-list-service-ignored": TAGS["list-service-ignored"],
-    "min-list-unsupported-silent": TAGS["list-unsupported-silent"],
-    "min-merge-key-selector": TAGS["merge-key-selector"],
-    "min-multi-workload-claim-shared": TAGS["multi-workload-claim-shared"],
-    "min-namespace-absent-is-same": TAGS["namespace-absent-is-same"],
-    "min-rwx-stays-shared": TAGS["rwx-stays-shared"],
-    "min-service-wait-cut-short": TAGS["service-wait-cut-short"],
-    "min-vct-replaces-non-emptydir": TAGS["vct-replaces-non-emptydir"],
-    "multi-workload-claim-shared-fd25c28a81": TAGS["multi-workload-claim-shared"],
-    "namespace-absent-is-same-7adacf8423": TAGS["namespace-absent-is-same"],
-    "rwx-stays-shared-82fda90f44": TAGS["rwx-stays-shared"],
     "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
-    "vct-replaces-non-emptydir-2cf06ab02b": TAGS["vct-replaces-non-emptydir"],
+    "min-service-wait-cut-short": TAGS["service-wait-cut-short"],
+    "min-service-wait-cut-short-later-pvc": TAGS["service-wait-cut-short"],
 }
 
 # usage cases (tests/model/usage.py, by case name) the C code gets wrong

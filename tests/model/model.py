@@ -6,10 +6,11 @@ rules, not from src/: every rule is one function on parsed trees (dicts).
 (one entry per input document, plus generated Services, minus dropped PVCs),
 which input documents must come out unchanged, or the expected error.
 
-Namespaces: an object without metadata.namespace is in the namespace the client
-applies to, so it is taken to be in the same namespace as any other object
-(the product design's rule; tests/model/known_bugs.py lists where the C code
-does not follow it yet, and `TAGS` records which of those a case touches).
+Namespaces (README "Namespaces"): an object without metadata.namespace is in
+the namespace the client applies to: `-n/--namespace NS` when given, else it
+matches an object of the same name in any namespace.
+tests/model/known_bugs.py lists where the C code does not follow a rule yet;
+`TAGS` records which of those a case touches.
 """
 import copy
 import fnmatch
@@ -25,6 +26,8 @@ DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 
 
 TAGS = set()  # known-bug tags touched by the current convert_stream call (see known_bugs.py)
+DEFAULT_NS = [None]  # -n/--namespace of the current convert_stream call
+SHARED = [None]      # per document: paths of nodes an alias repeats (yamlio.shared_paths), or None
 
 
 class ModelError(Exception):
@@ -54,6 +57,8 @@ class Opts:
         self.no_headless = kw.get("no_headless", False)
         self.vcts = kw.get("vcts", [])              # dicts: name, mountPath, size, ...
         self.shared = kw.get("shared", [])
+        self.split = kw.get("split", [])            # --split-volume NAME
+        self.namespace = kw.get("namespace")        # -n/--namespace NS
         self.drop_absorbed = kw.get("drop_absorbed", False)
         self.quiet = kw.get("quiet", True)
         self.door = kw.get("door", "flags")         # "flags" or "config" (--config FILE)
@@ -80,7 +85,8 @@ class Opts:
     def configmap_doc(self):
         """These options as the ConfigMap functionConfig `kpt fn eval -- k=v` sends
         (data keys = long flag names), or None when a flag repeats."""
-        if len(self.only) > 1 or len(self.exclude) > 1 or len(self.vcts) > 1 or len(self.shared) > 1:
+        if len(self.only) > 1 or len(self.exclude) > 1 or len(self.vcts) > 1 or len(self.shared) > 1 \
+                or len(self.split) > 1:
             return None
         a = Opts(**dict(vars(self), door="flags", quiet=False)).args()
         data, k = {}, 0
@@ -141,6 +147,10 @@ class Opts:
             spec["volumeMounts"] = [{"name": t["name"], "mountPath": t["mountPath"]} for t in self.vcts]
         if self.shared:
             spec["sharedVolumes"] = list(self.shared)
+        if self.split:
+            spec["splitVolumes"] = list(self.split)
+        if self.namespace:
+            spec["namespace"] = self.namespace
         if self.drop_absorbed:
             spec["dropAbsorbedPVCs"] = True
         if self.skip_unsupported:
@@ -189,6 +199,10 @@ class Opts:
             a += ["--volume-claim-template", spec]
         for s in self.shared:
             a += ["--shared-volume", s]
+        for s in self.split:
+            a += ["--split-volume", s]
+        if self.namespace:
+            a += ["--namespace=%s" % self.namespace]
         a += ["--drop-absorbed-pvcs"] * self.drop_absorbed
         a += ["-q"] * self.quiet
         return a
@@ -214,17 +228,38 @@ def ns_of(obj):
 
 
 def same_namespace(a, b):
-    """An object without a namespace is in the one the client applies to:
-    assumed equal to any other (kubectl apply -n; product design section 2)."""
-    if (a is None) != (b is None):
-        TAGS.add("namespace-absent-is-same")
+    """README "Namespaces": an object without metadata.namespace is created in
+    the namespace the client applies (helm --namespace, kubectl -n). With
+    -n/--namespace NS that is NS; without it, such an object matches one of
+    the same name in any namespace (with a warning)."""
+    if DEFAULT_NS[0]:
+        return (a or DEFAULT_NS[0]) == (b or DEFAULT_NS[0])
     return a is None or b is None or a == b
 
 
 def is_hook(obj):
-    """Helm hook documents (annotation helm.sh/hook) pass through untouched
-    (Helm 3 never sends them to a post-renderer, Helm 4 does: same result)."""
+    """README "Helm hooks": documents annotated helm.sh/hook pass through
+    unchanged: never converted, absorbed, retargeted or dropped (Helm manages
+    hooks outside the release: Helm docs "Chart Hooks"; Helm 3 never sends them
+    to a post-renderer, Helm 4 does: same result)."""
     return HOOK in annotations_of(obj)
+
+
+WORKLOADS = ("Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob")
+
+
+def pod_spec(obj):
+    """The pod spec of a workload (core/v1 Pod.spec, a template's spec, or a
+    CronJob's spec.jobTemplate.spec.template.spec), {} for anything else."""
+    if not isinstance(obj, dict) or obj.get("kind") not in WORKLOADS:
+        return {}
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    if obj["kind"] == "Pod":
+        return spec
+    if obj["kind"] == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    t = ((spec.get("template") or {}).get("spec")) if isinstance(spec.get("template"), dict) else None
+    return t if isinstance(t, dict) else {}
 
 
 def objects(docs):
@@ -283,7 +318,10 @@ def unsupported(obj):
 
 def service_name(dep, opts):
     m = meta(dep)
-    return opts.service_name.replace("{name}", m.get("name", "")).replace("{namespace}", m.get("namespace") or "")
+    ns = m.get("namespace") or DEFAULT_NS[0] or ""
+    if not m.get("namespace") and DEFAULT_NS[0] and "{namespace}" in opts.service_name:
+        TAGS.add("service-name-namespace-flag")
+    return opts.service_name.replace("{name}", m.get("name", "")).replace("{namespace}", ns)
 
 
 def check_names(dep, opts):
@@ -301,12 +339,44 @@ def check_names(dep, opts):
 
 # ---------------------------------------------------------------- StatefulSet spec
 
-def update_strategy(spec, opts):
+def autoscaler_max(dep, docs):
+    """The largest number of replicas the autoscalers of `dep` can set (README
+    "The StatefulSet": HPA spec.maxReplicas, KEDA ScaledObject
+    spec.maxReplicaCount, default 100 in KEDA's ScaledObject spec), over the
+    non-hook HPAs/ScaledObjects (List items included) whose reference names it
+    in its namespace; None when there is none."""
+    kinds, loose_ns = {}, set()  # matched through a missing namespace? -> maxima; their namespaces
+    for _, _, o in objects(docs):
+        if o.get("kind") not in ("HorizontalPodAutoscaler", "ScaledObject") or is_hook(o):
+            continue
+        spec = o.get("spec") if isinstance(o.get("spec"), dict) else {}
+        ref = spec.get("scaleTargetRef")
+        if not isinstance(ref, dict) or ref.get("name") != meta(dep).get("name") \
+                or not same_namespace(ns_of(o), ns_of(dep)):
+            continue
+        if (ref.get("kind") or ("Deployment" if o["kind"] == "ScaledObject" else None)) != "Deployment":
+            continue
+        n = spec.get("maxReplicas") if o["kind"] == "HorizontalPodAutoscaler" else spec.get("maxReplicaCount", 100)
+        if isinstance(n, int):
+            loose = DEFAULT_NS[0] is None and ns_of(o) != ns_of(dep)
+            kinds.setdefault(loose, []).append(n)
+            if loose:
+                loose_ns.add(ns_of(o) or ns_of(dep))
+    if kinds.get(True) and (kinds.get(False) or len(loose_ns) > 1) \
+            and max(kinds[True]) > max(kinds.get(False, [0])) and (dep.get("spec") or {}).get("paused") is True:
+        TAGS.add("paused-autoscaler-namespace")  # matched only through the missing namespace: left out
+    maxima = [n for v in kinds.values() for n in v]
+    return max(maxima) if maxima else None
+
+
+def update_strategy(spec, opts, scale_max=None):
     """Deployment strategy -> StatefulSet updateStrategy (README "The StatefulSet";
     StatefulSetUpdateStrategy in the apps/v1 API). RollingUpdate keeps only its
     type (maxSurge does not exist for StatefulSets, maxUnavailable is
     feature-gated); Recreate becomes --recreate-as (default RollingUpdate);
-    paused: true becomes partition = replicas (replicas default 1). A partition
+    paused: true becomes partition = the larger of replicas (default 1) and
+    `scale_max` (autoscaler_max), so no pod an autoscaler creates is updated
+    before the partition is lowered. A partition
     or rollingUpdate is only valid with type RollingUpdate (apps validation
     ValidateStatefulSetUpdateStrategy)."""
     strategy = spec.get("strategy") or {}
@@ -326,6 +396,8 @@ def update_strategy(spec, opts):
         t = t or "RollingUpdate"
         if t == "RollingUpdate":
             partition = spec.get("replicas", 1) if spec.get("replicas") is not None else 1
+            if scale_max is not None:
+                partition = max(partition, scale_max)
     if t is None and (opts.partition is not None or opts.max_unavailable is not None):
         t = "RollingUpdate"
     if t is None:
@@ -342,7 +414,7 @@ def update_strategy(spec, opts):
     return us
 
 
-def statefulset_fields(dep, opts):
+def statefulset_fields(dep, opts, scale_max=None):
     """Kind flip and fields: drop strategy, progressDeadlineSeconds, paused,
     rollbackTo (DeploymentSpec-only fields unknown to StatefulSetSpec), status and
     the deployment.kubernetes.io/revision annotation; serviceName always set
@@ -355,7 +427,7 @@ def statefulset_fields(dep, opts):
     if isinstance(ann, dict):
         ann.pop(REVISION, None)
     spec = sts["spec"]
-    us = update_strategy(spec, opts)
+    us = update_strategy(spec, opts, scale_max)
     for k in ("strategy", "progressDeadlineSeconds", "paused", "rollbackTo"):
         spec.pop(k, None)
     spec["serviceName"] = service_name(dep, opts)
@@ -400,11 +472,31 @@ def flag_claim_template(t):
     return {"metadata": {"name": t["name"]}, "spec": spec}
 
 
+QUANTITY = re.compile(r"^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
+
+
+def positive_quantity(v):
+    """Whether v is a resource.Quantity greater than zero (apimachinery
+    resource.ParseQuantity: sign, decimal number, binary/decimal SI suffix or
+    exponent)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        return False
+    m = QUANTITY.match(str(v))
+    return bool(m) and m.group(1) != "-" and float(m.group(2)) > 0
+
+
 def absorbed_claim_template(volname, pvc):
     """A standalone PVC mounted by the pod -> a claim template named after the
-    volume with the PVC's spec fields (PersistentVolumeClaimSpec) and its stable
-    labels/annotations."""
+    volume (README "Storage") with the PVC's access modes, selector, resources,
+    storage class, volume mode and data source (PersistentVolumeClaimSpec) and
+    its stable labels/annotations (`stable`); a pre-bound spec.volumeName is
+    left out (every replica's claim would name that one PV). The storage
+    request must be a quantity > 0 (core validation
+    ValidatePersistentVolumeClaimSpec requires requests.storage), else an error."""
     src = prune(pvc.get("spec") or {})
+    req = ((src.get("resources") or {}).get("requests") or {}) if isinstance(src.get("resources"), dict) else {}
+    if not isinstance(req, dict) or not positive_quantity(req.get("storage")):
+        raise ModelError("PersistentVolumeClaim %s: storage request is not a quantity > 0" % meta(pvc).get("name"))
     spec = {k: copy.deepcopy(src[k]) for k in ("accessModes", "resources", "storageClassName", "volumeMode",
                                                 "dataSource", "dataSourceRef", "selector") if k in src}
     m = {"name": volname}
@@ -418,55 +510,65 @@ def absorbed_claim_template(volname, pvc):
 
 def really_shared(pvc):
     """ReadWriteMany/ReadOnlyMany claims are meant to be shared between pods
-    (core/v1 PersistentVolumeAccessMode): they stay shared."""
+    (core/v1 PersistentVolumeAccessMode; README "Shared claims stay shared")."""
     modes = (pvc.get("spec") or {}).get("accessModes") or []
     return any(m in ("ReadWriteMany", "ReadOnlyMany") for m in modes)
 
 
 def containers_for(pod, globs):
+    """The app containers a --volume-claim-template mounts into: all of them, or
+    those matching a `containers=` glob (fnmatch); a glob that matches no
+    container is an error (README "Storage")."""
     names = [c.get("name") for c in pod.get("containers") or []]
     if not globs:
         return names
-    return [n for n in names if any(fnmatch.fnmatchcase(n, g) for g in globs)]
+    for g in globs:
+        if not any(fnmatch.fnmatchcase(n or "", g) for n in names):
+            raise ModelError("containers=%s matches no container" % g)
+    return [n for n in names if any(fnmatch.fnmatchcase(n or "", g) for g in globs)]
 
 
 def apply_flag_templates(sts, opts):
-    """--volume-claim-template: the claim replaces an emptyDir/ephemeral pod volume
-    of the same name (a volume name must have one source: core validation
-    validateVolumes), other sources are an error; chosen containers lacking a
-    mount of that name get one (StatefulSet claim templates are used through
-    volumeMounts of the same name)."""
+    """--volume-claim-template (README "Storage"): the claim replaces a pod
+    volume of the same name only when it is scratch space (emptyDir or
+    ephemeral; a volume without a source defaults to emptyDir: core/v1
+    SetDefaults_Volume); any other source is an error (a volume name has one
+    source: core validation validateVolumes). Each chosen container gets a
+    volumeMount at mountPath, also when it mounts the volume elsewhere already;
+    a mountPath another mount holds in that container is an error (mountPaths
+    are unique per container: core validation ValidateVolumeMounts)."""
     pod = sts["spec"]["template"].setdefault("spec", {})
     vcts = []
     for t in opts.vcts:
         vols = pod.get("volumes") or []
         for v in vols:
-            if v.get("name") == t["name"]:
-                if set(v) - {"name"} and not (set(v) - {"name"}) <= {"emptyDir", "ephemeral"}:
-                    TAGS.add("vct-replaces-non-emptydir")
-                    raise ModelError("volume %s is not an emptyDir" % t["name"])
+            if v.get("name") == t["name"] and not (set(v) - {"name"}) <= {"emptyDir", "ephemeral"}:
+                raise ModelError("volume %s is not scratch space" % t["name"])
         pod["volumes"] = [v for v in vols if v.get("name") != t["name"]]
+        chosen = containers_for(pod, t.get("containers"))
         for c in pod.get("containers") or []:
-            if c.get("name") in containers_for(pod, t.get("containers")):
-                mounts = c.get("volumeMounts") or []
-                if not any(m.get("name") == t["name"] for m in mounts):
-                    c["volumeMounts"] = mounts + [{"name": t["name"], "mountPath": t["mountPath"]}]
+            if c.get("name") not in chosen:
+                continue
+            mounts = c.get("volumeMounts") or []
+            held = [m for m in mounts if m.get("mountPath") == t["mountPath"]]
+            if any(m.get("name") != t["name"] for m in held):
+                raise ModelError("mountPath %s is taken in container %s" % (t["mountPath"], c.get("name")))
+            if not held:
+                c["volumeMounts"] = mounts + [{"name": t["name"], "mountPath": t["mountPath"]}]
         vcts.append(flag_claim_template(t))
     return vcts
 
 
 def pvc_volumes(pod):
     return [(v["name"], v["persistentVolumeClaim"].get("claimName")) for v in pod.get("volumes") or []
-            if isinstance(v.get("persistentVolumeClaim"), dict)]
+            if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)]
 
 
 def find_pvc(docs, claim, ns):
+    """The non-hook PVC `claim` in namespace `ns` (List items included)."""
     for i, j, o in objects(docs):
         if o.get("kind") == "PersistentVolumeClaim" and meta(o).get("name") == claim \
-                and same_namespace(ns_of(o), ns):
-            if is_hook(o):
-                TAGS.add("hook-untouched")
-                continue
+                and same_namespace(ns_of(o), ns) and not is_hook(o):
             if j is not None:
                 TAGS.add("list-pvc-not-seen")
             return i, j, o
@@ -475,9 +577,11 @@ def find_pvc(docs, claim, ns):
 
 def absorb_pvcs(sts, docs, opts, users):
     """A pod volume backed by a PVC of the input becomes a per-pod claim template
-    (the README's "Storage"); it stays shared when --shared-volume names it, when
-    the claim is ReadWriteMany/ReadOnlyMany or mounted by several workloads, or
-    when the claim is not in the input. Returns (templates, absorbed locations)."""
+    (README "Storage"); it stays shared when --shared-volume names it, when the
+    claim is not in the input, or (README "Shared claims stay shared") when the
+    claim is ReadWriteMany/ReadOnlyMany or mounted by two or more non-hook
+    workloads, unless --split-volume names the volume. Returns (templates,
+    absorbed locations)."""
     pod = sts["spec"]["template"].get("spec") or {}
     vcts, absorbed = [], []
     for vol, claim in pvc_volumes(pod):
@@ -487,17 +591,13 @@ def absorb_pvcs(sts, docs, opts, users):
         if not found:
             continue
         pvc = found[2]
-        if really_shared(pvc):
-            TAGS.add("rwx-stays-shared")
+        if not DEFAULT_NS[0] and ns_of(sts) is None and ns_of(pvc) \
+                and any(c == claim and wns and wns != ns_of(pvc) for c, wns in users):
+            TAGS.add("claim-users-other-namespace")
+        # a PVC without a namespace is taken to be in the Deployment's (README "Namespaces")
+        if vol not in opts.split and (really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1):
             continue
-        if mounted_by(users, claim, ns_of(pvc)) > 1:
-            TAGS.add("multi-workload-claim-shared")
-            continue
-        if labels_of(pvc) != stable(labels_of(pvc)) or annotations_of(pvc) != stable(annotations_of(pvc)):
-            TAGS.add("claim-template-stable-metadata")
-        if (pvc.get("spec") or {}).get("selector") is not None:
-            TAGS.add("claim-template-selector")
-        vcts.append(absorbed_claim_template(vol, found[2]))
+        vcts.append(absorbed_claim_template(vol, pvc))
         absorbed.append(found[:2])
         pod["volumes"] = [v for v in pod["volumes"] if v.get("name") != vol]
     return vcts, absorbed
@@ -525,12 +625,17 @@ def service_selector(dep):
 
 
 def service_ports(pod):
-    """Ports of the headless Service: every named containerPort of the app
-    containers (port = containerPort, targetPort = its name, protocol kept)."""
-    ports = []
+    """Ports of the headless Service: the named containerPorts of the app
+    containers (port = containerPort, targetPort = its name, protocol kept),
+    the first of each (port, protocol) and of each name: a Service's ports
+    must be unique by both (core validation validateServicePort /
+    ValidateService; protocol defaults to TCP)."""
+    ports, seen = [], set()
     for c in pod.get("containers") or []:
         for p in c.get("ports") or []:
-            if p.get("name"):
+            key = (p.get("containerPort"), p.get("protocol") or "TCP")
+            if p.get("name") and p["name"] not in seen and key not in seen:
+                seen.update((p["name"], key))
                 sp = {"name": p["name"], "port": p["containerPort"], "targetPort": p["name"]}
                 if p.get("protocol"):
                     sp["protocol"] = p["protocol"]
@@ -605,7 +710,6 @@ def retarget(obj, converted):
         if not any(n == ref.get("name") and same_namespace(ns, ns_of(obj)) for n, ns in converted):
             return None
         if is_hook(obj):
-            TAGS.add("hook-untouched")
             return None
         new = copy.deepcopy(prune(obj))
         new["spec"][field]["kind"] = "StatefulSet"
@@ -616,7 +720,8 @@ def retarget(obj, converted):
 
 def forbidden_ref(obj, converted):
     """Argo Rollouts workloadRef / Flagger Canary targetRef cannot point at a
-    StatefulSet: error."""
+    StatefulSet: error (README "References"), for a hook Rollout/Canary too
+    (passing it through unchanged would leave it pointing at nothing)."""
     ref = None
     if obj.get("kind") == "Rollout":
         ref = (obj.get("spec") or {}).get("workloadRef")
@@ -645,8 +750,6 @@ def to_convert(docs, opts):
         if o.get("kind") != "Deployment":
             continue
         if is_hook(o):
-            if (o.get("apiVersion") == "apps/v1" and selected(o, opts)) or unsupported(o):
-                TAGS.add("hook-untouched")
             continue
         if unsupported(o):
             if not opts.skip_unsupported and j is not None:
@@ -660,26 +763,68 @@ def to_convert(docs, opts):
 
 
 def claim_users(docs):
-    """How many workloads of the input (hooks aside) mount each claim, by
-    (claim name, namespace)."""
+    """How many non-hook workloads of the input (README "Shared claims stay
+    shared": Pods, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs,
+    CronJobs; List items included) mount each claim, by (claim, namespace)."""
     users = {}
     for _, _, o in objects(docs):
-        if o.get("kind") in ("Deployment", "StatefulSet", "DaemonSet", "Job") and not is_hook(o):
-            pod = (((o.get("spec") or {}).get("template") or {}).get("spec")) or {}
-            for claim in {c for _, c in pvc_volumes(pod)}:
+        if not is_hook(o):
+            for claim in {c for _, c in pvc_volumes(pod_spec(o))}:
                 users[(claim, ns_of(o))] = users.get((claim, ns_of(o)), 0) + 1
     return users
 
 
 def mounted_by(users, claim, ns):
-    """Workloads mounting claim `claim` of namespace `ns` (no namespace = any)."""
-    return sum(n for (c, wns), n in users.items() if c == claim and (ns is None or wns is None or ns == wns))
+    """Workloads mounting claim `claim` of namespace `ns` (same_namespace)."""
+    return sum(n for (c, wns), n in users.items() if c == claim and same_namespace(ns, wns))
 
 
-def convert_stream(docs, opts):
-    """The whole conversion of a parsed stream."""
+def still_mounted(new, docs, loc, pvc):
+    """README "Absorbed PVCs are never dropped while used": whether an object of
+    the output (hooks, excluded Deployments, Jobs... included) still mounts
+    the PVC at `loc`."""
+    for i, j, o in objects(docs):
+        for out in new.get((i, j), [o]):
+            if any(c == meta(pvc).get("name") for _, c in pvc_volumes(pod_spec(out))) \
+                    and same_namespace(ns_of(out), ns_of(pvc)):
+                if (i, j) in new and out.get("kind") == "StatefulSet":
+                    TAGS.add("drop-still-mounted-by-itself")
+                return True
+    return False
+
+
+def edit(i, j, *path):
+    """README "YAML as Kubernetes reads it": an edit never lands inside an
+    anchored node that an alias (or merge key) repeats, since it would change
+    every copy: such a document is an error (expand the aliases first)."""
+    full = (("items", j) if j is not None else ()) + path
+    for s in (SHARED[0][i] if SHARED[0] and i < len(SHARED[0]) else ()):
+        if full[:len(s)] == s:
+            raise ModelError("edit at %s inside a node an alias repeats" % "/".join(map(str, full)))
+
+
+def check_edits(i, j, dep, sts):
+    """The places the conversion of `dep` edits (spec, the revision annotation,
+    the pod's volumes and each container whose mounts changed) -> edit()."""
+    edit(i, j, "spec")
+    if REVISION in annotations_of(dep):
+        edit(i, j, "metadata", "annotations")
+    before = ((dep.get("spec") or {}).get("template") or {}).get("spec") or {}
+    after = sts["spec"]["template"].get("spec") or {}
+    if prune(before.get("volumes")) != prune(after.get("volumes")) and before.get("volumes"):
+        edit(i, j, "spec", "template", "spec", "volumes")
+    for k, (c0, c1) in enumerate(zip(before.get("containers") or [], after.get("containers") or [])):
+        if prune(c0) != prune(c1):
+            edit(i, j, "spec", "template", "spec", "containers", k)
+
+
+def convert_stream(docs, opts, shared=None):
+    """The whole conversion of a parsed stream; `shared`: yamlio.shared_paths
+    of its text (None: no aliases)."""
     r = Result()
     TAGS.clear()
+    DEFAULT_NS[0] = opts.namespace
+    SHARED[0] = shared
     try:
         sel = to_convert(docs, opts)
         converted = [(meta(o).get("name"), ns_of(o)) for _, _, o in sel]
@@ -690,11 +835,12 @@ def convert_stream(docs, opts):
         for i, j, dep in sel:
             opts = base.for_deployment(meta(dep).get("name"))
             check_names(dep, opts)
-            sts = statefulset_fields(dep, opts)
+            sts = statefulset_fields(dep, opts, autoscaler_max(dep, docs))
             vcts = apply_flag_templates(sts, opts)
             more, where = absorb_pvcs(sts, docs, opts, users)
             vcts += more
             absorbed += where
+            check_edits(i, j, dep, sts)
             if vcts:
                 sts["spec"]["volumeClaimTemplates"] = vcts
             out = [sts]
@@ -703,24 +849,30 @@ def convert_stream(docs, opts):
                 old = existing_service(docs, svc_name, ns_of(dep))
                 if old is None:
                     out.append(headless_service(dep, opts))
+                    merged = (("items", j) if j is not None else ()) + ("spec", "template", "metadata", "labels", "<<")
+                    if (dep["spec"].get("selector") or {}).get("matchExpressions") and SHARED[0] \
+                            and merged in SHARED[0][i]:
+                        TAGS.add("merge-key-template-labels")
                 else:
                     reuse_service(old, (i, j))
             new[(i, j)] = out
         opts = base
         for i, j, o in objects(docs):
             if j is not None and o.get("kind") in ("Rollout", "Canary"):
-                TAGS.add("list-ref-not-retargeted")
-            forbidden_ref(o, converted)
+                try:
+                    forbidden_ref(o, converted)
+                except ModelError:
+                    TAGS.add("list-forbidden-ref-silent")
+                    raise
+            forbidden_ref(o, converted)  # a hook too: it passes through unchanged, and would point at nothing
             if (i, j) not in new:
                 t = retarget(o, converted)
-                if t is not None and j is not None:
-                    TAGS.add("list-ref-not-retargeted")
                 if t is not None:
                     new[(i, j)] = [t]
         for loc in set(absorbed):
             i, j = loc
             pvc = [o for a, b, o in objects(docs) if (a, b) == loc][0]
-            if opts.drop_absorbed:
+            if opts.drop_absorbed and not still_mounted(new, docs, loc, pvc):
                 new[loc] = []
             else:
                 p = copy.deepcopy(prune(pvc))
@@ -752,9 +904,9 @@ def convert_stream(docs, opts):
     return r
 
 
-def known_bugs(docs, opts):
-    """Tags of rules the product design states and the C code does not follow yet
+def known_bugs(docs, opts, shared=None):
+    """Tags of rules the README states and the C code does not follow yet
     (tests/model/known_bugs.py describes each) that this case touches: a
     generated case touching one is reported, not failed."""
-    convert_stream(docs, opts)
+    convert_stream(docs, opts, shared)
     return set(TAGS)

@@ -28,6 +28,9 @@ FLAGS = [
     ([VCT, "name=d,mountPath=/d,size=1Gi,colour=red"], 2, "colour"),
     ([VCT, "name=Data,mountPath=/d,size=1Gi"], 2, "DNS-1123"),
     ([VCT, "name=d,mountPath=/d,size=lots"], 2, "size"),
+    ([VCT, "name=d,mountPath=/d,size=0"], 2, "size"),       # a resource.Quantity > 0 (README "Storage")
+    ([VCT, "name=d,mountPath=/d,size=-1Gi"], 2, "size"),
+    (["-n", "Bad_NS"], 2, "namespace"),                        # a DNS-1123 label (ValidateNamespaceName)
     ([VCT, "name=d,mountPath=/d,size=1Gi,volumeMode=Tape"], 2, "volumeMode"),
     ([VCT, "name=d,mountPath=/d,size=1Gi,accessModes=ReadSometimes"], 2, "accessModes"),
     ([VCT, "name=d,mountPath=/d,size=1Gi,storageClassName=Not_A_Name"], 2, "storageClassName"),
@@ -53,6 +56,7 @@ CONFIGS = [
     ("  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: x}}\n", "partition"),
     ("  volumeClaimTemplates: data\n", "spec.volumeClaimTemplates"),
     ("  volumeClaimTemplates: [{metadata: {name: d}}]\n", "storage"),
+    ("  volumeClaimTemplates: [{metadata: {name: d}, spec: {resources: {requests: {storage: '0'}}}}]\n", "storage"),
     ("  volumeClaimTemplates: [{metadata: {name: d}, spec: {colour: red, resources: {requests: {storage: 1Gi}}}}]\n",
      "colour"),
     ("  volumeClaimTemplates: [{metadata: {name: d}, spec: {storageClassName: [a], resources: {requests: "

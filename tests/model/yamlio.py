@@ -32,6 +32,31 @@ def load_all(data):
     return list(yaml.load_all(data, Loader=Loader))
 
 
+def shared_paths(data):
+    """Per document, the paths (tuples of keys and indexes) of the nodes that
+    an alias or a merge key repeats: an edit inside one would change every
+    copy (README "YAML as Kubernetes reads it"). A merge key's value counts
+    under the key "<<"."""
+    out = []
+    for root in yaml.compose_all(data, Loader=Loader):
+        paths = {}
+
+        def walk(n, path):
+            paths.setdefault(id(n), []).append(path)
+            if len(paths[id(n)]) > 1:
+                return
+            if isinstance(n, yaml.MappingNode):
+                for k, v in n.value:
+                    walk(v, path + ("<<" if k.tag == "tag:yaml.org,2002:merge" else k.value,))
+            elif isinstance(n, yaml.SequenceNode):
+                for i, v in enumerate(n.value):
+                    walk(v, path + (i,))
+        if root is not None:
+            walk(root, ())
+        out.append({p for ps in paths.values() if len(ps) > 1 for p in ps})
+    return out
+
+
 def pieces(data):
     """Split a stream at document markers: each piece holds one document's bytes
     with its leading comments and separator (the rule of the README)."""
@@ -69,6 +94,28 @@ def _plain_ok(s, flow):
         return False
 
 
+class Anchored(dict):
+    """A mapping written with an anchor (`&name`)."""
+
+    def __init__(self, value, anchor):
+        super().__init__(value)
+        self.anchor = anchor
+
+
+class Alias(dict):
+    """An alias (`*name`) of an Anchored mapping; its value is the target's
+    (`{"<<": Alias(a), ...}` writes a merge key)."""
+
+    def __init__(self, target):
+        super().__init__(target)
+        self.anchor = target.anchor
+
+
+class TaggedInt(int):
+    """An int written with an explicit tag, `!!int "3"` (YAML 1.1/1.2 core
+    schema: the tag decides the type, as sigs.k8s.io/yaml reads it)."""
+
+
 class Style:
     """One random presentation; `pick(n)` returns an int in [0, n) drawn by the
     generator (hypothesis `data.draw`), so failures shrink to plain YAML."""
@@ -85,10 +132,14 @@ class Style:
         self.anchor_n = 0
 
     def scalar(self, v, flow=False, key=False):
+        if key and v == "<<":
+            return v  # a merge key only when plain (the values in this model never use "<<" otherwise)
         if v is None:
             return ["", "~", "null"][self.pick(3)] if not flow and not key else "null"
         if v is True or v is False:
             return "true" if v else "false"
+        if isinstance(v, TaggedInt):
+            return '!!int "%d"' % v
         if isinstance(v, int):
             return str(v)
         s = str(v)
@@ -105,6 +156,11 @@ class Style:
         return "  # " + ["note", "x: y", "- item", "'q'"][self.pick(4)] if self.comments and self.pick(6) == 0 else ""
 
     def flow(self, v):
+        if isinstance(v, Alias):
+            return "*" + v.anchor
+        if isinstance(v, Anchored):
+            return "&%s {" % v.anchor + ", ".join("%s: %s" % (self.scalar(k, True, True), self.flow(x))
+                                                  for k, x in v.items()) + "}"
         if isinstance(v, dict):
             return "{" + ", ".join("%s: %s" % (self.scalar(k, True, True), self.flow(x)) for k, x in v.items()) + "}"
         if isinstance(v, list):
@@ -125,12 +181,16 @@ class Style:
         else:
             for x in v:
                 dash = pad + "- "
-                if isinstance(x, dict) and x and not self.use_flow(x, depth + 1):
+                flow = self.use_flow(x, depth + 1)
+                if isinstance(x, Anchored) and x and not flow:
+                    out.append(pad + "- &" + x.anchor)  # `- &a key: v` would anchor the key
+                    self.block(x, col + 2, depth + 1, out)
+                elif isinstance(x, dict) and x and not isinstance(x, Alias) and not flow:
                     sub = []
                     self.block(x, col + 2, depth + 1, sub)
                     out.append(dash + sub[0][col + 2:])
                     out.extend(sub[1:])
-                elif isinstance(x, list) and x and not self.use_flow(x, depth + 1):
+                elif isinstance(x, list) and x and not flow:
                     sub = []
                     self.block(x, col + 2, depth + 1, sub)
                     out.append(dash + sub[0][col + 2:])
@@ -146,8 +206,10 @@ class Style:
         return self.scalar(x)
 
     def entry(self, head, x, col, depth, out):
-        if isinstance(x, (dict, list)) and x and not self.use_flow(x, depth + 1):
-            out.append(head + self.comment())
+        if isinstance(x, Alias):
+            out.append(head + " *" + x.anchor + self.comment())
+        elif isinstance(x, (dict, list)) and x and not self.use_flow(x, depth + 1):
+            out.append(head + (" &" + x.anchor if isinstance(x, Anchored) else "") + self.comment())
             if isinstance(x, list):
                 sub_col = col if self.compact_seq else col + self.indent
             else:
