@@ -57,28 +57,8 @@ TAGS = {
 }
 
 KNOWN = {
-    "error-leaves-stdout-eb90acbafa": TAGS["error-leaves-stdout"],
-    "min-error-leaves-stdout": TAGS["error-leaves-stdout"],
-    # --volume-claim-template over a configMap volume: now the error it must be, stdout not empty yet
-    "min-vct-replaces-non-emptydir": TAGS["error-leaves-stdout"],
-    "vct-replaces-non-emptydir-2cf06ab02b": TAGS["error-leaves-stdout"],
-    "error-without-position-7b13525291": TAGS["error-without-position"],
-    "min-error-without-position": TAGS["error-without-position"],
     "list-later-service-duplicate-c96ce9d680": TAGS["list-later-service-duplicate"],
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
-    "list-pvc-not-seen-1cc6a3240a": TAGS["list-pvc-not-seen"],
-    "min-list-pvc-not-seen": TAGS["list-pvc-not-seen"],
-    "list-service-ignored-4673cc05c3": TAGS["list-service-ignored"],
-    "list-service-ignored-5137eeb3ce": TAGS["list-service-ignored"],
-    "list-service-ignored-59bfd68256": TAGS["list-service-ignored"],
-    "min-list-service-ignored": TAGS["list-service-ignored"],
-    "list-unsupported-silent-9b44547322": TAGS["list-unsupported-silent"],
-    "min-list-unsupported-silent": TAGS["list-unsupported-silent"],
-    "directive-after-service-3ebbc00262": TAGS["directive-after-service"],
-    "min-directive-after-service": TAGS["directive-after-service"],
-    "directive-flow-reemit-1e655760df": TAGS["directive-flow-reemit"],
-    "directive-flow-reemit-list-e4ab72084b": TAGS["directive-flow-reemit"],  # a List item's flow part
-    "min-directive-flow-reemit": TAGS["directive-flow-reemit"],
     "list-ref-not-retargeted-63c2d0165f": TAGS["list-forbidden-ref-silent"],
     "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
     "service-name-namespace-flag-5b2396ba79": TAGS["service-name-namespace-flag"],
@@ -89,17 +69,11 @@ KNOWN = {
     "min-merge-key-template-labels": TAGS["merge-key-template-labels"],
     "claim-users-other-namespace-4ea8e79778": TAGS["claim-users-other-namespace"],
     "min-claim-users-other-namespace": TAGS["claim-users-other-namespace"],
-    # a hook Rollout at a converted Deployment: the error it must be, stdout not empty yet
-    "hook-rollout-error-a7c8a4497b": TAGS["error-leaves-stdout"],
     "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
     "min-paused-autoscaler-namespace": TAGS["paused-autoscaler-namespace"],
     "paused-autoscaler-namespace-7fb7be1e90": TAGS["paused-autoscaler-namespace"],  # ns1 HPA + ns2 ScaledObject
     "drop-still-mounted-by-itself-87e66d02bb": TAGS["drop-still-mounted-by-itself"],
     "min-drop-still-mounted-by-itself": TAGS["drop-still-mounted-by-itself"],
-    "service-wait-cut-short-05457afcc0": TAGS["service-wait-cut-short"],
-    "service-wait-cut-short-82841991d5": TAGS["service-wait-cut-short"],
-    "min-service-wait-cut-short": TAGS["service-wait-cut-short"],
-    "min-service-wait-cut-short-later-pvc": TAGS["service-wait-cut-short"],
 }
 
 # usage cases (tests/model/usage.py, by case name) the C code gets wrong
@@ -111,7 +85,4 @@ KNOWN_USAGE = {
     "flags --log-file /nonexistent-dir/log":
         "leak: when --log-file cannot be opened main() returns 2 without d2s_pairs_free(&cli) "
         "(src/main.c, the d2s_diag_open_log failure branch)",
-    "flags --volume-claim-template name=d,mountPath=/d,size=1Gi,storageClassName=Not_A_Name":
-        "storageClassName= is accepted unless it also holds a YAML-special character; Kubernetes wants a "
-        "DNS-1123 subdomain (core validation ValidateClassName), so the claim template is rejected at apply",
 }
