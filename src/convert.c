@@ -120,6 +120,44 @@ static void check_duplicates(struct d2s_cx *c, const struct d2s_node *root)
 
 /* ---------- update strategy ---------- */
 
+/* The partition for a paused Deployment (`paused` is its spec.paused node)
+ * whose StatefulSet gets updateStrategy `out` (NULL: not chosen yet, so
+ * RollingUpdate). A partition holds back every pod whose ordinal index is
+ * at least its value (Kubernetes docs, "StatefulSets", Partitioned rolling
+ * updates), so holding every pod takes replicas, or the largest maxReplicas
+ * of the autoscalers that target it. With OnDelete no pod is replaced until
+ * it is deleted, so nothing is needed. Returns --partition when given (with
+ * a warning when it lets pods update), else that hold, else -1. */
+static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
+			     const struct d2s_node *paused, const char *out)
+{
+	const struct d2s_options *o = c->o;
+	if (out && strcmp(out, "RollingUpdate")) {
+		d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
+			      "paused: true with updateStrategy %s: no pod gets the new template until "
+			      "you delete it, so no partition is needed", out);
+		return o->partition;
+	}
+	const struct d2s_node *r = d2s_get(spec, "replicas");
+	long hold = d2s_is_uint(r) ? strtol(d2s_str(r), NULL, 10) : 1;
+	if (c->max_replicas > hold)
+		hold = c->max_replicas; /* every pod an autoscaler can create */
+	if (o->partition >= 0) {
+		if (o->partition < hold)
+			d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
+				      "paused: true, but --partition %ld lets the pods from ordinal index "
+				      "%ld on get the new template now (%ld would hold every pod)",
+				      o->partition, o->partition, hold);
+		return o->partition;
+	}
+	d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
+		      "paused: true becomes a RollingUpdate with partition %ld%s (no pod is updated "
+		      "until the partition is lowered)", hold,
+		      c->max_replicas > 0 && c->max_replicas == hold ?
+		      ", the largest maxReplicas of the autoscalers that target it" : "");
+	return hold;
+}
+
 /* Deployment spec.strategy/paused -> StatefulSet spec.updateStrategy
  * (apps/v1 StatefulSetUpdateStrategy: RollingUpdate with partition and
  * maxUnavailable, or OnDelete; Kubernetes docs, "StatefulSets", Update
@@ -148,18 +186,7 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	} else if (!out && type) {
 		out = "RollingUpdate";
 	}
-	long partition = o->partition;
-	if (partition < 0 && is_paused) {
-		const struct d2s_node *r = d2s_get(spec, "replicas");
-		partition = d2s_is_uint(r) ? strtol(d2s_str(r), NULL, 10) : 1;
-		if (c->max_replicas > partition)
-			partition = c->max_replicas; /* every pod an autoscaler can create */
-		d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
-			      "paused: true becomes a RollingUpdate with partition %ld%s (no pod is updated "
-			      "until the partition is lowered)", partition,
-			      c->max_replicas > 0 && c->max_replicas == partition ?
-			      ", the largest maxReplicas of the autoscalers that target it" : "");
-	}
+	long partition = is_paused ? paused_partition(c, spec, paused, out) : o->partition;
 	if (!out && (partition >= 0 || o->max_unavailable))
 		out = "RollingUpdate";
 	if (!out)
@@ -176,7 +203,7 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 						: d2s_v_raw(&c->a, o->max_unavailable));
 		}
 		d2s_v_put(&c->a, us, "rollingUpdate", ru);
-	} else if (strcmp(out, "RollingUpdate") && (partition >= 0 || o->max_unavailable)) {
+	} else if (strcmp(out, "RollingUpdate") && (o->partition >= 0 || o->max_unavailable)) {
 		d2s_cx_report(c, D2S_WARNING, NULL, "spec.updateStrategy",
 			      "--partition and --max-unavailable apply to RollingUpdate only; ignored with %s", out);
 	}

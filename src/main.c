@@ -109,6 +109,28 @@ static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy, 
 	return rc;
 }
 
+/* The --report file can be written (and its format is known), checked
+ * before the run, so an unwritable report is a usage error and never a
+ * failure after the output was written. Returns 0, or -1 with `err`. */
+static int report_writable(const struct d2s_run *r, char *err, size_t errlen)
+{
+	enum d2s_creport_format fmt;
+	if (d2s_creport_format(r->report, r->report_format, &fmt)) {
+		snprintf(err, errlen, "--%s %s: name a .yaml, .yml or .json file, or give --%s yaml|json",
+			 RUN_FLAG(report), r->report, RUN_FLAG(report_format));
+		return -1;
+	}
+	if (!strcmp(r->report, "-"))
+		return 0;
+	int fd = open(r->report, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		snprintf(err, errlen, "--%s %s: %s", RUN_FLAG(report), r->report, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Options from the kustomize legacy plugin config, --config, the
  * environment and the flags (`all`: environment merged under flags). */
 static int build_options(struct d2s_options *o, struct d2s_run *r, const struct d2s_pairs *all,
@@ -132,6 +154,8 @@ static int build_options(struct d2s_options *o, struct d2s_run *r, const struct 
 	if (o->migrate_data && o->drop_absorbed_pvcs)
 		return usage_error(ue, "--migrate-data clones the absorbed PVCs, so they must stay: "
 				   "drop --drop-absorbed-pvcs");
+	if (r->report && report_writable(r, err, sizeof(err)))
+		return usage_error(ue, err);
 	return 0;
 }
 
@@ -302,6 +326,15 @@ static int finish_report(struct d2s_conv_report *rep, const struct d2s_run *r,
 		rc = 1;
 	}
 	*summary = d2s_creport_summary(rep);
+	static const char tag[] = "deploy2sts: ";
+	if (*summary && rc && !strncmp(*summary, tag, strlen(tag))) {
+		/* what was decided before the error: none of it was written */
+		struct d2s_buf b = {0};
+		d2s_buf_printf(&b, "%sfailed, nothing was written (before the error: %s)", tag,
+			       *summary + strlen(tag));
+		free(*summary);
+		*summary = b.data;
+	}
 	if (*summary && !r->quiet)
 		fprintf(stderr, "%s\n", *summary);
 	return rc;

@@ -128,6 +128,8 @@ def golden(rp):
                     if "kind: StatefulSet" not in out and rc == 0:
                         errs.append("converted %s but no StatefulSet in the output" % dd["name"])
             summ = rep["summary"]["text"]
+            if summ and rc:  # a failed run says that nothing was written
+                summ = "failed, nothing was written (before the error: %s)" % summ[len("deploy2sts: "):]
             if summ and summ not in err and "-q" not in args and "--quiet" not in args:
                 errs.append("summary line %r not on stderr" % summ)
         rp.case("golden %s: report" % c, errs)
@@ -224,6 +226,22 @@ def summary_and_noop(rp):
           ("deploy2sts: summary: " + line[len("deploy2sts: "):]) in open(log).read().splitlines(), err)
     rc, out, err, rep = run(["-q"], data, report=None)
     check(rp, None, "no summary line with -q", rc == 0 and err == "", err)
+    # a failed run writes nothing: the summary must not read as if it did
+    canary = {"apiVersion": "flagger.app/v1beta1", "kind": "Canary", "metadata": {"name": "c"},
+              "spec": {"targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}}}
+    rc, out, err, rep = run([], stream(deploy("web"), canary))
+    check(rp, None, "failed run: summary says nothing was written, report has the error",
+          rc == 1 and out == "" and err.splitlines()[-1:] == [
+              "deploy2sts: failed, nothing was written (before the error: converted 1 Deployment (web) "
+              "into a StatefulSet; 1 headless Service generated)"] and rep and rep.get("error"), err)
+    # an unwritable report is a usage error found before anything is written
+    dst = os.path.join(TMP, "out.yaml")
+    open(dst, "w").write("before\n")
+    p = subprocess.run([BIN, "--report", os.path.join(TMP, "no-dir", "r.yaml"), "-o", dst],
+                       input=data, capture_output=True, timeout=60)
+    check(rp, None, "--report into a missing directory: exit 2, -o untouched, stdout empty",
+          p.returncode == 2 and p.stdout == b"" and open(dst).read() == "before\n" and
+          b"--report" in p.stderr, p.stderr.decode())
     rc, out, err, rep = run([], stream({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}),
                             report=None)
     check(rp, None, "no summary line when nothing was converted or skipped", rc == 0 and err == "", err)

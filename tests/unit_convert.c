@@ -149,6 +149,22 @@ static void paused_becomes_partition(void **state)
 	assert_has(r.out, "rollingUpdate:\n      partition: 3\n");
 	assert_lacks(r.out, "paused");
 	run_free(&r);
+	/* with OnDelete nothing is replaced by itself: no partition, no claim
+	 * that a --partition (never given) was ignored */
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  paused: true\n  strategy:\n    type: Recreate\n"),
+	    "recreate-as=OnDelete");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "updateStrategy:\n    type: OnDelete\n");
+	assert_has(r.err, "no partition is needed");
+	assert_null(strstr(r.err, "becomes a RollingUpdate"));
+	assert_null(strstr(r.err, "ignored"));
+	run_free(&r);
+	/* an explicit --partition below replicas updates pods of a paused
+	 * Deployment: said, not silent */
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  paused: true\n"), "partition=1");
+	assert_has(r.out, "partition: 1\n");
+	assert_has(r.err, "--partition 1 lets the pods from ordinal index 1 on get the new template now");
+	run_free(&r);
 }
 
 static void removed_fields(void **state)
