@@ -196,14 +196,14 @@ int d2s_runlog_open(struct d2s_runlog *l, struct d2s_diag *d, const char *named,
 void d2s_runlog_end(struct d2s_runlog *l, struct d2s_diag *d, int exit_code, const char *summary)
 {
 	if (d->log) {
+		/* the run summary, then the end line that closes the run's entries */
+		if (summary)
+			fprintf(d->log, "deploy2sts: summary: %s\n", summary);
 		if (exit_code == 2)
 			fputs("deploy2sts: end: exit 2, usage error\n", d->log);
 		else
 			fprintf(d->log, "deploy2sts: end: exit %d, %d error%s, %d warning%s\n", exit_code,
 				d->errors, d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
-		/* the run summary (a later stage fills it): one line after the counts */
-		if (summary)
-			fprintf(d->log, "deploy2sts: summary: %s\n", summary);
 		fflush(d->log);
 	}
 	if (exit_code && l->client != D2S_CLIENT_NONE && l->path && d->err)

@@ -55,9 +55,9 @@ char *d2s_runlog_default_path(const char *(*get)(const char *));
 int d2s_runlog_open(struct d2s_runlog *l, struct d2s_diag *d, const char *named, int argc,
 		    char **argv, const char *early);
 
-/** End the run's log: an end line with `exit_code` and the error and
- *  warning counts of `d` (exit 2: "usage error" instead), then `summary` (one line without newline, or NULL: the run
- *  summary goes here). Under Helm, a failing run then prints the log path
+/** End the run's log: `summary` (one line without newline, or NULL),
+ *  then an end line with `exit_code` and the error and warning counts of
+ *  `d` (exit 2: "usage error" instead). Under Helm, a failing run then prints the log path
  *  as its last line on d->err. Frees l->path (the FILE is d's). */
 void d2s_runlog_end(struct d2s_runlog *l, struct d2s_diag *d, int exit_code, const char *summary);
 
