@@ -55,6 +55,21 @@ static void service_name_template(void **state)
 	run_free(&r);
 }
 
+/* {namespace} of a Deployment without metadata.namespace is the namespace
+ * -n says it is applied in (README "What the conversion does") */
+static void service_name_namespace_flag(void **state)
+{
+	(void)state;
+	static const char no_ns[] =
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n" DEPLOY_SPEC("");
+	struct run r;
+	RUN(&r, no_ns, "service-name={name}-{namespace}", "namespace=shop", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "serviceName: web-shop\n");
+	assert_has(r.out, "  name: web-shop\n");
+	run_free(&r);
+}
+
 static void headless_service_generated(void **state)
 {
 	(void)state;
@@ -631,6 +646,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kind_and_service_name),
 		cmocka_unit_test(service_name_template),
+		cmocka_unit_test(service_name_namespace_flag),
 		cmocka_unit_test(headless_service_generated),
 		cmocka_unit_test(no_headless_service),
 		cmocka_unit_test(rolling_update_drops_surge),

@@ -61,8 +61,6 @@ KNOWN = {
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
     "list-ref-not-retargeted-63c2d0165f": TAGS["list-forbidden-ref-silent"],
     "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
-    "service-name-namespace-flag-5b2396ba79": TAGS["service-name-namespace-flag"],
-    "min-service-name-namespace-flag": TAGS["service-name-namespace-flag"],
     "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
     "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
     "merge-key-template-labels-cfec50d6d6": TAGS["merge-key-template-labels"],
