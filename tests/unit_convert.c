@@ -70,6 +70,24 @@ static void service_name_namespace_flag(void **state)
 	run_free(&r);
 }
 
+/* with matchExpressions the Service selects on the template labels, those
+ * of a merge key included (as Kubernetes reads the mapping) */
+static void service_selector_merge_key(void **state)
+{
+	(void)state;
+	static const char in[] =
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+		"  selector:\n    matchLabels: &sel\n      app: web\n"
+		"    matchExpressions:\n    - {key: app, operator: Exists}\n"
+		"  template:\n    metadata:\n      labels:\n        <<: *sel\n        component: server\n"
+		"    spec:\n      containers:\n      - name: main\n        image: nginx\n";
+	struct run r;
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  selector:\n    component: server\n    app: web\n");
+	run_free(&r);
+}
+
 static void headless_service_generated(void **state)
 {
 	(void)state;
@@ -647,6 +665,7 @@ int main(void)
 		cmocka_unit_test(kind_and_service_name),
 		cmocka_unit_test(service_name_template),
 		cmocka_unit_test(service_name_namespace_flag),
+		cmocka_unit_test(service_selector_merge_key),
 		cmocka_unit_test(headless_service_generated),
 		cmocka_unit_test(no_headless_service),
 		cmocka_unit_test(rolling_update_drops_surge),

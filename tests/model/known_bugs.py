@@ -63,8 +63,6 @@ KNOWN = {
     "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
     "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
     "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
-    "merge-key-template-labels-cfec50d6d6": TAGS["merge-key-template-labels"],
-    "min-merge-key-template-labels": TAGS["merge-key-template-labels"],
     "claim-users-other-namespace-4ea8e79778": TAGS["claim-users-other-namespace"],
     "min-claim-users-other-namespace": TAGS["claim-users-other-namespace"],
     "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
