@@ -189,6 +189,32 @@ static void rollout_is_error(void **state)
 	run_free(&r);
 }
 
+/* a Rollout inside a kind: List is checked as a standalone one, reported
+ * once, whether the List is converted at once or waits for a PVC */
+static void rollout_in_list_is_error(void **state)
+{
+	(void)state;
+	static const char *const vols[] = { "", "        volumes:\n        - name: s\n"
+					    "          persistentVolumeClaim: {claimName: s}\n" };
+	for (int i = 0; i < 2; i++) {
+		char in[2048];
+		snprintf(in, sizeof(in), "apiVersion: v1\nkind: List\nitems:\n"
+			 "- apiVersion: argoproj.io/v1alpha1\n  kind: Rollout\n  metadata:\n    name: ro\n"
+			 "  spec:\n    workloadRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+			 "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n  spec:\n"
+			 "    selector:\n      matchLabels: {app: web}\n    template:\n      metadata:\n"
+			 "        labels: {app: web}\n      spec:\n        containers:\n"
+			 "        - {name: c, image: x}\n%s", vols[i]);
+		struct run r;
+		RUN(&r, in, "quiet");
+		assert_int_equal(r.rc, 1);
+		const char *e = strstr(r.err, "Rollout ro: points at Deployment web,");
+		assert_non_null(e);
+		assert_null(strstr(e + 1, "Rollout ro: points at"));
+		run_free(&r);
+	}
+}
+
 static void existing_services(void **state)
 {
 	(void)state;
@@ -790,6 +816,7 @@ int main(void)
 		cmocka_unit_test(pvc_empty_annotations),
 		cmocka_unit_test(flow_reference_reemitted),
 		cmocka_unit_test(rollout_is_error),
+		cmocka_unit_test(rollout_in_list_is_error),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(services_in_lists),

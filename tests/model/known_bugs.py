@@ -59,8 +59,6 @@ TAGS = {
 KNOWN = {
     "list-later-service-duplicate-c96ce9d680": TAGS["list-later-service-duplicate"],
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
-    "list-ref-not-retargeted-63c2d0165f": TAGS["list-forbidden-ref-silent"],
-    "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
     "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
     "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
     "claim-users-other-namespace-4ea8e79778": TAGS["claim-users-other-namespace"],
