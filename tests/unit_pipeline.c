@@ -189,6 +189,28 @@ static void rollout_is_error(void **state)
 	run_free(&r);
 }
 
+/* --drop-absorbed-pvcs keeps a PVC that the StatefulSet still mounts
+ * through a volume left shared while another volume of it is split */
+static void drop_keeps_claim_still_mounted(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: files\nspec:\n"
+		"  accessModes:\n  - ReadWriteMany\n  resources:\n    requests:\n      storage: 1Gi\n"
+		"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+		"  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n"
+		"      labels:\n        app: web\n    spec:\n      containers:\n      - name: c\n"
+		"        image: x\n      volumes:\n      - name: shared\n        persistentVolumeClaim:\n"
+		"          claimName: files\n      - name: own\n        persistentVolumeClaim:\n"
+		"          claimName: files\n", "split-volume=own", "drop-absorbed-pvcs", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "kind: PersistentVolumeClaim\nmetadata:\n  name: files\n  annotations:\n"
+		   "    helm.sh/resource-policy: keep\n");
+	assert_has(r.err, "but still mounted by StatefulSet web: kept");
+	assert_has(r.out, "      - name: shared\n        persistentVolumeClaim:\n          claimName: files\n");
+	run_free(&r);
+}
+
 /* a Rollout inside a kind: List is checked as a standalone one, reported
  * once, whether the List is converted at once or waits for a PVC */
 static void rollout_in_list_is_error(void **state)
@@ -817,6 +839,7 @@ int main(void)
 		cmocka_unit_test(flow_reference_reemitted),
 		cmocka_unit_test(rollout_is_error),
 		cmocka_unit_test(rollout_in_list_is_error),
+		cmocka_unit_test(drop_keeps_claim_still_mounted),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(services_in_lists),

@@ -66,8 +66,6 @@ KNOWN = {
     "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
     "min-paused-autoscaler-namespace": TAGS["paused-autoscaler-namespace"],
     "paused-autoscaler-namespace-7fb7be1e90": TAGS["paused-autoscaler-namespace"],  # ns1 HPA + ns2 ScaledObject
-    "drop-still-mounted-by-itself-87e66d02bb": TAGS["drop-still-mounted-by-itself"],
-    "min-drop-still-mounted-by-itself": TAGS["drop-still-mounted-by-itself"],
 }
 
 # usage cases (tests/model/usage.py, by case name) the C code gets wrong
