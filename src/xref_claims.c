@@ -305,7 +305,10 @@ static int keep_shared(struct d2s_xref *x, const char *ns, const char *claim, co
 		return 0;
 	char key[512];
 	struct d2s_buf users = {0};
-	size_t n = users_of(x, d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), claim), 0, NULL, 0, &users);
+	/* users of the PVC itself: in its namespace, or without one (a claim
+	 * of another namespace is another claim) */
+	const char *ckey = r ? r->key : d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), claim);
+	size_t n = users_of(x, ckey, 0, NULL, 0, &users);
 	int shared = n >= 2 || (r && *r->shared_mode);
 	if (shared) {
 		d2s_buf_puts(why, "shared (");

@@ -211,6 +211,24 @@ static void drop_keeps_claim_still_mounted(void **state)
 	run_free(&r);
 }
 
+/* without -n, a workload of namespace ns1 mounting a claim named like a
+ * PVC of ns2 mounts another claim: not a second user of the PVC */
+static void claim_users_in_pvc_namespace(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n"
+		"  namespace: ns2\nspec:\n  accessModes:\n  - ReadWriteOnce\n  resources:\n    requests:\n"
+		"      storage: 1Gi\n" DEP("web", "", PVC_VOL)
+		"---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: backup\n  namespace: ns1\nspec:\n"
+		"  template:\n    spec:\n      containers:\n      - name: c\n        image: x\n" PVC_VOL,
+	    "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_lacks(r.err, "Job ns1/backup");
+	run_free(&r);
+}
+
 /* a Rollout inside a kind: List is checked as a standalone one, reported
  * once, whether the List is converted at once or waits for a PVC */
 static void rollout_in_list_is_error(void **state)
@@ -840,6 +858,7 @@ int main(void)
 		cmocka_unit_test(rollout_is_error),
 		cmocka_unit_test(rollout_in_list_is_error),
 		cmocka_unit_test(drop_keeps_claim_still_mounted),
+		cmocka_unit_test(claim_users_in_pvc_namespace),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(services_in_lists),
