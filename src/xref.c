@@ -401,7 +401,8 @@ void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const stru
 long d2s_xref_max_replicas(void *ctx, const char *ns, const char *name)
 {
 	const struct d2s_xref *x = ctx;
-	return (long)d2s_nsmap_find(&x->scalers, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, NULL);
+	/* every autoscaler that is retargeted to it (resolve_refs_to matches alike) */
+	return (long)d2s_nsmap_max(&x->scalers, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0);
 }
 
 void d2s_xref_hold(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,

@@ -229,6 +229,21 @@ static void claim_users_in_pvc_namespace(void **state)
 	run_free(&r);
 }
 
+/* without -n, a paused Deployment's partition counts every autoscaler
+ * retargeted to it, those matched through the missing namespace too */
+static void paused_partition_every_autoscaler(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("web", "", "") "  paused: true\n"
+		"---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: s\n  namespace: ns1\n"
+		"spec:\n  scaleTargetRef:\n    name: web\n  maxReplicaCount: 7\n" HPA("web"),
+	    "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "      partition: 7\n");
+	run_free(&r);
+}
+
 /* a Rollout inside a kind: List is checked as a standalone one, reported
  * once, whether the List is converted at once or waits for a PVC */
 static void rollout_in_list_is_error(void **state)
@@ -859,6 +874,7 @@ int main(void)
 		cmocka_unit_test(rollout_in_list_is_error),
 		cmocka_unit_test(drop_keeps_claim_still_mounted),
 		cmocka_unit_test(claim_users_in_pvc_namespace),
+		cmocka_unit_test(paused_partition_every_autoscaler),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(services_in_lists),

@@ -61,9 +61,6 @@ KNOWN = {
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
     "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
     "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
-    "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
-    "min-paused-autoscaler-namespace": TAGS["paused-autoscaler-namespace"],
-    "paused-autoscaler-namespace-7fb7be1e90": TAGS["paused-autoscaler-namespace"],  # ns1 HPA + ns2 ScaledObject
 }
 
 # usage cases (tests/model/usage.py, by case name) the C code gets wrong
