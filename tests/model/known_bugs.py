@@ -59,8 +59,6 @@ TAGS = {
 KNOWN = {
     "list-later-service-duplicate-c96ce9d680": TAGS["list-later-service-duplicate"],
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
-    "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
-    "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
 }
 
 # usage cases (tests/model/usage.py, by case name) the C code gets wrong
