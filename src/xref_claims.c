@@ -306,8 +306,10 @@ static int keep_shared(struct d2s_xref *x, const char *ns, const char *claim, co
 	char key[512];
 	struct d2s_buf users = {0};
 	/* users of the PVC itself: in its namespace, or without one (a claim
-	 * of another namespace is another claim) */
-	const char *ckey = r ? r->key : d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), claim);
+	 * of another namespace is another claim); a PVC without a namespace is
+	 * taken to be in the Deployment's */
+	const char *ckey = r && r->key[0] != '/' ? r->key :
+			   d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), claim);
 	size_t n = users_of(x, ckey, 0, NULL, 0, &users);
 	int shared = n >= 2 || (r && *r->shared_mode);
 	if (shared) {
