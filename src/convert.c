@@ -486,7 +486,10 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 	check_duplicates(c, p.root);
 	if (c->failed || check_shape(c, &p))
 		return -1;
-	out->service_name = d2s_service_name(c->o->service_name, c->name, c->ns);
+	/* {namespace} is the namespace the Service is applied in: -n for an
+	 * object without metadata.namespace (kubectl apply --namespace) */
+	const char *svc_ns = *c->ns || !c->o->default_namespace ? c->ns : c->o->default_namespace;
+	out->service_name = d2s_service_name(c->o->service_name, c->name, svc_ns);
 	if (check_names(c, p.root, out->service_name))
 		return -1;
 	const struct d2s_val *claims = statefulset_edits(c, &p, in, out);

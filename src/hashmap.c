@@ -119,6 +119,18 @@ intptr_t d2s_nsmap_find(const struct d2s_nsmap *m, const char *ns, const char *n
 	return d2s_map_get(&m->keys, d2s_key(key, sizeof(key), at, name), dflt);
 }
 
+intptr_t d2s_nsmap_max(const struct d2s_nsmap *m, const char *ns, const char *name, int wild,
+		       intptr_t dflt)
+{
+	char key[512];
+	d2s_key(key, sizeof(key), ns ? ns : "", name);
+	intptr_t best = dflt;
+	for (size_t i = 0; i < m->keys.cap; i++)
+		if (m->keys.keys[i] && m->keys.vals[i] > best && d2s_key_match(m->keys.keys[i], key, wild))
+			best = m->keys.vals[i];
+	return best;
+}
+
 void d2s_nsmap_free(struct d2s_nsmap *m)
 {
 	d2s_map_free(&m->keys);

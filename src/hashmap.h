@@ -55,6 +55,11 @@ void d2s_nsmap_set(struct d2s_nsmap *m, const char *ns, const char *name, intptr
  *  exact). */
 intptr_t d2s_nsmap_find(const struct d2s_nsmap *m, const char *ns, const char *name, int wild,
 			intptr_t dflt, const char **found);
+/** The largest value of the keys that match (ns, name) by d2s_key_match
+ *  (with `wild`, every namespace when ns is "", and the key without a
+ *  namespace when it is not), or `dflt` when none is larger. */
+intptr_t d2s_nsmap_max(const struct d2s_nsmap *m, const char *ns, const char *name, int wild,
+		       intptr_t dflt);
 /** Free the map. */
 void d2s_nsmap_free(struct d2s_nsmap *m);
 

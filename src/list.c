@@ -34,6 +34,24 @@ static int is_selected_deployment(const struct d2s_node *it, const struct d2s_op
 	return d2s_select_meta(d2s_options_for(base, d2s_get_str(meta, "name")), meta, &why);
 }
 
+struct convert_edit {
+	struct d2s_convert_in *in;
+	struct d2s_convert_out *out;
+};
+
+/* d2s_convert as an edit for d2s_edit_retry: 1 = needs block style (an
+ * edit lands in a flow collection of the item: the item is re-emitted in
+ * block style with a warning, as a standalone Deployment is). */
+static int convert_cb(const struct d2s_doc *doc, void *ctx)
+{
+	struct convert_edit *ce = ctx;
+	ce->in->doc = doc;
+	int rc = d2s_convert(ce->in, ce->out);
+	if (rc)
+		d2s_convert_out_free(ce->out);
+	return rc;
+}
+
 static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, size_t idx,
 			struct d2s_list_ctx *lc, struct d2s_parser *parser, struct d2s_edits *e)
 {
@@ -42,6 +60,7 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	int col;
 	d2s_item_unindent(doc, item, &text, &col);
 	struct d2s_doc sub = {0};
+	struct d2s_reemit re = {0};
 	const struct d2s_options *o = NULL;
 	struct d2s_options tmp;
 	int rc = -1;
@@ -60,16 +79,12 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	const char *ns = d2s_get_str(d2s_get(sub.root, "metadata"), "namespace");
 	if (lc->max_replicas)
 		in.max_replicas = lc->max_replicas(lc->ctx, ns ? ns : "", name);
-	struct d2s_convert_out res;
+	struct d2s_convert_out res = {0};
 	d2s_creport_seen(lc->diag->report, ns, name, lc->file, in.line0, c);
-	int k = d2s_convert(&in, &res);
-	if (k) {
-		if (k == 1) {
-			struct d2s_where w = { .file = lc->file, .line = in.line0, .col = c,
-					       .kind = "Deployment", .name = name };
-			d2s_report(lc->diag, D2S_ERROR, &w, "a Deployment inside a List must be written in "
-				   "block style to be converted");
-		}
+	struct d2s_where w = { .file = lc->file, .line = in.line0, .col = c, .kind = "Deployment",
+			       .ns = ns, .name = name };
+	struct convert_edit ce = { &in, &res };
+	if (d2s_edit_retry(parser, lc->diag, &w, &sub, convert_cb, &ce, &re)) {
 		d2s_convert_out_free(&res);
 		goto out;
 	}
@@ -87,6 +102,7 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 out:
 	if (o == &tmp)
 		d2s_options_free(&tmp);
+	d2s_reemit_free(&re);
 	d2s_doc_free(&sub);
 	d2s_buf_free(&text);
 	d2s_buf_free(&rep);

@@ -46,6 +46,7 @@ struct d2s_progressive {
 	char *target_key;         /**< "ns/deployment" */
 	char *file;               /**< set by the caller */
 	long line;
+	int reported;             /**< its error was reported (once only) */
 };
 
 /** Fill `g` when `root` is an Argo Rollout with spec.workloadRef or a Flagger

@@ -60,15 +60,37 @@ int d2s_service_existing(struct d2s_cx *c, const char *svc, d2s_svc_lookup looku
 	return 0;
 }
 
+/* Put the string pairs of mapping `m` into `v`, keys already in `v` kept:
+ * own keys first, then those of the mappings its merge key `<<` names,
+ * earlier ones first (YAML merge key type, https://yaml.org/type/merge.html;
+ * go-yaml reads labels so for sigs.k8s.io/yaml). `depth` stops a cycle. */
+static void put_string_pairs(struct d2s_cx *c, struct d2s_val *v, const struct d2s_node *m, int depth)
+{
+	m = d2s_deref(m);
+	if (!m || m->type != D2S_MAP || depth > 32)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = d2s_str(m->kids[2 * i]), *x = d2s_str(m->kids[2 * i + 1]);
+		if (k && x && !d2s_is_merge_key(d2s_deref(m->kids[2 * i])) && !d2s_v_get(v, k))
+			d2s_v_put(&c->a, v, k, d2s_v_str(&c->a, x));
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		if (!d2s_is_merge_key(d2s_deref(m->kids[2 * i])))
+			continue;
+		const struct d2s_node *x = d2s_deref(m->kids[2 * i + 1]);
+		if (x && x->type == D2S_MAP)
+			put_string_pairs(c, v, x, depth + 1);
+		for (size_t j = 0; x && x->type == D2S_SEQ && j < x->n; j++)
+			put_string_pairs(c, v, x->kids[j], depth + 1);
+	}
+}
+
+/* The string pairs of mapping `m` as Kubernetes reads them (merge keys
+ * included), as a new map in the arena. */
 static struct d2s_val *copy_string_map(struct d2s_cx *c, const struct d2s_node *m)
 {
 	struct d2s_val *v = d2s_v_map(&c->a);
-	m = d2s_deref(m);
-	for (size_t i = 0; m && m->type == D2S_MAP && i < m->n; i++) {
-		const char *k = d2s_str(m->kids[2 * i]), *x = d2s_str(m->kids[2 * i + 1]);
-		if (k && x)
-			d2s_v_put(&c->a, v, k, d2s_v_str(&c->a, x));
-	}
+	put_string_pairs(c, v, m, 0);
 	return v;
 }
 

@@ -315,8 +315,9 @@ static void check_progressive(struct d2s_xref *x, const char *key)
 {
 	for (size_t i = 0; i < x->n_prog; i++) {
 		struct d2s_progressive *g = &x->prog[i];
-		if (!d2s_key_match(g->target_key, key, d2s_xref_wild(x)))
+		if (g->reported || !d2s_key_match(g->target_key, key, d2s_xref_wild(x)))
 			continue;
+		g->reported = 1;
 		struct d2s_where w = { .file = g->file, .line = g->line, .col = 1, .kind = g->kind,
 				       .ns = g->ns, .name = g->name };
 		d2s_report(x->diag, D2S_ERROR, &w, "points at Deployment %s, which is converted to a "
@@ -400,7 +401,8 @@ void d2s_xref_scaler(struct d2s_xref *x, const struct d2s_node *root, const stru
 long d2s_xref_max_replicas(void *ctx, const char *ns, const char *name)
 {
 	const struct d2s_xref *x = ctx;
-	return (long)d2s_nsmap_find(&x->scalers, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0, NULL);
+	/* every autoscaler that is retargeted to it (resolve_refs_to matches alike) */
+	return (long)d2s_nsmap_max(&x->scalers, d2s_xref_ns(x, ns), name, d2s_xref_wild(x), 0);
 }
 
 void d2s_xref_hold(struct d2s_xref *x, const char *text, size_t len, const char *file, long line,

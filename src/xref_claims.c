@@ -305,7 +305,12 @@ static int keep_shared(struct d2s_xref *x, const char *ns, const char *claim, co
 		return 0;
 	char key[512];
 	struct d2s_buf users = {0};
-	size_t n = users_of(x, d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), claim), 0, NULL, 0, &users);
+	/* users of the PVC itself: in its namespace, or without one (a claim
+	 * of another namespace is another claim); a PVC without a namespace is
+	 * taken to be in the Deployment's */
+	const char *ckey = r && r->key[0] != '/' ? r->key :
+			   d2s_key(key, sizeof(key), d2s_xref_ns(x, ns), claim);
+	size_t n = users_of(x, ckey, 0, NULL, 0, &users);
 	int shared = n >= 2 || (r && *r->shared_mode);
 	if (shared) {
 		d2s_buf_puts(why, "shared (");
@@ -325,6 +330,22 @@ static int keep_shared(struct d2s_xref *x, const char *ns, const char *claim, co
 	}
 	d2s_buf_free(&users);
 	return shared;
+}
+
+/* Deployment `id` keeps mounting claim `claim` through a volume left shared:
+ * its StatefulSet is still a user of the PVC when it absorbs it through
+ * another volume (recorded once per Deployment). */
+static void note_kept(struct d2s_xref *x, const struct d2s_ident *id, const char *claim)
+{
+	struct d2s_pvc_rec *r = d2s_xref_find_pvc(x, id->ns, claim, NULL);
+	char dkey[512];
+	if (!r || !id->name)
+		return;
+	d2s_key(dkey, sizeof(dkey), d2s_xref_ns(x, id->ns), id->name);
+	if (in_names(r->kept_by, r->n_kept_by, dkey))
+		return;
+	D2S_GROW(r->kept_by, r->n_kept_by);
+	r->kept_by[r->n_kept_by++] = d2s_xref_strdup(dkey);
 }
 
 static void add_shared(struct d2s_options *t, const char *vname)
@@ -350,6 +371,8 @@ const struct d2s_options *d2s_xref_volume_rules(void *ctx, const struct d2s_doc 
 		int flag = in_names(o->shared_volumes, o->n_shared_volumes, vname);
 		struct d2s_buf why = {0};
 		if (flag || keep_shared(x, id.ns, claim, vname, o, &why))
+			note_kept(x, &id, claim);
+		if (flag || why.len)
 			d2s_creport_shared(x->diag->report, id.ns, claim, id.name, flag ? NULL : why.data,
 					   d2s_xref_find_pvc(x, id.ns, claim, NULL) != NULL);
 		if (!flag && why.len) {
@@ -383,6 +406,11 @@ void d2s_xref_finish(struct d2s_xref *x)
 			continue;
 		struct d2s_buf others = {0};
 		users_of(x, r->key, 1, r->absorbed_by, r->n_absorbed_by, &others);
+		for (size_t k = 0; k < r->n_absorbed_by; k++) /* it mounts it through another volume */
+			if (in_names(r->kept_by, r->n_kept_by, r->absorbed_by[k])) {
+				d2s_buf_puts(&others, others.len ? ", StatefulSet " : "StatefulSet ");
+				d2s_buf_puts(&others, d2s_xref_shown(r->absorbed_by[k]));
+			}
 		resolve_pvc(x, r, others.data);
 		d2s_buf_free(&others);
 	}
@@ -400,6 +428,9 @@ void d2s_xref_claims_free(struct d2s_xref *x)
 		for (size_t k = 0; k < x->pvcs[i].n_absorbed_by; k++)
 			free(x->pvcs[i].absorbed_by[k]);
 		free(x->pvcs[i].absorbed_by);
+		for (size_t k = 0; k < x->pvcs[i].n_kept_by; k++)
+			free(x->pvcs[i].kept_by[k]);
+		free(x->pvcs[i].kept_by);
 	}
 	free(x->pvcs);
 	for (size_t i = 0; i < x->n_users; i++) {

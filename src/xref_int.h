@@ -24,6 +24,9 @@ struct d2s_pvc_rec {
 	char *volume;                /**< pod volume that absorbs it (the claim template's name) */
 	char **absorbed_by;
 	size_t n_absorbed_by;
+	char **kept_by;              /**< Deployments ("ns/name") that keep mounting it
+					  through a volume left shared */
+	size_t n_kept_by;
 	int in_list;                 /**< an item of a held List: no writer item of
 					  its own, resolved with it (d2s_xref_list_pvcs) */
 	enum d2s_action decision;    /**< in_list: D2S_DROP, D2S_REPLACE by `repl`,

@@ -91,6 +91,11 @@ int d2s_xref_list_read(struct d2s_xref *x, const struct d2s_doc *list, const cha
 			d2s_xref_deployment(x, id.ns, id.name, D2S_DEP_SKIPPED);
 			d2s_xref_resolve_refs(x, id.ns, id.name, 0);
 		}
+		if (!target) { /* an Argo Rollout / Flagger Canary: checked as a standalone one */
+			long l, c;
+			d2s_linecol(list->text, it->start, &l, &c);
+			d2s_xref_progressive(x, it, file, line0 + l - 1);
+		}
 		if (!target || hook)
 			continue;
 		d2s_xref_scaler(x, it, &id, target);

@@ -55,6 +55,39 @@ static void service_name_template(void **state)
 	run_free(&r);
 }
 
+/* {namespace} of a Deployment without metadata.namespace is the namespace
+ * -n says it is applied in (README "What the conversion does") */
+static void service_name_namespace_flag(void **state)
+{
+	(void)state;
+	static const char no_ns[] =
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n" DEPLOY_SPEC("");
+	struct run r;
+	RUN(&r, no_ns, "service-name={name}-{namespace}", "namespace=shop", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "serviceName: web-shop\n");
+	assert_has(r.out, "  name: web-shop\n");
+	run_free(&r);
+}
+
+/* with matchExpressions the Service selects on the template labels, those
+ * of a merge key included (as Kubernetes reads the mapping) */
+static void service_selector_merge_key(void **state)
+{
+	(void)state;
+	static const char in[] =
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+		"  selector:\n    matchLabels: &sel\n      app: web\n"
+		"    matchExpressions:\n    - {key: app, operator: Exists}\n"
+		"  template:\n    metadata:\n      labels:\n        <<: *sel\n        component: server\n"
+		"    spec:\n      containers:\n      - name: main\n        image: nginx\n";
+	struct run r;
+	RUN(&r, in, "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  selector:\n    component: server\n    app: web\n");
+	run_free(&r);
+}
+
 static void headless_service_generated(void **state)
 {
 	(void)state;
@@ -647,6 +680,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kind_and_service_name),
 		cmocka_unit_test(service_name_template),
+		cmocka_unit_test(service_name_namespace_flag),
+		cmocka_unit_test(service_selector_merge_key),
 		cmocka_unit_test(headless_service_generated),
 		cmocka_unit_test(no_headless_service),
 		cmocka_unit_test(rolling_update_drops_surge),

@@ -189,6 +189,87 @@ static void rollout_is_error(void **state)
 	run_free(&r);
 }
 
+/* --drop-absorbed-pvcs keeps a PVC that the StatefulSet still mounts
+ * through a volume left shared while another volume of it is split */
+static void drop_keeps_claim_still_mounted(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: files\nspec:\n"
+		"  accessModes:\n  - ReadWriteMany\n  resources:\n    requests:\n      storage: 1Gi\n"
+		"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+		"  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n"
+		"      labels:\n        app: web\n    spec:\n      containers:\n      - name: c\n"
+		"        image: x\n      volumes:\n      - name: shared\n        persistentVolumeClaim:\n"
+		"          claimName: files\n      - name: own\n        persistentVolumeClaim:\n"
+		"          claimName: files\n", "split-volume=own", "drop-absorbed-pvcs", "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "kind: PersistentVolumeClaim\nmetadata:\n  name: files\n  annotations:\n"
+		   "    helm.sh/resource-policy: keep\n");
+	assert_has(r.err, "but still mounted by StatefulSet web: kept");
+	assert_has(r.out, "      - name: shared\n        persistentVolumeClaim:\n          claimName: files\n");
+	run_free(&r);
+}
+
+/* without -n, a workload of namespace ns1 mounting a claim named like a
+ * PVC of ns2 mounts another claim: not a second user of the PVC */
+static void claim_users_in_pvc_namespace(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n"
+		"  namespace: ns2\nspec:\n  accessModes:\n  - ReadWriteOnce\n  resources:\n    requests:\n"
+		"      storage: 1Gi\n" DEP("web", "", PVC_VOL)
+		"---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: backup\n  namespace: ns1\nspec:\n"
+		"  template:\n    spec:\n      containers:\n      - name: c\n        image: x\n" PVC_VOL,
+	    "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
+	assert_lacks(r.err, "Job ns1/backup");
+	run_free(&r);
+}
+
+/* without -n, a paused Deployment's partition counts every autoscaler
+ * retargeted to it, those matched through the missing namespace too */
+static void paused_partition_every_autoscaler(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("web", "", "") "  paused: true\n"
+		"---\napiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: s\n  namespace: ns1\n"
+		"spec:\n  scaleTargetRef:\n    name: web\n  maxReplicaCount: 7\n" HPA("web"),
+	    "log-file=/dev/null");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "      partition: 7\n");
+	run_free(&r);
+}
+
+/* a Rollout inside a kind: List is checked as a standalone one, reported
+ * once, whether the List is converted at once or waits for a PVC */
+static void rollout_in_list_is_error(void **state)
+{
+	(void)state;
+	static const char *const vols[] = { "", "        volumes:\n        - name: s\n"
+					    "          persistentVolumeClaim: {claimName: s}\n" };
+	for (int i = 0; i < 2; i++) {
+		char in[2048];
+		snprintf(in, sizeof(in), "apiVersion: v1\nkind: List\nitems:\n"
+			 "- apiVersion: argoproj.io/v1alpha1\n  kind: Rollout\n  metadata:\n    name: ro\n"
+			 "  spec:\n    workloadRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n"
+			 "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n  spec:\n"
+			 "    selector:\n      matchLabels: {app: web}\n    template:\n      metadata:\n"
+			 "        labels: {app: web}\n      spec:\n        containers:\n"
+			 "        - {name: c, image: x}\n%s", vols[i]);
+		struct run r;
+		RUN(&r, in, "quiet");
+		assert_int_equal(r.rc, 1);
+		const char *e = strstr(r.err, "Rollout ro: points at Deployment web,");
+		assert_non_null(e);
+		assert_null(strstr(e + 1, "Rollout ro: points at"));
+		run_free(&r);
+	}
+}
+
 static void existing_services(void **state)
 {
 	(void)state;
@@ -790,6 +871,10 @@ int main(void)
 		cmocka_unit_test(pvc_empty_annotations),
 		cmocka_unit_test(flow_reference_reemitted),
 		cmocka_unit_test(rollout_is_error),
+		cmocka_unit_test(rollout_in_list_is_error),
+		cmocka_unit_test(drop_keeps_claim_still_mounted),
+		cmocka_unit_test(claim_users_in_pvc_namespace),
+		cmocka_unit_test(paused_partition_every_autoscaler),
 		cmocka_unit_test(existing_services),
 		cmocka_unit_test(service_after_the_window),
 		cmocka_unit_test(services_in_lists),

@@ -59,21 +59,6 @@ TAGS = {
 KNOWN = {
     "list-later-service-duplicate-c96ce9d680": TAGS["list-later-service-duplicate"],
     "min-list-later-service-duplicate": TAGS["list-later-service-duplicate"],
-    "list-ref-not-retargeted-63c2d0165f": TAGS["list-forbidden-ref-silent"],
-    "list-ref-not-retargeted-de1fffc054": TAGS["list-forbidden-ref-silent"],
-    "service-name-namespace-flag-5b2396ba79": TAGS["service-name-namespace-flag"],
-    "min-service-name-namespace-flag": TAGS["service-name-namespace-flag"],
-    "list-item-nested-flow-ff99082d3c": TAGS["list-item-nested-flow"],
-    "min-list-item-nested-flow": TAGS["list-item-nested-flow"],
-    "merge-key-template-labels-cfec50d6d6": TAGS["merge-key-template-labels"],
-    "min-merge-key-template-labels": TAGS["merge-key-template-labels"],
-    "claim-users-other-namespace-4ea8e79778": TAGS["claim-users-other-namespace"],
-    "min-claim-users-other-namespace": TAGS["claim-users-other-namespace"],
-    "paused-autoscaler-namespace-1fc49dadfa": TAGS["paused-autoscaler-namespace"],
-    "min-paused-autoscaler-namespace": TAGS["paused-autoscaler-namespace"],
-    "paused-autoscaler-namespace-7fb7be1e90": TAGS["paused-autoscaler-namespace"],  # ns1 HPA + ns2 ScaledObject
-    "drop-still-mounted-by-itself-87e66d02bb": TAGS["drop-still-mounted-by-itself"],
-    "min-drop-still-mounted-by-itself": TAGS["drop-still-mounted-by-itself"],
 }
 
 # usage cases (tests/model/usage.py, by case name) the C code gets wrong
