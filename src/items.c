@@ -87,7 +87,8 @@ void d2s_items_to_stream(const struct d2s_items *it, struct d2s_buf *s, long *li
 	size_t counted = s->len;
 	for (size_t i = 0; i < items->n; i++) {
 		int col;
-		line += count_lines(s->data + counted, s->len - counted);
+		if (s->len > counted) /* (no offset on an empty buffer's NULL data) */
+			line += count_lines(s->data + counted, s->len - counted);
 		counted = s->len;
 		if (lines)
 			lines[i] = line;
