@@ -444,6 +444,7 @@ void d2s_xref_free(struct d2s_xref *x)
 	if (!x)
 		return;
 	d2s_xref_claims_free(x);
+	free(x->snapshot_for);
 	for (size_t i = 0; i < x->n_refs; i++) {
 		free(x->refs[i].target);
 		free(x->refs[i].kind);

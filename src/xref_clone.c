@@ -15,6 +15,7 @@
  * spec, storage.c d2s_claim_from_pvc), so class and size are equal by
  * construction, and the namespace is checked here. */
 #include "xref_int.h"
+#include "edit.h"
 #include "render.h"
 #include "report.h"
 
@@ -55,6 +56,12 @@ static struct d2s_val *clone_doc(struct d2s_arena *a, const struct d2s_node *roo
 	d2s_v_put(a, m, "name", d2s_v_str(a, name));
 	if (ns)
 		d2s_v_put(a, m, "namespace", d2s_v_str(a, ns));
+	/* Helm 4 keeps a generated document with its template by this annotation
+	 * (as the generated Service does, service.c) */
+	const char *h4 = "postrenderer.helm.sh/postrender-filename";
+	const char *file = d2s_get_str(d2s_path(root, "metadata", "annotations"), h4);
+	if (file)
+		d2s_v_put(a, ann, h4, d2s_v_str(a, file));
 	d2s_v_put(a, ann, "helm.sh/resource-policy", d2s_v_str(a, "keep"));
 	d2s_v_put(a, m, "annotations", ann);
 	d2s_v_put(a, d, "metadata", m);
@@ -91,6 +98,15 @@ int d2s_xref_clone(struct d2s_xref *x, struct d2s_pvc_rec *r, const struct d2s_w
 			   "metadata.namespace, or pass -n", mode, d2s_xref_shown(r->absorbed_by[0]));
 		return -1;
 	}
+	if (snapshot && x->snapshot_for && strcmp(x->snapshot_for, r->key)) {
+		d2s_report(x->diag, D2S_ERROR, w, "--migrate-data snapshot=%s restores one volume, and it "
+			   "is already used for PersistentVolumeClaim %s: a second absorbed PVC cannot start "
+			   "from it; use --migrate-data clone, or keep this claim shared (--shared-volume %s)",
+			   snapshot, d2s_xref_shown(x->snapshot_for), r->volume);
+		return -1;
+	}
+	if (snapshot && !x->snapshot_for)
+		x->snapshot_for = d2s_check_alloc(strdup(r->key));
 	const struct d2s_options *o = d2s_options_for(x->o, sts);
 	struct d2s_buf name = {0};
 	d2s_buf_printf(&name, "%s-%s-%ld", r->volume, sts, o->ordinals_start > 0 ? o->ordinals_start : 0);
@@ -111,6 +127,7 @@ int d2s_xref_clone(struct d2s_xref *x, struct d2s_pvc_rec *r, const struct d2s_w
 			d2s_buf_puts(out, lay.nl);
 		d2s_buf_puts(out, "---");
 		d2s_buf_puts(out, lay.nl);
+		d2s_source_comments(&x->auxdoc, out); /* helm template --show-only keeps it */
 		d2s_render_pairs(out, clone_doc(&a, x->auxdoc.root, name.data, w->name, snapshot), 0, &lay);
 		d2s_arena_free(&a);
 		d2s_report(x->diag, D2S_WARNING, w, "--migrate-data: PersistentVolumeClaim %s added with "

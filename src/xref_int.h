@@ -81,6 +81,8 @@ struct d2s_xref {
 	size_t n_prog;
 	struct d2s_claim_user *users;
 	size_t n_users;
+	char *snapshot_for;          /* --migrate-data snapshot=NAME: the PVC ("ns/name")
+					it restores; a snapshot holds one volume */
 };
 
 /** Grow array `arr` of `n` elements by one (aborts on out of memory). */

@@ -411,6 +411,23 @@ def clone_small(rp):
     check(rp, None, "clone refused with --drop-absorbed-pvcs (usage error)", rc == 2 and "--migrate-data" in err, err)
     rc, out, err, rep = run(["--migrate-data", "copy"], stream(deploy("web")), report=None)
     check(rp, None, "--migrate-data takes clone or snapshot=NAME", rc == 2, err)
+    # one VolumeSnapshot holds one volume: a second absorbed PVC cannot start from it
+    dep2 = deploy("web", claim="a")
+    dep2["spec"]["template"]["spec"]["volumes"].append({"name": "logs", "persistentVolumeClaim": {"claimName": "b"}})
+    rc, out, err, rep = run(["--migrate-data", "snapshot=s1"], stream(dep2, pvc("a"), pvc("b")))
+    check(rp, None, "snapshot=NAME refused for a second absorbed PVC",
+          rc == 1 and out == "" and "restores one volume" in err, (rc, err))
+    # the clone stays with its template: Helm 3's # Source: line, Helm 4's annotation
+    old = pvc("old", annotations={"postrenderer.helm.sh/postrender-filename": "templates/pvc.yaml"})
+    data = stream(deploy("web", claim="old")) + b"---\n# Source: c/templates/pvc.yaml\n" + stream(old)[4:]
+    rc, out, err, rep = run(["--migrate-data", "clone"], data)
+    i = out.find("name: data-web-0")
+    head = out[out.rfind("---", 0, i):i] if i > 0 else ""
+    n = [d for d in docs_of(out) if d["metadata"]["name"] == "data-web-0"]
+    check(rp, None, "clone keeps the PVC's # Source: line and Helm 4 postrender-filename",
+          rc == 0 and "# Source: c/templates/pvc.yaml" in head and n and
+          n[0]["metadata"]["annotations"].get("postrenderer.helm.sh/postrender-filename") ==
+          "templates/pvc.yaml", (rc, err, head))
 
 
 def main():
