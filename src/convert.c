@@ -537,3 +537,13 @@ void d2s_convert_out_free(struct d2s_convert_out *out)
 	free(out->absorbed);
 	memset(out, 0, sizeof(*out));
 }
+
+int d2s_convert_edit_cb(const struct d2s_doc *doc, void *ctx)
+{
+	struct d2s_convert_edit *ce = ctx;
+	ce->in->doc = doc;
+	int rc = d2s_convert(ce->in, ce->out);
+	if (rc)
+		d2s_convert_out_free(ce->out);
+	return rc;
+}

@@ -65,6 +65,16 @@ struct d2s_convert_out {
  *  style and call again; -1 on a conversion error (already reported to
  *  in->diag; out->text is then empty). */
 int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out);
+
+/** d2s_convert as the edit of d2s_edit_retry (reemit.h), for a standalone
+ *  Deployment and a List item alike: `in->doc` is set to each document tried. */
+struct d2s_convert_edit {
+	struct d2s_convert_in *in;   /**< borrowed */
+	struct d2s_convert_out *out; /**< freed again when the try fails */
+};
+/** The edit callback: `ctx` is a struct d2s_convert_edit. Returns what
+ *  d2s_convert returns (1: re-emit in block style and try again). */
+int d2s_convert_edit_cb(const struct d2s_doc *doc, void *ctx);
 /** Free what d2s_convert put in `out` (safe on a zeroed struct). */
 void d2s_convert_out_free(struct d2s_convert_out *out);
 

@@ -34,24 +34,6 @@ static int is_selected_deployment(const struct d2s_node *it, const struct d2s_op
 	return d2s_select_meta(d2s_options_for(base, d2s_get_str(meta, "name")), meta, &why);
 }
 
-struct convert_edit {
-	struct d2s_convert_in *in;
-	struct d2s_convert_out *out;
-};
-
-/* d2s_convert as an edit for d2s_edit_retry: 1 = needs block style (an
- * edit lands in a flow collection of the item: the item is re-emitted in
- * block style with a warning, as a standalone Deployment is). */
-static int convert_cb(const struct d2s_doc *doc, void *ctx)
-{
-	struct convert_edit *ce = ctx;
-	ce->in->doc = doc;
-	int rc = d2s_convert(ce->in, ce->out);
-	if (rc)
-		d2s_convert_out_free(ce->out);
-	return rc;
-}
-
 static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, size_t idx,
 			struct d2s_list_ctx *lc, struct d2s_parser *parser, struct d2s_edits *e)
 {
@@ -83,8 +65,8 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 	d2s_creport_seen(lc->diag->report, ns, name, lc->file, in.line0, c);
 	struct d2s_where w = { .file = lc->file, .line = in.line0, .col = c, .kind = "Deployment",
 			       .ns = ns, .name = name };
-	struct convert_edit ce = { &in, &res };
-	if (d2s_edit_retry(parser, lc->diag, &w, &sub, convert_cb, &ce, &re)) {
+	struct d2s_convert_edit ce = { &in, &res };
+	if (d2s_edit_retry(parser, lc->diag, &w, &sub, d2s_convert_edit_cb, &ce, &re)) {
 		d2s_convert_out_free(&res);
 		goto out;
 	}

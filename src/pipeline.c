@@ -84,22 +84,6 @@ static struct d2s_where where_of(struct d2s_pipeline *p, const struct d2s_ident 
 
 /* ---------- Deployments: select, then convert (convert.c) ---------- */
 
-struct convert_edit {
-	struct d2s_convert_in *in;
-	struct d2s_convert_out *out;
-};
-
-/* d2s_convert as an edit for d2s_edit_retry: 1 = needs block style. */
-static int convert_cb(const struct d2s_doc *doc, void *ctx)
-{
-	struct convert_edit *ce = ctx;
-	ce->in->doc = doc;
-	int rc = d2s_convert(ce->in, ce->out);
-	if (rc)
-		d2s_convert_out_free(ce->out);
-	return rc;
-}
-
 /* Write the StatefulSet and its generated Service: into held item `item`
  * when `pending`, else at the end of the output (the Service through the
  * index's look-ahead). The Service goes before the StatefulSet document's
@@ -141,12 +125,12 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		.ctx = p->x,
 	};
 	struct d2s_convert_out out = {0};
-	struct convert_edit ce = { &in, &out };
+	struct d2s_convert_edit ce = { &in, &out };
 	const struct d2s_ident id = d2s_identify(doc->root);
 	in.max_replicas = d2s_xref_max_replicas(p->x, id.ns, id.name);
 	struct d2s_where w = where_of(p, &id, root_line(doc, line));
 	struct d2s_reemit re = {0};
-	int rc = d2s_edit_retry(p->aux, p->diag, &w, doc, convert_cb, &ce, &re);
+	int rc = d2s_edit_retry(p->aux, p->diag, &w, doc, d2s_convert_edit_cb, &ce, &re);
 	if (rc) {
 		if (pending)
 			d2s_writer_resolve(&p->w, item, D2S_KEEP, NULL, 0);
