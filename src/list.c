@@ -93,13 +93,16 @@ out:
 
 struct retarget {
 	struct d2s_buf *out;
+	struct d2s_conv_report *report; /* the reference is recorded there (may be NULL) */
 };
 
 static int retarget_cb(const struct d2s_doc *doc, void *ctx)
 {
 	struct retarget *rt = ctx;
-	if (d2s_ref_retarget(doc, rt->out) == 0)
+	if (d2s_ref_retarget(doc, rt->out) == 0) {
+		d2s_ref_record(rt->report, doc->root); /* as a standalone reference is (xref.c) */
 		return 0;
+	}
 	d2s_buf_reset(rt->out);
 	return 1; /* retry in block style */
 }
@@ -121,7 +124,7 @@ static int retarget_item(const struct d2s_doc *doc, const struct d2s_node *item,
 		struct d2s_where w = { .file = lc->file, .line = lc->line0 + line - 1, .col = c,
 				       .kind = d2s_get_str(sub.root, "kind"),
 				       .ns = d2s_get_str(meta, "namespace"), .name = d2s_get_str(meta, "name") };
-		struct retarget rt = { &out };
+		struct retarget rt = { &out, lc->diag->report };
 		rc = d2s_edit_retry(parser, lc->diag, &w, &sub, retarget_cb, &rt, &re);
 	}
 	if (rc == 0) {

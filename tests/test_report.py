@@ -191,6 +191,13 @@ def replicas_and_ordinals(rp):
           rep["references"] == [{"kind": "HorizontalPodAutoscaler", "name": "web-hpa",
                                  "field": "spec.scaleTargetRef",
                                  "target": {"kind": "StatefulSet", "name": "web"}}], (s, rep and rep["references"]))
+    # the same inside a kind: List: the rewritten reference is reported too
+    lst = {"apiVersion": "v1", "kind": "List", "items": [deploy("web", replicas=1), hpa]}
+    rc, out, err, rep = run([], stream(lst))
+    check(rp, None, "HPA inside a kind: List: its rewritten reference is in the report",
+          rc == 0 and rep and rep["references"] == [
+              {"kind": "HorizontalPodAutoscaler", "name": "web-hpa", "field": "spec.scaleTargetRef",
+               "target": {"kind": "StatefulSet", "name": "web"}}], (err, rep and rep["references"]))
 
 
 def fates(rp):
