@@ -91,6 +91,8 @@ int d2s_key_match(const char *a, const char *b, int wild)
 
 void d2s_nsmap_set(struct d2s_nsmap *m, const char *ns, const char *name, intptr_t val)
 {
+	if (!name)
+		return; /* an object without metadata.name: nothing can refer to it */
 	char key[512];
 	d2s_map_set(&m->keys, d2s_key(key, sizeof(key), ns, name), val);
 	if (!ns || !*ns)
@@ -106,6 +108,11 @@ void d2s_nsmap_set(struct d2s_nsmap *m, const char *ns, const char *name, intptr
 intptr_t d2s_nsmap_find(const struct d2s_nsmap *m, const char *ns, const char *name, int wild,
 			intptr_t dflt, const char **found)
 {
+	if (!name) {
+		if (found)
+			*found = NULL;
+		return dflt;
+	}
 	char key[512];
 	const char *at = ns ? ns : "";
 	if (!d2s_map_has(&m->keys, d2s_key(key, sizeof(key), at, name)) && wild) {
