@@ -59,8 +59,8 @@ static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, s
 		.pvc_template = lc->pvc_template, .service_state = lc->service_state, .ctx = lc->ctx,
 	};
 	const char *ns = d2s_get_str(d2s_get(sub.root, "metadata"), "namespace");
-	if (lc->max_replicas)
-		in.max_replicas = lc->max_replicas(lc->ctx, ns ? ns : "", name);
+	if (lc->max_replicas && d2s_is(d2s_path(sub.root, "spec", "paused"), "true"))
+		in.max_replicas = lc->max_replicas(lc->ctx, ns ? ns : "", name); /* for the partition */
 	struct d2s_convert_out res = {0};
 	d2s_creport_seen(lc->diag->report, ns, name, lc->file, in.line0, c);
 	struct d2s_where w = { .file = lc->file, .line = in.line0, .col = c, .kind = "Deployment",

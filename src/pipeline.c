@@ -127,7 +127,8 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 	struct d2s_convert_out out = {0};
 	struct d2s_convert_edit ce = { &in, &out };
 	const struct d2s_ident id = d2s_identify(doc->root);
-	in.max_replicas = d2s_xref_max_replicas(p->x, id.ns, id.name);
+	if (d2s_is(d2s_path(doc->root, "spec", "paused"), "true")) /* only a paused one needs it */
+		in.max_replicas = d2s_xref_max_replicas(p->x, id.ns, id.name);
 	struct d2s_where w = where_of(p, &id, root_line(doc, line));
 	struct d2s_reemit re = {0};
 	int rc = d2s_edit_retry(p->aux, p->diag, &w, doc, d2s_convert_edit_cb, &ce, &re);

@@ -40,6 +40,7 @@ void d2s_creport_free(struct d2s_conv_report *r)
 	for (size_t i = 0; i < r->n_deps; i++)
 		free(r->deps[i].claims);
 	free(r->deps), free(r->pvcs), free(r->refs);
+	d2s_map_free(&r->dep_index);
 	d2s_arena_free(&r->a);
 	free(r);
 }
@@ -47,9 +48,12 @@ void d2s_creport_free(struct d2s_conv_report *r)
 /* The entry of Deployment ns/name, created at its first mention. */
 static struct d2s_cr_dep *dep_get(struct d2s_conv_report *r, const char *ns, const char *name)
 {
-	for (size_t i = r->n_deps; i-- > 0;)
-		if (d2s_cr_same(r->deps[i].ns, ns) && d2s_cr_same(r->deps[i].name, name))
-			return &r->deps[i];
+	char key[512];
+	d2s_key(key, sizeof(key), ns ? ns : "", name ? name : "");
+	intptr_t at = d2s_map_get(&r->dep_index, key, 0);
+	if (at)
+		return &r->deps[at - 1];
+	d2s_map_set(&r->dep_index, key, (intptr_t)r->n_deps + 1);
 	r->deps = grow(r->deps, r->n_deps, sizeof(*r->deps));
 	struct d2s_cr_dep *d = &r->deps[r->n_deps++];
 	memset(d, 0, sizeof(*d));

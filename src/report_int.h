@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hashmap.h"
 #include "report.h"
 
 /** Decision recorded for one Deployment. */
@@ -50,6 +51,7 @@ struct d2s_conv_report {
 	struct d2s_arena a; /* every string */
 	char *generator, *error;
 	struct d2s_cr_dep *deps;
+	struct d2s_map dep_index; /* "ns/name" -> index + 1 into deps */
 	struct d2s_cr_pvc *pvcs;
 	struct d2s_cr_ref *refs;
 	size_t n_deps, n_pvcs, n_refs;
