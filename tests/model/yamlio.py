@@ -11,9 +11,10 @@ aliases, CRLF, byte order mark, `---`/`...` markers. Every rendering is read
 back with libyaml and must give the same value (checked by the generator).
 """
 import json
-import re
 
 import yaml
+
+from test_corpus import pieces  # noqa: F401 (one stream splitter for every suite)
 
 
 class Loader(yaml.CSafeLoader):
@@ -24,7 +25,6 @@ Loader.yaml_implicit_resolvers = {
     k: [(t, r) for t, r in v if t != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.CSafeLoader.yaml_implicit_resolvers.items()}
 
-MARK = re.compile(rb"^(---|\.\.\.)([ \t\r\n]|$)")
 
 
 def load_all(data):
@@ -54,32 +54,6 @@ def shared_paths(data):
         if root is not None:
             walk(root, ())
         out.append({p for ps in paths.values() if len(ps) > 1 for p in ps})
-    return out
-
-
-def pieces(data):
-    """Split a stream at document markers: each piece holds one document's bytes
-    with its leading comments and separator (the rule of the README)."""
-    out, cur, content, marker = [], [], False, False
-    for line in data.splitlines(keepends=True):
-        m = MARK.match(line)
-        if m and m.group(1) == b"---":
-            if (content or marker) and cur:
-                out.append(b"".join(cur))
-                cur, content = [], False
-            marker = True
-            cur.append(line)
-            continue
-        cur.append(line)
-        if m:
-            out.append(b"".join(cur))
-            cur, content, marker = [], False, False
-            continue
-        s = line.strip()
-        if s and not s.startswith(b"#") and not (line.startswith(b"%") and not content and not marker):
-            content = True
-    if cur:
-        out.append(b"".join(cur))
     return out
 
 
