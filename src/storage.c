@@ -9,62 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Metadata a claim template must not carry: volumeClaimTemplates cannot
- * change once the StatefulSet exists (pkg/apis/apps/validation/
- * validation.go, ValidateStatefulSetUpdate), so a label or annotation that
- * changes with the chart or app version makes the next `helm upgrade` fail
- * ("Forbidden: updates to statefulset spec for fields other than ...").
- * Dropped: Helm's bookkeeping (helm.sh/ - also helm.sh/chart -,
- * meta.helm.sh/, Helm 4's postrenderer.helm.sh/), the version-bearing
- * labels chart, version and app.kubernetes.io/version (Kubernetes docs,
- * "Recommended Labels"), what the PV controller adds (pv.kubernetes.io/,
- * volume.beta.kubernetes.io/, volume.kubernetes.io/) and kubectl's
- * last-applied-configuration. */
-static int unstable_key(const char *k)
-{
-	static const char *const prefixes[] = { "helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/",
-		"pv.kubernetes.io/", "volume.beta.kubernetes.io/", "volume.kubernetes.io/",
-		"kubectl.kubernetes.io/last-applied-configuration", NULL };
-	static const char *const names[] = { "chart", "version", "app.kubernetes.io/version", NULL };
-	for (int i = 0; prefixes[i]; i++)
-		if (!strncmp(k, prefixes[i], strlen(prefixes[i])))
-			return 1;
-	for (int i = 0; names[i]; i++)
-		if (!strcmp(k, names[i]))
-			return 1;
-	return 0;
-}
-
-/* The stable pairs of string map `m` (labels or annotations) as a MAP in
- * `a` (values kept as written when they can be, see d2s_v_from_node). */
-static struct d2s_val *stable_map(struct d2s_arena *a, const struct d2s_node *m)
-{
-	struct d2s_val *out = d2s_v_map(a);
-	m = d2s_deref(m);
-	for (size_t i = 0; m && m->type == D2S_MAP && i < m->n; i++) {
-		const char *k = d2s_str(m->kids[2 * i]);
-		const struct d2s_node *x = d2s_deref(m->kids[2 * i + 1]);
-		if (!k || !d2s_str(x) || unstable_key(k))
-			continue;
-		struct d2s_val *v = d2s_v_from_node(a, x);
-		d2s_v_put(a, out, k, v ? v : d2s_v_str(a, x->value));
-	}
-	return out;
-}
-
 struct d2s_val *d2s_claim_from_pvc(struct d2s_arena *a, const struct d2s_node *pvc, const char *volume)
 {
-	const struct d2s_node *meta = d2s_get(pvc, "metadata"), *spec = d2s_get(pvc, "spec");
+	const struct d2s_node *spec = d2s_get(pvc, "spec");
 	if (!spec || spec->type != D2S_MAP)
 		return NULL;
+	/* metadata: the name only (see storage.h: no label or annotation of
+	 * the PVC, which a chart or values change may alter) */
 	struct d2s_val *t = d2s_v_map(a), *m = d2s_v_map(a), *s = d2s_v_map(a);
 	d2s_v_put(a, m, "name", d2s_v_str(a, volume));
-	struct d2s_val *labels = stable_map(a, d2s_get(meta, "labels"));
-	if (labels->n)
-		d2s_v_put(a, m, "labels", labels);
-	struct d2s_val *ann = stable_map(a, d2s_get(meta, "annotations"));
-	if (ann->n)
-		d2s_v_put(a, m, "annotations", ann);
 	d2s_v_put(a, t, "metadata", m);
 	static const char *const fields[] = { "accessModes", "selector", "resources", "storageClassName",
 		"volumeMode", "dataSource", "dataSourceRef", "volumeName", NULL };

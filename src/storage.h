@@ -34,18 +34,20 @@ struct d2s_cx; /* convert_ctx.h */
 typedef struct d2s_val *(*d2s_pvc_lookup)(void *ctx, struct d2s_arena *a, const char *ns,
 					  const char *claim, const char *volume);
 
-/** Claim template named `volume` built from PVC `pvc` (root node): its
- *  stable labels and annotations (no Helm bookkeeping helm.sh/,
- *  meta.helm.sh/, postrenderer.helm.sh/; no version-bearing chart,
- *  version, app.kubernetes.io/version; none of the PV controller's
- *  pv.kubernetes.io/ and volume.* nor kubectl's
- *  last-applied-configuration) and spec accessModes, selector, resources,
- *  storageClassName, volumeMode, dataSource, dataSourceRef, then
- *  volumeName last, which d2s_storage_claims drops with a warning. Only
- *  stable metadata, because volumeClaimTemplates cannot be changed once
- *  the StatefulSet exists (pkg/apis/apps/validation/validation.go,
- *  ValidateStatefulSetUpdate): a chart or app version in them would make
- *  the next `helm upgrade` fail. Allocated in `a`; NULL if the PVC cannot
+/** Claim template named `volume` built from PVC `pvc` (root node):
+ *  metadata.name = `volume` and nothing else of the PVC's metadata, and
+ *  spec accessModes, selector, resources, storageClassName, volumeMode,
+ *  dataSource, dataSourceRef, then volumeName last, which
+ *  d2s_storage_claims drops with a warning. No label or annotation,
+ *  because volumeClaimTemplates cannot change once the StatefulSet exists
+ *  (pkg/apis/apps/validation/validation.go, ValidateStatefulSetUpdate:
+ *  "Forbidden: updates to statefulset spec for fields other than ..."),
+ *  and a chart patch release or a commonLabels value changes a PVC's
+ *  labels freely: the next `helm upgrade` would be refused. The claims
+ *  are labelled anyway: the StatefulSet controller puts the StatefulSet's
+ *  spec.selector.matchLabels on every claim it creates
+ *  (pkg/controller/statefulset/stateful_set_utils.go,
+ *  getPersistentVolumeClaims). Allocated in `a`; NULL if the PVC cannot
  *  be copied (aliases or tags inside a spec field, no spec). */
 struct d2s_val *d2s_claim_from_pvc(struct d2s_arena *a, const struct d2s_node *pvc, const char *volume);
 

@@ -457,6 +457,9 @@ static void reemit_keeps_single_quoted_values(void **state)
 
 /* Only stable metadata goes into the immutable claim template; the
  * selector is kept, a pre-bound volumeName dropped with a warning. */
+/* An absorbed PVC's claim template carries its name and spec only: no label
+ * or annotation a chart or values change may alter (claim templates are
+ * immutable, ValidateStatefulSetUpdate). */
 static void claim_template_from_pvc_is_stable(void **state)
 {
 	(void)state;
@@ -470,13 +473,14 @@ static void claim_template_from_pvc_is_stable(void **state)
 		"  volumeName: pv-0001\n  resources:\n    requests:\n      storage: 8Gi\n",
 	    "log-file=/dev/null");
 	assert_int_equal(r.rc, 0);
-	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: data\n      labels:\n"
-		   "        app: web\n        tier: db\n      annotations:\n        team: storage\n    spec:\n"
+	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n"
 		   "      accessModes:\n      - ReadWriteOnce\n      selector:\n        matchLabels:\n"
 		   "          disk: ssd\n      resources:\n        requests:\n          storage: 8Gi\n");
 	assert_int_equal(count_of(r.out, "volumeName"), 1); /* the PVC keeps its own */
 	assert_int_equal(count_of(r.out, "web-1.2.3"), 2);  /* only in the PVC */
 	assert_int_equal(count_of(r.out, "postrender-filename"), 1);
+	assert_int_equal(count_of(r.out, "tier: db"), 1);      /* only in the PVC */
+	assert_int_equal(count_of(r.out, "team: storage"), 1); /* only in the PVC */
 	assert_has(r.err, "in.yaml:28:9: Deployment shop/web: PersistentVolumeClaim shop/web-data is "
 		   "bound to PersistentVolume pv-0001");
 	run_free(&r);

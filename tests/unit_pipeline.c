@@ -26,8 +26,7 @@
 
 static void check_pvc_absorbed(const char *out)
 {
-	assert_has(out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n      labels:\n"
-		   "        tier: db\n    spec:\n      accessModes:\n      - ReadWriteOnce\n"
+	assert_has(out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n    spec:\n      accessModes:\n      - ReadWriteOnce\n"
 		   "      resources:\n        requests:\n          storage: 5Gi\n"
 		   "      storageClassName: ssd\n");
 	assert_lacks(out, "claimName: store-pvc");

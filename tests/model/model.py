@@ -448,19 +448,6 @@ def statefulset_fields(dep, opts, scale_max=None):
 
 # ---------------------------------------------------------------- storage
 
-UNSTABLE_LABELS = {"helm.sh/chart", "chart", "app.kubernetes.io/version", "version"}
-BOOKKEEPING = ("helm.sh/", "meta.helm.sh/", "postrenderer.helm.sh/")
-
-
-def stable(d):
-    """Labels/annotations a claim template may copy: claim templates are immutable
-    (apps validation ValidateStatefulSetUpdate forbids changing
-    volumeClaimTemplates), so nothing that changes with the chart version or is
-    Helm bookkeeping."""
-    return {k: v for k, v in (d or {}).items()
-            if k not in UNSTABLE_LABELS and not k.startswith(BOOKKEEPING)}
-
-
 def flag_claim_template(t):
     """--volume-claim-template SPEC -> PersistentVolumeClaim template (core/v1
     PersistentVolumeClaimSpec: accessModes default ReadWriteOnce, requests.storage)."""
@@ -489,7 +476,9 @@ def absorbed_claim_template(volname, pvc):
     """A standalone PVC mounted by the pod -> a claim template named after the
     volume (README "Storage") with the PVC's access modes, selector, resources,
     storage class, volume mode and data source (PersistentVolumeClaimSpec) and
-    its stable labels/annotations (`stable`); a pre-bound spec.volumeName is
+    no metadata but its name: claim templates are immutable (apps validation
+    ValidateStatefulSetUpdate), and a chart or values change may alter the
+    PVC's labels and annotations; a pre-bound spec.volumeName is
     left out (every replica's claim would name that one PV). The storage
     request must be a quantity > 0 (core validation
     ValidatePersistentVolumeClaimSpec requires requests.storage), else an error."""
@@ -499,13 +488,7 @@ def absorbed_claim_template(volname, pvc):
         raise ModelError("PersistentVolumeClaim %s: storage request is not a quantity > 0" % meta(pvc).get("name"))
     spec = {k: copy.deepcopy(src[k]) for k in ("accessModes", "resources", "storageClassName", "volumeMode",
                                                 "dataSource", "dataSourceRef", "selector") if k in src}
-    m = {"name": volname}
-    lab, ann = stable(labels_of(pvc)), stable(annotations_of(pvc))
-    if lab:
-        m["labels"] = lab
-    if ann:
-        m["annotations"] = ann
-    return {"metadata": m, "spec": spec}
+    return {"metadata": {"name": volname}, "spec": spec}
 
 
 def really_shared(pvc):
