@@ -51,7 +51,7 @@ static const struct d2s_node *need(struct d2s_cx *c, const struct d2s_node *pare
 	if ((!v || is_null(v)) && !required)
 		return NULL;
 	if (!v || v->type != t || (t == D2S_SEQ && v->n == 0 && required)) {
-		d2s_cx_report(c, D2S_ERROR, v ? v : parent, field, "%s must be %s, found %s%s", field,
+		d2s_cx_diagf(c, D2S_ERROR, v ? v : parent, field, "%s must be %s, found %s%s", field,
 			      t == D2S_MAP ? "a mapping" : "a non-empty list", type_name(v),
 			      v ? "" : " (is this a complete Deployment?)");
 		return NULL;
@@ -109,7 +109,7 @@ static void check_duplicates(struct d2s_cx *c, const struct d2s_node *root)
 		qsort(keys, nk, sizeof(*keys), key_cmp);
 		for (size_t i = 1; i < nk; i++)
 			if (!strcmp(keys[i]->value, keys[i - 1]->value)) {
-				d2s_cx_report(c, D2S_ERROR, keys[i], NULL, "duplicate key \"%s\" (YAML allows each "
+				d2s_cx_diagf(c, D2S_ERROR, keys[i], NULL, "duplicate key \"%s\" (YAML allows each "
 					      "key once per mapping): remove one", keys[i]->value);
 				break;
 			}
@@ -133,7 +133,7 @@ static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
 {
 	const struct d2s_options *o = c->o;
 	if (out && strcmp(out, "RollingUpdate")) {
-		d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
+		d2s_cx_diagf(c, D2S_WARNING, paused, "spec.paused",
 			      "paused: true with updateStrategy %s: no pod gets the new template until "
 			      "you delete it, so no partition is needed", out);
 		return o->partition;
@@ -144,13 +144,13 @@ static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
 		hold = c->max_replicas; /* every pod an autoscaler can create */
 	if (o->partition >= 0) {
 		if (o->partition < hold)
-			d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
+			d2s_cx_diagf(c, D2S_WARNING, paused, "spec.paused",
 				      "paused: true, but --partition %ld lets the pods from ordinal index "
 				      "%ld on get the new template now (%ld would hold every pod)",
 				      o->partition, o->partition, hold);
 		return o->partition;
 	}
-	d2s_cx_report(c, D2S_WARNING, paused, "spec.paused",
+	d2s_cx_diagf(c, D2S_WARNING, paused, "spec.paused",
 		      "paused: true becomes a RollingUpdate with partition %ld%s (no pod is updated "
 		      "until the partition is lowered)", hold,
 		      c->max_replicas > 0 && c->max_replicas == hold ?
@@ -177,7 +177,7 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	const char *out = o->update_strategy;
 	if (!out && type && !strcmp(type, "Recreate")) {
 		out = o->recreate_as ? o->recreate_as : "RollingUpdate";
-		d2s_cx_report(c, D2S_WARNING, strategy, "spec.strategy",
+		d2s_cx_diagf(c, D2S_WARNING, strategy, "spec.strategy",
 			      "strategy Recreate has no StatefulSet equivalent; using updateStrategy %s "
 			      "(%s)", out, strcmp(out, "OnDelete")
 			      ? "pods are replaced one at a time; --recreate-as OnDelete for manual updates"
@@ -204,7 +204,7 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 		}
 		d2s_v_put(&c->a, us, "rollingUpdate", ru);
 	} else if (strcmp(out, "RollingUpdate") && (o->partition >= 0 || o->max_unavailable)) {
-		d2s_cx_report(c, D2S_WARNING, NULL, "spec.updateStrategy",
+		d2s_cx_diagf(c, D2S_WARNING, NULL, "spec.updateStrategy",
 			      "--partition and --max-unavailable apply to RollingUpdate only; ignored with %s", out);
 	}
 	return us;
@@ -291,7 +291,7 @@ static void template_warnings(struct d2s_cx *c, const struct d2s_node *pspec)
 	for (int i = 0; fields[i]; i++) {
 		const struct d2s_node *v = d2s_get(pspec, fields[i]);
 		if (v)
-			d2s_cx_report(c, D2S_WARNING, v, "spec.template.spec",
+			d2s_cx_diagf(c, D2S_WARNING, v, "spec.template.spec",
 				      "spec.template.spec.%s is overwritten by the StatefulSet controller "
 				      "(pods are named <name>-<ordinal>)", fields[i]);
 	}
@@ -306,7 +306,7 @@ static int check_names(struct d2s_cx *c, const struct d2s_node *root, const char
 {
 	const struct d2s_node *nm = d2s_path(root, "metadata", "name");
 	if (!d2s_is_dns1123_label(c->name, 52)) {
-		d2s_cx_report(c, D2S_ERROR, nm ? nm : root, "metadata.name",
+		d2s_cx_diagf(c, D2S_ERROR, nm ? nm : root, "metadata.name",
 			      "a StatefulSet name must be a DNS-1123 label of at most 52 characters "
 			      "(its pods' controller-revision-hash label adds 11; kubernetes/kubernetes#64023); "
 			      "\"%s\" has %zu: rename it or --exclude it", c->name, strlen(c->name));
@@ -314,7 +314,7 @@ static int check_names(struct d2s_cx *c, const struct d2s_node *root, const char
 	}
 	/* serviceName is set even without a generated Service: it must be valid */
 	if (!d2s_is_dns1035_label(svc)) {
-		d2s_cx_report(c, D2S_ERROR, nm ? nm : root, "spec.serviceName",
+		d2s_cx_diagf(c, D2S_ERROR, nm ? nm : root, "spec.serviceName",
 			      "service name \"%s\" is not a DNS-1035 label (a letter first, then lower case "
 			      "letters, digits or '-', at most 63): choose another --service-name", svc);
 		return -1;
@@ -345,7 +345,7 @@ static int check_shape(struct d2s_cx *c, struct parts *p)
 		need(c, spec, "selector", "spec.selector", D2S_MAP, 1);
 	const struct d2s_node *replicas = spec ? d2s_get(spec, "replicas") : NULL;
 	if (replicas && !replicas->null_empty && !d2s_is_uint(replicas))
-		d2s_cx_report(c, D2S_ERROR, replicas, "spec.replicas",
+		d2s_cx_diagf(c, D2S_ERROR, replicas, "spec.replicas",
 			      "spec.replicas must be a non-negative integer, found \"%s\"",
 			      replicas->type == D2S_SCALAR ? replicas->value : type_name(replicas));
 	if (pspec)
@@ -480,7 +480,7 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 	if (!c->ns)
 		c->ns = "";
 	if (!c->name) {
-		d2s_cx_report(c, D2S_ERROR, meta ? meta : p.root, "metadata.name", "metadata.name is missing");
+		d2s_cx_diagf(c, D2S_ERROR, meta ? meta : p.root, "metadata.name", "metadata.name is missing");
 		return -1;
 	}
 	check_duplicates(c, p.root);
@@ -500,7 +500,7 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 	if (service_doc(c, &p, in, out) || c->failed)
 		return -1;
 	if (d2s_edits_apply(&c->ed, &out->text)) {
-		d2s_cx_report(c, D2S_ERROR, NULL, NULL, "internal error: overlapping edits; please report "
+		d2s_cx_diagf(c, D2S_ERROR, NULL, NULL, "internal error: overlapping edits; please report "
 			      "this input to the deploy2sts developers");
 		return -1;
 	}

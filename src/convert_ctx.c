@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void d2s_cx_report(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
+void d2s_cx_diagf(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
 		   const char *field, const char *fmt, ...)
 {
 	struct d2s_where w = {
@@ -25,7 +25,7 @@ void d2s_cx_report(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_nod
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	d2s_report(c->diag, sev, &w, "%s", msg);
+	d2s_diagf(c->diag, sev, &w, "%s", msg);
 	if (sev == D2S_ERROR)
 		c->failed = 1;
 }
@@ -45,7 +45,7 @@ int d2s_cx_editable(struct d2s_cx *c, const struct d2s_node *n, const char *fiel
 		return 1;
 	long l, col;
 	d2s_linecol(c->doc->text, s->start, &l, &col);
-	d2s_cx_report(c, D2S_ERROR, n, field, "%s would be edited inside the node with anchor &%s "
+	d2s_cx_diagf(c, D2S_ERROR, n, field, "%s would be edited inside the node with anchor &%s "
 		      "(line %ld), which an alias repeats: an edit there changes every alias of it too. "
 		      "Expand the aliases first (e.g. yq 'explode(.)') and run again", field,
 		      s->anchor ? s->anchor : "?", c->line0 + l - 1);
@@ -58,7 +58,7 @@ void d2s_cx_remove_key(struct d2s_cx *c, const struct d2s_node *map, const char 
 	if (i == (size_t)-1) {
 		const struct d2s_node *v = d2s_get(map, key);
 		if (v)
-			d2s_cx_report(c, D2S_ERROR, v, key, "%s must be removed but comes from a merge key "
+			d2s_cx_diagf(c, D2S_ERROR, v, key, "%s must be removed but comes from a merge key "
 				      "(<<): write it in the mapping itself, or expand the merge first "
 				      "(e.g. yq 'explode(.)')", key);
 		return;
@@ -67,7 +67,7 @@ void d2s_cx_remove_key(struct d2s_cx *c, const struct d2s_node *map, const char 
 		return;
 	const struct d2s_node *a = d2s_holds_anchor(map->kids[2 * i + 1]);
 	if (a) {
-		d2s_cx_report(c, D2S_ERROR, a, key, "%s must be removed but holds the anchor &%s that "
+		d2s_cx_diagf(c, D2S_ERROR, a, key, "%s must be removed but holds the anchor &%s that "
 			      "an alias uses later: expand the aliases first (e.g. yq 'explode(.)')",
 			      key, a->anchor ? a->anchor : "?");
 		return;

@@ -34,7 +34,7 @@ struct d2s_cx {
 /** Report a diagnostic about the Deployment `c` converts, at node `at`
  *  (NULL: no position) and field path `field` (NULL: none), with a printf
  *  message (cut at 1023 bytes). An error sets c->failed. */
-void d2s_cx_report(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
+void d2s_cx_diagf(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
 		   const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /** Whether the text of node `n` (field path `field`) may be edited for

@@ -61,7 +61,7 @@ int d2s_diag_hard_errors(const struct d2s_diag *d)
 	return d->errors - d->strict_warnings;
 }
 
-void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
+void d2s_diagf(struct d2s_diag *d, enum d2s_severity sev,
 		const struct d2s_where *w, const char *fmt, ...)
 {
 	static const char *const label[] = { "info", "warning", "error" };

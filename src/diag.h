@@ -52,9 +52,10 @@ struct d2s_diag {
 	struct d2s_conv_report *report;
 };
 
-/** Report a diagnostic. Under --strict a warning is reported and counted as
- *  an error. Never fails (allocation failure aborts). */
-void d2s_report(struct d2s_diag *d, enum d2s_severity sev,
+/** Report a diagnostic (printf format `fmt`) at `w`. Under --strict a
+ *  warning is reported and counted as an error. Never fails (allocation
+ *  failure aborts). ("report" names the ConversionReport only, report.h.) */
+void d2s_diagf(struct d2s_diag *d, enum d2s_severity sev,
 		const struct d2s_where *w, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -35,11 +35,11 @@ int d2s_items_open_block(struct d2s_parser *parser, const struct d2s_doc *doc, s
 	if (!flow)
 		return 0;
 	if (d2s_reemit_parse(parser, doc, &it->block)) {
-		d2s_report(diag, D2S_ERROR, w, "cannot re-emit this List in block style "
+		d2s_diagf(diag, D2S_ERROR, w, "cannot re-emit this List in block style "
 			   "(nested deeper than 64 levels?): rewrite it in block style");
 		return -1;
 	}
-	d2s_report(diag, D2S_WARNING, w, "written in flow style where edits are needed: "
+	d2s_diagf(diag, D2S_WARNING, w, "written in flow style where edits are needed: "
 		   "the document is re-emitted in block style (its comments are lost)");
 	it->doc = &it->block.doc;
 	it->seq = d2s_get(it->doc->root, "items");

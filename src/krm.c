@@ -223,7 +223,7 @@ static int apply_function_config(const struct d2s_doc *doc, struct d2s_options *
 		struct d2s_where w = { .file = name, .field = "functionConfig" };
 		if (at)
 			d2s_linecol(doc->text, at->start, &w.line, &w.col);
-		d2s_report(diag, D2S_ERROR, &w, "functionConfig: %s", msg);
+		d2s_diagf(diag, D2S_ERROR, &w, "functionConfig: %s", msg);
 	}
 	return rc;
 }
@@ -250,7 +250,7 @@ static void run_items(const struct d2s_items *it, struct d2s_options *o, struct 
 	if (!diag->errors && (d2s_krm_files_assign(conv, conv_len, it->seq, &k->files, &filed) ||
 			      d2s_stream_to_items(filed.data, filed.len, items_out))) {
 		struct d2s_where w = { .file = STREAM_NAME };
-		d2s_report(diag, D2S_ERROR, &w, "cannot read the converted items back (a bug): the "
+		d2s_diagf(diag, D2S_ERROR, &w, "cannot read the converted items back (a bug): the "
 			   "items are returned unchanged");
 	}
 	free(conv);
@@ -315,7 +315,7 @@ int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_optio
 	k.items = it.seq;
 	if (k.items && k.items->type != D2S_SEQ) {
 		struct d2s_where w = { .file = name, .field = "items" };
-		d2s_report(diag, D2S_ERROR, &w, "ResourceList items must be a list");
+		d2s_diagf(diag, D2S_ERROR, &w, "ResourceList items must be a list");
 		k.items = NULL;
 	} else if (apply_function_config(it.doc, o, cli, diag, name) == 0 && k.items && k.items->n) {
 		k.lines = d2s_check_alloc(calloc(k.items->n, sizeof(*k.lines)));

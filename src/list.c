@@ -242,14 +242,14 @@ int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct 
 	return rc;
 }
 
-void d2s_report_unsupported(struct d2s_diag *diag, const struct d2s_where *w, const char *av,
+void d2s_diag_unsupported(struct d2s_diag *diag, const struct d2s_where *w, const char *av,
 			    int skip)
 {
 	if (skip)
-		d2s_report(diag, D2S_WARNING, w, "apiVersion %s is not supported; left as it is "
+		d2s_diagf(diag, D2S_WARNING, w, "apiVersion %s is not supported; left as it is "
 			   "(--skip-unsupported)", av ? av : "(none)");
 	else
-		d2s_report(diag, D2S_ERROR, w, "apiVersion %s is not supported: only apps/v1 "
+		d2s_diagf(diag, D2S_ERROR, w, "apiVersion %s is not supported: only apps/v1 "
 			   "Deployments are converted (upgrade the manifest, or --skip-unsupported)",
 			   av ? av : "(none)");
 }
@@ -270,7 +270,7 @@ void d2s_list_unsupported(const struct d2s_doc *doc, const struct d2s_options *o
 		struct d2s_where w = { .file = file, .line = line0 + line - 1, .col = c,
 				       .api_version = av, .kind = "Deployment",
 				       .ns = d2s_get_str(meta, "namespace"), .name = d2s_get_str(meta, "name") };
-		d2s_report_unsupported(diag, &w, av, o->skip_unsupported);
+		d2s_diag_unsupported(diag, &w, av, o->skip_unsupported);
 	}
 }
 

@@ -50,12 +50,12 @@ int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct 
  *  extensions/v1beta1 and apps/v1beta1/2 Deployments were removed in
  *  Kubernetes 1.16
  *  (https://kubernetes.io/blog/2019/07/18/api-deprecations-in-1-16/). */
-void d2s_report_unsupported(struct d2s_diag *diag, const struct d2s_where *w, const char *av,
+void d2s_diag_unsupported(struct d2s_diag *diag, const struct d2s_where *w, const char *av,
 			    int skip);
 
 /** Report each Deployment item of List `doc` (read at `line0` of `file`)
  *  that is not a Helm hook and whose apiVersion is an old apps/ or
- *  extensions/ one, like a standalone one (d2s_report_unsupported with
+ *  extensions/ one, like a standalone one (d2s_diag_unsupported with
  *  o->skip_unsupported). */
 void d2s_list_unsupported(const struct d2s_doc *doc, const struct d2s_options *o,
 			  struct d2s_diag *diag, const char *file, long line0);

@@ -209,7 +209,7 @@ static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_
 		int fd = strcmp(name, "-") ? open(name, O_RDONLY) : 0;
 		if (fd < 0) {
 			struct d2s_where w = { .file = name };
-			d2s_report(diag, D2S_ERROR, &w, "%s", strerror(errno));
+			d2s_diagf(diag, D2S_ERROR, &w, "%s", strerror(errno));
 			return -1;
 		}
 		const char *shown = strcmp(name, "-") ? name : "<stdin>";
@@ -241,7 +241,7 @@ static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_
 	char err[PATH_MAX + 256];
 	struct d2s_out s;
 	if (d2s_out_open(&s, out, err, sizeof(err))) {
-		d2s_report(diag, D2S_ERROR, NULL, "%s", err);
+		d2s_diagf(diag, D2S_ERROR, NULL, "%s", err);
 		return 1;
 	}
 	struct d2s_buf head = {0};
@@ -262,7 +262,7 @@ static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_
 	}
 	d2s_buf_free(&head);
 	if (d2s_out_close(&s, ok, err, sizeof(err))) {
-		d2s_report(diag, D2S_ERROR, NULL, "%s", err);
+		d2s_diagf(diag, D2S_ERROR, NULL, "%s", err);
 		rc = -1;
 	}
 	return rc || diag->errors ? 1 : 0;

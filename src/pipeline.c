@@ -144,7 +144,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 		if (!out.service.len)
 			d2s_xref_deployment(p->x, out.ns, out.name, D2S_DEP_CONVERTED_NO_SERVICE);
 		if (!p->diag->report) /* else the report describes it (d2s_creport_to_diag) */
-			d2s_report(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
+			d2s_diagf(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
 				   out.service_name, out.reused_service ? ", existing headless Service" :
 				   out.service.len ? ", headless Service generated" : "");
 	}
@@ -156,7 +156,7 @@ static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, lo
 /* A Helm hook passes through unchanged (refs.h d2s_is_hook): a note. */
 static void hook_note(struct d2s_pipeline *p, const struct d2s_where *w)
 {
-	d2s_report(p->diag, D2S_INFO, w, "Helm hook (helm.sh/hook): passed through unchanged; hooks are "
+	d2s_diagf(p->diag, D2S_INFO, w, "Helm hook (helm.sh/hook): passed through unchanged; hooks are "
 		   "never converted, absorbed, retargeted or dropped (Helm 4 sends them to post-renderers, "
 		   "Helm 3 does not)");
 }
@@ -181,7 +181,7 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 		return;
 	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
-		d2s_report_unsupported(p->diag, &w, id->api_version, p->o->skip_unsupported);
+		d2s_diag_unsupported(p->diag, &w, id->api_version, p->o->skip_unsupported);
 		d2s_creport_unsupported(p->diag->report, id->ns, id->name, id->api_version,
 					p->o->skip_unsupported);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -192,9 +192,9 @@ static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
 	if (!d2s_select_meta(o, d2s_get(root, "metadata"), &why)) {
 		d2s_creport_not_selected(p->diag->report, id->ns, id->name, d2s_selection_why(why), why);
 		if (id->name && !p->diag->report)
-			d2s_report(p->diag, D2S_INFO, &w, "not converted: %s", why);
+			d2s_diagf(p->diag, D2S_INFO, &w, "not converted: %s", why);
 		else if (!id->name)
-			d2s_report(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");
+			d2s_diagf(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");
 		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
 		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);
 		d2s_writer_raw(&p->w, pc->text, pc->len);
@@ -325,7 +325,7 @@ static int take_one(struct d2s_pipeline *p, struct d2s_pool *pool)
 	if (j->rc) {
 		struct d2s_where w = { .file = p->file, .line = j->line + p->doc.err_line - 1,
 				       .col = p->doc.err_col };
-		d2s_report(p->diag, D2S_ERROR, &w, "invalid YAML: %s", p->doc.err_msg);
+		d2s_diagf(p->diag, D2S_ERROR, &w, "invalid YAML: %s", p->doc.err_msg);
 		rc = -1;
 	} else {
 		struct d2s_piece pc = { .text = j->text, .len = j->len, .line = j->line, .complete = 1 };
@@ -401,7 +401,7 @@ static int feed(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_pool *p
 		long l, c;
 		const char *m = d2s_reader_error(r, &l, &c);
 		struct d2s_where w = { .file = p->file, .line = l, .col = c };
-		d2s_report(p->diag, D2S_ERROR, &w, "%s", m);
+		d2s_diagf(p->diag, D2S_ERROR, &w, "%s", m);
 		rc = -1;
 	}
 	return rc || rc2 || failed(p) ? -1 : 0;
@@ -515,7 +515,7 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 	free(lists);
 	if (d2s_writer_finish(&p->w)) {
 		struct d2s_where w = { .file = "(output)" };
-		d2s_report(p->diag, D2S_ERROR, &w, "write error");
+		d2s_diagf(p->diag, D2S_ERROR, &w, "write error");
 	}
 	return failed(p) ? -1 : 0;
 }

@@ -78,15 +78,15 @@ int d2s_edit_retry(struct d2s_parser *parser, struct d2s_diag *diag, const struc
 	if (rc != 1)
 		return rc;
 	if (d2s_reemit_parse(parser, doc, r)) {
-		d2s_report(diag, D2S_ERROR, w, "cannot re-emit this document in block style "
+		d2s_diagf(diag, D2S_ERROR, w, "cannot re-emit this document in block style "
 			   "(nested deeper than 64 levels?): rewrite it in block style");
 		return -1;
 	}
-	d2s_report(diag, D2S_WARNING, w, "written in flow style where edits are needed: "
+	d2s_diagf(diag, D2S_WARNING, w, "written in flow style where edits are needed: "
 		   "the document is re-emitted in block style (its comments are lost)");
 	rc = edit(&r->doc, ctx);
 	if (rc == 1) {
-		d2s_report(diag, D2S_ERROR, w, "cannot edit this document in place");
+		d2s_diagf(diag, D2S_ERROR, w, "cannot edit this document in place");
 		rc = -1;
 	}
 	return rc;

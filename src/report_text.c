@@ -135,7 +135,7 @@ int d2s_creport_noop_check(const struct d2s_conv_report *r, struct d2s_diag *dia
 	char *noop = r ? d2s_creport_noop(r) : NULL;
 	if (!noop)
 		return 0;
-	d2s_report(diag, require ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
+	d2s_diagf(diag, require ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
 		   require ? " (--require-conversion)" : "");
 	free(noop);
 	return require != 0;
@@ -208,13 +208,13 @@ void d2s_creport_to_diag(struct d2s_conv_report *r, struct d2s_diag *diag)
 		struct d2s_where w = { .file = d->file, .line = d->line, .col = d->col,
 				       .api_version = "apps/v1", .kind = "Deployment",
 				       .ns = d->ns[0] ? d->ns : NULL, .name = d->name };
-		d2s_report(diag, D2S_INFO, &w, "%s", b.data);
+		d2s_diagf(diag, D2S_INFO, &w, "%s", b.data);
 	}
 	for (size_t i = 0; i < r->n_refs; i++) {
 		const struct d2s_cr_ref *f = &r->refs[i];
 		struct d2s_where w = { .kind = f->kind, .ns = f->ns[0] ? f->ns : NULL,
 				       .name = f->name, .field = f->field };
-		d2s_report(diag, D2S_INFO, &w, "now points at %s %s", f->tkind ? f->tkind : "",
+		d2s_diagf(diag, D2S_INFO, &w, "now points at %s %s", f->tkind ? f->tkind : "",
 			   f->tname ? f->tname : "");
 	}
 	d2s_buf_free(&b);

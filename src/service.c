@@ -51,7 +51,7 @@ int d2s_service_existing(struct d2s_cx *c, const char *svc, d2s_svc_lookup looku
 		return 1;
 	}
 	if (st == D2S_SVC_NOT_HEADLESS) {
-		d2s_cx_report(c, D2S_ERROR, NULL, "spec.serviceName",
+		d2s_cx_diagf(c, D2S_ERROR, NULL, "spec.serviceName",
 			      "Service %s exists in the input and is not headless (clusterIP is immutable, "
 			      "the apply would fail): choose another --service-name, or --no-headless-service "
 			      "if that Service is meant", svc);
@@ -134,7 +134,7 @@ static struct d2s_val *service_selector(struct d2s_cx *c, const struct d2s_node 
 	for (size_t i = 0; ok && me && me->type == D2S_SEQ && i < me->n; i++)
 		ok = expr_holds(me->kids[i], labels);
 	if (!ok) {
-		d2s_cx_report(c, D2S_ERROR, sel, "spec.selector",
+		d2s_cx_diagf(c, D2S_ERROR, sel, "spec.selector",
 			      "the selector cannot be written as a Service selector: matchExpressions need "
 			      "template labels that satisfy them (or use --no-headless-service and bring a Service)");
 		return NULL;

@@ -139,13 +139,13 @@ static int replaceable(struct d2s_cx *c, const struct d2s_node *vol, const char 
 	if (!strcmp(src, "emptyDir") || !strcmp(src, "ephemeral"))
 		return 1;
 	if (claim)
-		d2s_cx_report(c, D2S_ERROR, vol, "spec.template.spec.volumes",
+		d2s_cx_diagf(c, D2S_ERROR, vol, "spec.template.spec.volumes",
 			      "--volume-claim-template name=%s would replace volume %s, which mounts "
 			      "PersistentVolumeClaim %s, with an empty claim: drop the flag (a PVC in the input "
 			      "becomes a claim template with its own size and class, one that is not stays "
 			      "shared) or give the claim template another name", vname, vname, claim);
 	else
-		d2s_cx_report(c, D2S_ERROR, vol, "spec.template.spec.volumes",
+		d2s_cx_diagf(c, D2S_ERROR, vol, "spec.template.spec.volumes",
 			      "--volume-claim-template name=%s would replace volume %s (source %s) with an "
 			      "empty claim: only an emptyDir or ephemeral volume can be replaced; give the "
 			      "claim template another name", vname, vname, src);
@@ -175,7 +175,7 @@ static int check_claim(struct d2s_cx *c, const struct d2s_node *vol, const char 
 	struct d2s_val *st = val_get(val_get(val_get(spec, "resources"), "requests"), "storage");
 	const char *size = st && (st->type == D2S_V_STR || st->type == D2S_V_RAW) ? st->s : NULL;
 	if (!size || !d2s_quantity_positive(size)) {
-		d2s_cx_report(c, D2S_ERROR, vol, "spec.template.spec.volumes",
+		d2s_cx_diagf(c, D2S_ERROR, vol, "spec.template.spec.volumes",
 			      "PersistentVolumeClaim %s%s%s: spec.resources.requests.storage %s%s%s is not a "
 			      "quantity greater than zero (such as 8Gi): fix the PVC, or list volume %s in "
 			      "--shared-volume", ns, sep, claim, size ? "\"" : "", size ? size : "is missing",
@@ -184,7 +184,7 @@ static int check_claim(struct d2s_cx *c, const struct d2s_node *vol, const char 
 	}
 	if (spec && spec->n && !strcmp(spec->keys[spec->n - 1], "volumeName")) {
 		struct d2s_val *pv = spec->kids[--spec->n];
-		d2s_cx_report(c, D2S_WARNING, vol, "spec.volumeClaimTemplates",
+		d2s_cx_diagf(c, D2S_WARNING, vol, "spec.volumeClaimTemplates",
 			      "PersistentVolumeClaim %s%s%s is bound to PersistentVolume %s (spec.volumeName); "
 			      "the claim template leaves it out, because every replica's claim would name that "
 			      "one volume and only the first could bind: the replicas get new volumes",
@@ -212,7 +212,7 @@ static void remove_volumes(struct d2s_cx *c, const struct d2s_node *pspec,
 	for (size_t i = 0; i < vols->n; i++) {
 		const struct d2s_node *anchor = gone[i] ? d2s_holds_anchor(vols->kids[i]) : NULL;
 		if (anchor)
-			d2s_cx_report(c, D2S_ERROR, anchor, "spec.template.spec.volumes",
+			d2s_cx_diagf(c, D2S_ERROR, anchor, "spec.template.spec.volumes",
 				      "a replaced volume holds the anchor &%s that an alias uses later: expand "
 				      "the aliases first (e.g. yq 'explode(.)')", anchor->anchor ? anchor->anchor : "?");
 		else if (gone[i])
@@ -235,7 +235,7 @@ static struct d2s_val *absorb(struct d2s_cx *c, const struct d2s_node *vol, d2s_
 	}
 	struct d2s_val *tpl = lookup ? lookup(ctx, &c->a, c->ns, claim, vname) : NULL;
 	if (!tpl) {
-		d2s_cx_report(c, D2S_WARNING, vol, "spec.template.spec.volumes",
+		d2s_cx_diagf(c, D2S_WARNING, vol, "spec.template.spec.volumes",
 			      "volume %s mounts PersistentVolumeClaim %s, which is not in the input: every "
 			      "replica shares it (a ReadWriteOnce claim fails with Multi-Attach errors "
 			      "when replicas > 1)", vname, claim);
@@ -315,7 +315,7 @@ static void check_globs(struct d2s_cx *c, const struct d2s_vct *v, const struct 
 			d2s_buf_printf(&names, "%s%s", i ? ", " : "", cname ? cname : "(unnamed)");
 		}
 		if (!hit)
-			d2s_cx_report(c, D2S_ERROR, containers, "spec.template.spec.containers",
+			d2s_cx_diagf(c, D2S_ERROR, containers, "spec.template.spec.containers",
 				      "--volume-claim-template name=%s: containers=%s matches no container "
 				      "(containers: %s): fix the glob", v->name, t, names.data ? names.data : "");
 		d2s_buf_free(&names);
@@ -374,7 +374,7 @@ static struct d2s_val *container_mounts(struct d2s_cx *c, const struct d2s_node 
 			continue;
 		const char *other = m ? d2s_get_str(m, "name") : queued_at(items, v->mount_path);
 		if (m || other) {
-			d2s_cx_report(c, D2S_ERROR, m ? m : ct, "spec.template.spec.containers",
+			d2s_cx_diagf(c, D2S_ERROR, m ? m : ct, "spec.template.spec.containers",
 				      "container %s already mounts %s at %s: --volume-claim-template name=%s "
 				      "cannot mount there too (a mountPath is unique within a container): "
 				      "choose another mountPath= or narrow containers=", cname ? cname : "?",
@@ -399,7 +399,7 @@ void d2s_storage_mounts(struct d2s_cx *c, const struct d2s_node *containers)
 			mounted |= mounts_volume(containers->kids[i], v->name);
 		check_globs(c, v, containers);
 		if (!v->mount_path && !mounted)
-			d2s_cx_report(c, D2S_WARNING, containers, "spec.volumeClaimTemplates",
+			d2s_cx_diagf(c, D2S_WARNING, containers, "spec.volumeClaimTemplates",
 				      "claim template %s is mounted by no container (add mountPath=...)", v->name);
 	}
 	for (size_t i = 0; i < containers->n; i++) {

@@ -146,12 +146,12 @@ int d2s_stream_piece(struct d2s_reader *r, struct d2s_writer *w, struct d2s_diag
 		long l, c;
 		const char *m = d2s_reader_error(r, &l, &c);
 		struct d2s_where at = { .file = file, .line = l, .col = c };
-		d2s_report(dg, D2S_ERROR, &at, "%s", m);
+		d2s_diagf(dg, D2S_ERROR, &at, "%s", m);
 		return -1;
 	}
 	if (bad) {
 		struct d2s_where at = { .file = file, .line = line + eline - 1, .col = ecol };
-		d2s_report(dg, D2S_ERROR, &at, "invalid YAML: %s", emsg);
+		d2s_diagf(dg, D2S_ERROR, &at, "invalid YAML: %s", emsg);
 		return -1;
 	}
 	return 0;

@@ -47,7 +47,7 @@ void d2s_xref_assumed(struct d2s_xref *x, const struct d2s_where *w, const char 
 		ons = w->ns;
 		olen = (int)strlen(w->ns);
 	}
-	d2s_report(x->diag, D2S_WARNING, w, "matched with %s %s by assuming that the object without "
+	d2s_diagf(x->diag, D2S_WARNING, w, "matched with %s %s by assuming that the object without "
 		   "metadata.namespace is applied in namespace %.*s: pass -n/--namespace NS (the "
 		   "namespace the client applies, e.g. helm --namespace) to say which", kind,
 		   d2s_xref_shown(other), olen, ons);
@@ -111,7 +111,7 @@ int d2s_xref_edit_held(struct d2s_xref *x, const char *text, size_t len, const c
 {
 	struct d2s_where w = { .file = file, .line = line, .col = 1 };
 	if (d2s_parse(x->aux, text, len, &x->auxdoc) || !x->auxdoc.root) {
-		d2s_report(x->diag, D2S_ERROR, &w, "cannot parse this document again (a bug)");
+		d2s_diagf(x->diag, D2S_ERROR, &w, "cannot parse this document again (a bug)");
 		return -1;
 	}
 	const struct d2s_ident id = d2s_identify(x->auxdoc.root);
@@ -178,12 +178,12 @@ static void svc_conflict(struct d2s_xref *x, const struct d2s_where *w, const ch
 {
 	deployment = d2s_xref_shown(deployment);
 	if (headless && written)
-		d2s_report(x->diag, D2S_ERROR, w, "a headless Service of this name was already generated "
+		d2s_diagf(x->diag, D2S_ERROR, w, "a headless Service of this name was already generated "
 			   "for StatefulSet %s and written (a generated Service waits for at most 1 MiB of "
 			   "output, one inside a List does not wait): move this Service before the "
 			   "Deployment, or pass --no-headless-service", deployment);
 	else
-		d2s_report(x->diag, D2S_ERROR, w, "StatefulSet %s needs a headless Service of this name, "
+		d2s_diagf(x->diag, D2S_ERROR, w, "StatefulSet %s needs a headless Service of this name, "
 			   "but this Service is not headless (clusterIP is immutable): choose another "
 			   "--service-name, or --no-headless-service if this Service is meant", deployment);
 }
@@ -226,7 +226,7 @@ void d2s_xref_service(struct d2s_xref *x, const struct d2s_node *root, const str
 		}
 		d2s_writer_resolve(x->w, s->item, D2S_DROP, NULL, 0);
 		d2s_creport_service_reused(x->diag->report, s->deployment);
-		d2s_report(x->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
+		d2s_diagf(x->diag, D2S_INFO, &w, "headless Service of StatefulSet %s found later in the "
 			   "input: used instead of a generated one", d2s_xref_shown(s->deployment));
 		return;
 	}
@@ -320,7 +320,7 @@ static void check_progressive(struct d2s_xref *x, const char *key)
 		g->reported = 1;
 		struct d2s_where w = { .file = g->file, .line = g->line, .col = 1, .kind = g->kind,
 				       .ns = g->ns, .name = g->name };
-		d2s_report(x->diag, D2S_ERROR, &w, "points at Deployment %s, which is converted to a "
+		d2s_diagf(x->diag, D2S_ERROR, &w, "points at Deployment %s, which is converted to a "
 			   "StatefulSet; %s cannot manage a StatefulSet: --exclude %s, or drop the %s",
 			   d2s_xref_shown(key), g->kind, strchr(key, '/') + 1, g->kind);
 	}

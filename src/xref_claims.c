@@ -66,7 +66,7 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 			r->decision = D2S_DROP;
 		else
 			d2s_writer_resolve(x->w, r->item, D2S_DROP, NULL, 0);
-		d2s_report(x->diag, D2S_WARNING, &w,
+		d2s_diagf(x->diag, D2S_WARNING, &w,
 			   "absorbed into per-pod claims of StatefulSet %s and removed "
 			   "(--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", sts);
 		return;
@@ -74,7 +74,7 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	struct d2s_buf out = {0};
 	int ok = d2s_xref_edit_held(x, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0;
 	if (ok && x->o->migrate_data && r->in_list)
-		d2s_report(x->diag, D2S_ERROR, &w, "--migrate-data cannot add the cloned claim inside a "
+		d2s_diagf(x->diag, D2S_ERROR, &w, "--migrate-data cannot add the cloned claim inside a "
 			   "kind: List: move this PersistentVolumeClaim out of the List");
 	else if (ok && x->o->migrate_data)
 		d2s_xref_clone(x, r, &w, sts, &out); /* a refusal is an error: the run fails */
@@ -89,12 +89,12 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	if (!ok)
 		return; /* edit_held reported why */
 	if (*others)
-		d2s_report(x->diag, D2S_WARNING, &w,
+		d2s_diagf(x->diag, D2S_WARNING, &w,
 			   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY, but still "
 			   "mounted by %s: kept (helm.sh/resource-policy: keep%s)", sts, others,
 			   x->o->drop_absorbed_pvcs ? "; not removed by --drop-absorbed-pvcs" : "");
 	else if (!x->o->migrate_data) /* else xref_clone.c says which claims start empty */
-		d2s_report(x->diag, D2S_WARNING, &w,
+		d2s_diagf(x->diag, D2S_WARNING, &w,
 			   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY; the claim is "
 			   "kept (helm.sh/resource-policy: keep) so its data survives: copy the data into the "
 			   "new claim of pod 0, then delete this PVC (or pass --drop-absorbed-pvcs)", sts);
@@ -385,10 +385,10 @@ const struct d2s_options *d2s_xref_volume_rules(void *ctx, const struct d2s_doc 
 			struct d2s_where w = { .file = file, .line = line0 + l - 1, .col = c,
 					       .api_version = id.api_version, .kind = id.kind, .ns = id.ns,
 					       .name = id.name, .field = "spec.template.spec.volumes" };
-			d2s_report(x->diag, D2S_WARNING, &w, "volume %s mounts PersistentVolumeClaim %s, "
+			d2s_diagf(x->diag, D2S_WARNING, &w, "volume %s mounts PersistentVolumeClaim %s, "
 				   "which is %s", vname, claim, why.data);
 			if (x->o->migrate_data && d2s_xref_find_pvc(x, id.ns, claim, NULL))
-				d2s_report(x->diag, D2S_ERROR, &w, "--migrate-data %s: PersistentVolumeClaim %s stays "
+				d2s_diagf(x->diag, D2S_ERROR, &w, "--migrate-data %s: PersistentVolumeClaim %s stays "
 					   "shared, so no replica gets a claim of its own to carry its data: pass "
 					   "--shared-volume %s to keep it shared without migrating, or --split-volume "
 					   "%s", x->o->migrate_data, claim, vname, vname);

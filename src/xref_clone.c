@@ -92,14 +92,14 @@ int d2s_xref_clone(struct d2s_xref *x, struct d2s_pvc_rec *r, const struct d2s_w
 	const char *mode = x->o->migrate_data;
 	const char *snapshot = !strncmp(mode, "snapshot=", 9) ? mode + 9 : NULL;
 	if (!same_ns(r->key, r->absorbed_by[0]) || !r->volume) {
-		d2s_report(x->diag, D2S_ERROR, w, "--migrate-data %s: StatefulSet %s is in another namespace "
+		d2s_diagf(x->diag, D2S_ERROR, w, "--migrate-data %s: StatefulSet %s is in another namespace "
 			   "than this PVC (the Deployment matched it only by assuming a namespace); a clone's "
 			   "data source must be in the claim's namespace: give both the same "
 			   "metadata.namespace, or pass -n", mode, d2s_xref_shown(r->absorbed_by[0]));
 		return -1;
 	}
 	if (snapshot && x->snapshot_for && strcmp(x->snapshot_for, r->key)) {
-		d2s_report(x->diag, D2S_ERROR, w, "--migrate-data snapshot=%s restores one volume, and it "
+		d2s_diagf(x->diag, D2S_ERROR, w, "--migrate-data snapshot=%s restores one volume, and it "
 			   "is already used for PersistentVolumeClaim %s: a second absorbed PVC cannot start "
 			   "from it; use --migrate-data clone, or keep this claim shared (--shared-volume %s)",
 			   snapshot, d2s_xref_shown(x->snapshot_for), r->volume);
@@ -113,7 +113,7 @@ int d2s_xref_clone(struct d2s_xref *x, struct d2s_pvc_rec *r, const struct d2s_w
 	record(x, w, sts, name.data, r->volume, snapshot);
 	const char *ns = w->ns;
 	if (d2s_nsmap_find(&x->pvc_index, d2s_xref_ns(x, ns), name.data, 0, 0, NULL)) {
-		d2s_report(x->diag, D2S_INFO, w, "--migrate-data: PersistentVolumeClaim %s is already in the "
+		d2s_diagf(x->diag, D2S_INFO, w, "--migrate-data: PersistentVolumeClaim %s is already in the "
 			   "input: not added again", name.data);
 		d2s_buf_free(&name);
 		return 0;
@@ -130,7 +130,7 @@ int d2s_xref_clone(struct d2s_xref *x, struct d2s_pvc_rec *r, const struct d2s_w
 		d2s_source_comments(&x->auxdoc, out); /* helm template --show-only keeps it */
 		d2s_render_pairs(out, clone_doc(&a, x->auxdoc.root, name.data, w->name, snapshot), 0, &lay);
 		d2s_arena_free(&a);
-		d2s_report(x->diag, D2S_WARNING, w, "--migrate-data: PersistentVolumeClaim %s added with "
+		d2s_diagf(x->diag, D2S_WARNING, w, "--migrate-data: PersistentVolumeClaim %s added with "
 			   "dataSource %s %s, so pod %s-%ld starts with this claim's data; the other replicas' "
 			   "claims start EMPTY", name.data, snapshot ? "VolumeSnapshot" : "PersistentVolumeClaim",
 			   snapshot ? snapshot : w->name, sts, o->ordinals_start > 0 ? o->ordinals_start : 0);

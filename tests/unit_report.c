@@ -82,7 +82,7 @@ static struct d2s_conv_report *fixture(struct d2s_diag *d)
 	d2s_creport_skipped(r, "shop", "legacy", D2S_SKIP_UNSUPPORTED_API, NULL);
 	memset(d, 0, sizeof(*d));
 	d->keep = 1;
-	d2s_report(d, D2S_WARNING, &(struct d2s_where){ .file = "in.yaml", .line = 12, .col = 7,
+	d2s_diagf(d, D2S_WARNING, &(struct d2s_where){ .file = "in.yaml", .line = 12, .col = 7,
 		.kind = "Deployment", .ns = "shop", .name = "web", .field = "spec.strategy" },
 		"spec.strategy has no StatefulSet equivalent; removed");
 	return r;
