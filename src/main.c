@@ -151,7 +151,7 @@ static int build_options(struct d2s_options *o, struct d2s_run *r, const struct 
 		return usage_error(ue, err);
 	if (d2s_pairs_apply(all, o, err, sizeof(err)))
 		return usage_error(ue, err);
-	if (o->migrate_data && o->drop_absorbed_pvcs)
+	if (d2s_migrate_copies(o) && o->drop_absorbed_pvcs)
 		return usage_error(ue, "--migrate-data clones the absorbed PVCs, so they must stay: "
 				   "drop --drop-absorbed-pvcs");
 	if (r->report && report_writable(r, err, sizeof(err)))

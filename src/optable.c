@@ -81,15 +81,15 @@ static int check_namespace(const char *v, char *want, size_t n)
 	return -1;
 }
 
-/* --migrate-data: "clone", or "snapshot=NAME" with NAME a VolumeSnapshot
- * name (a DNS-1123 subdomain, pkg/apis/core/validation
+/* --migrate-data: "clone", "none", or "snapshot=NAME" with NAME a
+ * VolumeSnapshot name (a DNS-1123 subdomain, pkg/apis/core/validation
  * ValidateObjectMeta; the label check here is the stricter common case). */
 static int check_migrate(const char *v, char *want, size_t n)
 {
-	if (!strcmp(v, "clone") ||
+	if (!strcmp(v, "clone") || !strcmp(v, "none") ||
 	    (!strncmp(v, "snapshot=", 9) && d2s_is_dns1123_label(v + 9, 253)))
 		return 0;
-	snprintf(want, n, "want clone, or snapshot=NAME (a VolumeSnapshot in the PVC's namespace)");
+	snprintf(want, n, "want clone, none, or snapshot=NAME (a VolumeSnapshot in the PVC's namespace)");
 	return -1;
 }
 
@@ -161,9 +161,10 @@ const struct d2s_option d2s_optable[] = {
 		 "(repeatable)"),
 	OPT_BOOL("drop-absorbed-pvcs", 0, M(drop_absorbed_pvcs), "spec.dropAbsorbedPVCs",
 		 "remove PVC documents turned into claim templates"),
-	OPT_STRING("migrate-data", 0, M(migrate_data), "spec.migrateData", "clone|snapshot=NAME", check_migrate,
+	OPT_STRING("migrate-data", 0, M(migrate_data), "spec.migrateData", "clone|snapshot=NAME|none", check_migrate,
 		   "carry each absorbed PVC's data into the first replica's claim: a new PVC of that "
-		   "name with dataSource the old PVC (CSI volume cloning) or VolumeSnapshot NAME",
+		   "name with dataSource the old PVC (CSI volume cloning) or VolumeSnapshot NAME; "
+		   "none: every per-pod claim starts empty (the old PVC is kept)",
 		   .flags = D2S_OF_TOP),
 	OPT_GROUP("Diagnostics:"),
 	OPT_BOOL("quiet", 'q', R(quiet), NULL, "no warnings on stderr"),

@@ -297,6 +297,11 @@ int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, co
 	return d2s_selection_match_meta(&o->sel, meta, why);
 }
 
+int d2s_migrate_copies(const struct d2s_options *o)
+{
+	return o->migrate_data && strcmp(o->migrate_data, "none");
+}
+
 const struct d2s_options *d2s_options_for(const struct d2s_options *o, const char *name)
 {
 	for (size_t i = 0; name && i < o->n_overrides; i++)

@@ -102,6 +102,10 @@ int d2s_is_retention(const char *v);
 /** Free the strings of `v` and zero it. */
 void d2s_vct_free(struct d2s_vct *v);
 
+/** True when --migrate-data copies data into the first replica's claim
+ *  (clone or snapshot=NAME); false when unset or "none". */
+int d2s_migrate_copies(const struct d2s_options *o);
+
 /** The options that apply to Deployment `name`: `o` itself, or the first
  *  override whose name glob matches. Never NULL; borrowed. */
 const struct d2s_options *d2s_options_for(const struct d2s_options *o, const char *name);

@@ -73,10 +73,10 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 	}
 	struct d2s_buf out = {0};
 	int ok = d2s_xref_edit_held(x, r->text, r->len, r->file, r->line, d2s_pvc_keep, &out) == 0;
-	if (ok && x->o->migrate_data && r->in_list)
+	if (ok && d2s_migrate_copies(x->o) && r->in_list)
 		d2s_diagf(x->diag, D2S_ERROR, &w, "--migrate-data cannot add the cloned claim inside a "
 			   "kind: List: move this PersistentVolumeClaim out of the List");
-	else if (ok && x->o->migrate_data)
+	else if (ok && d2s_migrate_copies(x->o))
 		d2s_xref_clone(x, r, &w, sts, &out); /* a refusal is an error: the run fails */
 	if (r->in_list) { /* the List is written with it (d2s_xref_list_pvcs) */
 		r->decision = ok ? D2S_REPLACE : D2S_PENDING;
@@ -98,6 +98,10 @@ static void resolve_pvc(struct d2s_xref *x, struct d2s_pvc_rec *r, const char *o
 			   "now replaced by per-pod claims of StatefulSet %s, which start EMPTY; the claim is "
 			   "kept (helm.sh/resource-policy: keep) so its data survives: copy the data into the "
 			   "new claim of pod 0, then delete this PVC (or pass --drop-absorbed-pvcs)", sts);
+	else if (!d2s_migrate_copies(x->o)) /* --migrate-data none: chosen, so no warning */
+		d2s_diagf(x->diag, D2S_INFO, &w,
+			   "now replaced by per-pod claims of StatefulSet %s, which start empty "
+			   "(--migrate-data none); the claim is kept (helm.sh/resource-policy: keep)", sts);
 }
 
 void d2s_xref_absorb(struct d2s_xref *x, const char *ns, const char *claim, const char *deployment)
@@ -387,7 +391,7 @@ const struct d2s_options *d2s_xref_volume_rules(void *ctx, const struct d2s_doc 
 					       .name = id.name, .field = "spec.template.spec.volumes" };
 			d2s_diagf(x->diag, D2S_WARNING, &w, "volume %s mounts PersistentVolumeClaim %s, "
 				   "which is %s", vname, claim, why.data);
-			if (x->o->migrate_data && d2s_xref_find_pvc(x, id.ns, claim, NULL))
+			if (d2s_migrate_copies(x->o) && d2s_xref_find_pvc(x, id.ns, claim, NULL))
 				d2s_diagf(x->diag, D2S_ERROR, &w, "--migrate-data %s: PersistentVolumeClaim %s stays "
 					   "shared, so no replica gets a claim of its own to carry its data: pass "
 					   "--shared-volume %s to keep it shared without migrating, or --split-volume "
