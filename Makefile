@@ -55,8 +55,9 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 $(BIN): $(LIB_OBJ) $(BUILD)/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(FY_LIBS) -pthread
 
+# rebuilt whole: a removed source must not leave its object in the archive
 $(BUILD)/libdeploy2sts.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/unit_%: tests/unit_%.c $(BUILD)/libdeploy2sts.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_WARN) $(FY_CFLAGS) -std=c11 -MMD -MP -Isrc -Itests \

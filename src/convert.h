@@ -16,7 +16,7 @@
 #include "edit.h"
 #include "options.h"
 #include "service.h" /* enum d2s_svc_state, d2s_svc_lookup */
-#include "storage.h" /* d2s_pvc_lookup, d2s_deploy_claims */
+#include "storage.h" /* d2s_pvc_lookup */
 #include "tree.h"
 
 /** Inputs of one conversion (everything borrowed). */
@@ -77,8 +77,5 @@ struct d2s_convert_edit {
 int d2s_convert_edit_cb(const struct d2s_doc *doc, void *ctx);
 /** Free what d2s_convert put in `out` (safe on a zeroed struct). */
 void d2s_convert_out_free(struct d2s_convert_out *out);
-
-/* d2s_deploy_claims (the PVCs a Deployment mounts) is declared in
- * storage.h, included above. */
 
 #endif

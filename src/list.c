@@ -1,12 +1,8 @@
-/* list.c - convert stage for kind: List: Deployments inside a List (see
- * list.h). */
+/* list.c - pass 2 for kind: List: items cut out, rewritten and put back
+ * (see list.h). */
 #include "list.h"
-#include "report.h"
 #include "edit.h"
 #include "items.h"
-#include "reemit.h"
-#include "refs.h"
-#include "select.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,263 +20,137 @@ static const char *doc_body(const char *s, size_t len, size_t *blen)
 	return s + (i < len ? i : len);
 }
 
-static int is_selected_deployment(const struct d2s_node *it, const struct d2s_options *base)
+/* Append each document of `extra` ("---"-separated) to `rep` as an item
+ * with its dash at column `dash`. */
+static void append_items(struct d2s_buf *rep, const struct d2s_buf *extra, int dash)
 {
-	if (!d2s_is(d2s_get(it, "kind"), "Deployment") || !d2s_is(d2s_get(it, "apiVersion"), "apps/v1") ||
-	    d2s_is_hook(it))
-		return 0;
-	const struct d2s_node *meta = d2s_get(it, "metadata");
-	const char *why;
-	return d2s_select_meta(d2s_options_for(base, d2s_get_str(meta, "name")), meta, &why);
+	const char *s = extra->data;
+	size_t left = extra->len;
+	while (left) {
+		const char *next = NULL;
+		for (const char *p = s + 1; p + 4 <= s + left && !next; p++)
+			if (p[-1] == '\n' && !strncmp(p, "---", 3) && (p[3] == '\n' || p[3] == '\r'))
+				next = p;
+		size_t n = next ? (size_t)(next - s) : left, blen;
+		const char *body = doc_body(s, n, &blen);
+		d2s_append_as_item(rep, body, blen, dash);
+		s += n;
+		left -= n;
+	}
 }
 
-static int convert_item(const struct d2s_doc *doc, const struct d2s_node *seq, size_t idx,
-			struct d2s_list_ctx *lc, struct d2s_parser *parser, struct d2s_edits *e)
+/* The edit that puts item `i` (of it->seq) back as rewritten. Returns 0,
+ * 1 when the item is dropped, -1 after an error (it stays). */
+static int splice(struct d2s_parser *parser, const struct d2s_items *it, size_t i, const char *file,
+		  long line0, const struct d2s_list_cb *cb, struct d2s_edits *e)
 {
-	const struct d2s_node *item = seq->kids[idx];
-	struct d2s_buf text = {0}, rep = {0};
-	int col;
-	d2s_item_unindent(doc, item, &text, &col);
+	const struct d2s_doc *doc = it->doc;
+	const struct d2s_node *item = it->seq->kids[i];
+	struct d2s_buf unind = {0}, text = {0}, extra = {0}, rep = {0};
+	int col, drop = 0, rc = -1;
+	long l, c;
+	d2s_item_unindent(doc, item, &unind, &col);
+	d2s_linecol(doc->text, item->start, &l, &c);
+	struct d2s_src src = { unind.data, unind.len, file, line0 + l - 1, c };
 	struct d2s_doc sub = {0};
-	struct d2s_reemit re = {0};
-	const struct d2s_options *o = NULL;
-	struct d2s_options tmp;
-	int rc = -1;
-	long line, c;
-	d2s_linecol(doc->text, item->start, &line, &c);
-	if (d2s_parse(parser, text.data, text.len, &sub) || !sub.root)
-		goto out;
-	const char *name = d2s_get_str(d2s_get(sub.root, "metadata"), "name");
-	o = d2s_options_for(lc->o, name);
-	if (lc->volume_rules)
-		o = lc->volume_rules(lc->ctx, &sub, lc->file, lc->line0 + line - 1, o, &tmp);
-	struct d2s_convert_in in = {
-		.doc = &sub, .o = o, .diag = lc->diag, .file = lc->file, .line0 = lc->line0 + line - 1,
-		.pvc_template = lc->pvc_template, .service_state = lc->service_state, .ctx = lc->ctx,
-	};
-	const char *ns = d2s_get_str(d2s_get(sub.root, "metadata"), "namespace");
-	if (lc->max_replicas && d2s_is(d2s_path(sub.root, "spec", "paused"), "true"))
-		in.max_replicas = lc->max_replicas(lc->ctx, ns ? ns : "", name); /* for the partition */
-	struct d2s_convert_out res = {0};
-	d2s_creport_seen(lc->diag->report, ns, name, lc->file, in.line0, c);
-	struct d2s_where w = { .file = lc->file, .line = in.line0, .col = c, .kind = "Deployment",
-			       .ns = ns, .name = name };
-	struct d2s_convert_edit ce = { &in, &res };
-	if (d2s_edit_retry(parser, lc->diag, &w, &sub, d2s_convert_edit_cb, &ce, &re)) {
-		d2s_convert_out_free(&res);
-		goto out;
+	if (d2s_parse(parser, unind.data, unind.len, &sub) == 0 && sub.root)
+		rc = cb->rewrite(cb->ctx, i, &src, &sub, &text, &extra, &drop);
+	size_t end = d2s_next_line(doc->text, doc->len, item->end), ls = item->start;
+	if (rc == 0 && drop) {
+		while (ls > 0 && doc->text[ls - 1] != '\n')
+			ls--; /* the "- " line: removed with the item */
+		d2s_edit(e, ls, end, "", 0);
+		rc = 1;
+	} else if (rc == 0) {
+		d2s_reindent(text.data, text.len, col, &rep);
+		append_items(&rep, &extra, col >= 2 ? col - 2 : 0);
+		d2s_edit(e, item->start, end, rep.data, rep.len);
 	}
-	d2s_reindent(res.text.data, res.text.len, col, &rep);
-	if (res.service.len) {
-		size_t blen;
-		const char *body = doc_body(res.service.data, res.service.len, &blen);
-		d2s_append_as_item(&rep, body, blen, col >= 2 ? col - 2 : 0);
-	}
-	d2s_edit(e, item->start, d2s_next_line(doc->text, doc->len, item->end), rep.data, rep.len);
-	if (lc->converted)
-		lc->converted(lc->ctx, &res);
-	d2s_convert_out_free(&res);
-	rc = 0;
-out:
-	if (o == &tmp)
-		d2s_options_free(&tmp);
-	d2s_reemit_free(&re);
 	d2s_doc_free(&sub);
+	d2s_buf_free(&unind);
 	d2s_buf_free(&text);
+	d2s_buf_free(&extra);
 	d2s_buf_free(&rep);
 	return rc;
 }
 
-struct retarget {
-	struct d2s_buf *out;
-	struct d2s_conv_report *report; /* the reference is recorded there (may be NULL) */
-};
-
-static int retarget_cb(const struct d2s_doc *doc, void *ctx)
+/* Every item of `it` is dropped: the List keeps `items: []` (edit into
+ * `e`). Returns 0, or -1 when the `items:` line ends in a comment (then the
+ * caller drops the List). */
+static int empty_items(const struct d2s_items *it, struct d2s_edits *e)
 {
-	struct retarget *rt = ctx;
-	if (d2s_ref_retarget(doc, rt->out) == 0) {
-		d2s_ref_record(rt->report, doc->root); /* as a standalone reference is (xref.c) */
-		return 0;
-	}
-	d2s_buf_reset(rt->out);
-	return 1; /* retry in block style */
-}
-
-/* Retarget reference item `item` of `doc` like a standalone one (refs.h),
- * re-emitted in block style when needed. Returns 0, or -1 (reported). */
-static int retarget_item(const struct d2s_doc *doc, const struct d2s_node *item,
-			 struct d2s_list_ctx *lc, struct d2s_parser *parser, struct d2s_edits *e)
-{
-	struct d2s_buf text = {0}, out = {0}, rep = {0};
-	int col, rc = -1;
-	d2s_item_unindent(doc, item, &text, &col);
-	struct d2s_doc sub = {0};
-	struct d2s_reemit re = {0};
-	long line, c;
-	d2s_linecol(doc->text, item->start, &line, &c);
-	if (d2s_parse(parser, text.data, text.len, &sub) == 0 && sub.root) {
-		const struct d2s_node *meta = d2s_get(sub.root, "metadata");
-		struct d2s_where w = { .file = lc->file, .line = lc->line0 + line - 1, .col = c,
-				       .kind = d2s_get_str(sub.root, "kind"),
-				       .ns = d2s_get_str(meta, "namespace"), .name = d2s_get_str(meta, "name") };
-		struct retarget rt = { &out, lc->diag->report };
-		rc = d2s_edit_retry(parser, lc->diag, &w, &sub, retarget_cb, &rt, &re);
-	}
-	if (rc == 0) {
-		d2s_reindent(out.data, out.len, col, &rep);
-		d2s_edit(e, item->start, d2s_next_line(doc->text, doc->len, item->end), rep.data, rep.len);
-	}
-	d2s_reemit_free(&re);
-	d2s_doc_free(&sub);
-	d2s_buf_free(&text);
-	d2s_buf_free(&out);
-	d2s_buf_free(&rep);
-	return rc;
-}
-
-/* What List item `it` (at byte `at` of `doc`) needs: 1 converted (a
- * selected Deployment), 2 retargeted (a reference to a converted one), 0
- * nothing. */
-static int item_action(const struct d2s_doc *doc, const struct d2s_node *it, struct d2s_list_ctx *lc,
-		       int warn)
-{
-	if (is_selected_deployment(it, lc->o))
-		return 1;
-	long line, c;
-	d2s_linecol(doc->text, it->start, &line, &c);
-	return lc->ref_converted &&
-	       lc->ref_converted(lc->ctx, it, lc->file, lc->line0 + line - 1, warn) ? 2 : 0;
-}
-
-/* Convert, then retarget, the items of `it` into edits of it->doc. */
-static int edit_items(const struct d2s_items *it, struct d2s_list_ctx *lc, struct d2s_buf *out)
-{
-	struct d2s_parser *parser = d2s_parser_new();
-	if (!parser)
+	const char *t = it->doc->text;
+	size_t ls = it->seq->start, end = d2s_next_line(t, it->doc->len, it->seq->end);
+	while (ls > 0 && t[ls - 1] != '\n')
+		ls--;
+	size_t k = ls ? ls - 1 : 0;
+	while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\r'))
+		k--;
+	if (!k || t[k - 1] != ':')
 		return -1;
-	struct d2s_edits e;
-	d2s_edits_init(&e, it->doc->text, it->doc->len);
-	int rc = 1;
-	char *action = d2s_check_alloc(calloc(it->seq->n + 1, 1));
-	for (size_t i = 0; i < it->seq->n; i++)
-		action[i] = (char)item_action(it->doc, it->seq->kids[i], lc, 1);
-	for (int pass = 1; pass <= 2; pass++)
-		for (size_t i = 0; i < it->seq->n; i++) {
-			const struct d2s_node *item = it->seq->kids[i];
-			if (action[i] != pass)
-				continue;
-			if (pass == 1 ? convert_item(it->doc, it->seq, i, lc, parser, &e) :
-			    retarget_item(it->doc, item, lc, parser, &e))
-				rc = -1;
-		}
-	if (rc == 1 && d2s_edits_apply(&e, out))
-		rc = -1;
-	free(action);
-	d2s_edits_free(&e);
-	d2s_parser_free(parser);
-	return rc;
+	d2s_edit(e, k, end, " []\n", 4);
+	return 0;
 }
 
-/* d2s_items_open_block's `want`: the item (of the List being opened) needs
- * an edit, so a flow-style one must be re-emitted in block style first. */
+/* d2s_items_open_block's `want`, by node: the index of `item` in the
+ * items of the List being opened. */
 struct want_ctx {
-	const struct d2s_doc *doc;
-	struct d2s_list_ctx *lc;
+	const struct d2s_node *seq;
+	const struct d2s_list_cb *cb;
 };
 
-static int want_item(const struct d2s_node *item, const void *ctx)
+static int want_node(const struct d2s_node *item, const void *ctx)
 {
 	const struct want_ctx *w = ctx;
-	return item_action(w->doc, item, w->lc, 0) != 0;
+	for (size_t i = 0; i < w->seq->n; i++)
+		if (w->seq->kids[i] == item)
+			return w->cb->want(w->cb->ctx, i);
+	return 0;
 }
 
-/* Record the apps/v1 Deployment items in the conversion report at their
- * position, and those not selected (hooks too) as skipped. */
-static void report_skipped(const struct d2s_doc *doc, const struct d2s_node *items,
-			   const struct d2s_list_ctx *lc)
+/* Rewrite the wanted items of `it` into edits, then apply them. */
+static int edit_items(struct d2s_parser *parser, const struct d2s_items *it, const struct d2s_src *src,
+		      const struct d2s_list_cb *cb, struct d2s_buf *out)
 {
-	for (size_t i = 0; lc->diag->report && i < items->n; i++) {
-		const struct d2s_node *it = items->kids[i], *meta = d2s_get(it, "metadata");
-		const char *why = NULL, *name = d2s_get_str(meta, "name"), *ns = d2s_get_str(meta, "namespace");
-		long line, col;
-		if (!name || !d2s_is(d2s_get(it, "kind"), "Deployment") ||
-		    !d2s_is(d2s_get(it, "apiVersion"), "apps/v1"))
-			continue;
-		d2s_linecol(doc->text, it->start, &line, &col); /* every one, in input order */
-		d2s_creport_seen(lc->diag->report, ns, name, lc->file, lc->line0 + line - 1, col);
-		if (!d2s_is_hook(it) && d2s_select_meta(d2s_options_for(lc->o, name), meta, &why))
-			continue;
-		if (why)
-			d2s_creport_not_selected(lc->diag->report, ns, name, d2s_selection_why(why), why);
-		else
-			d2s_creport_hook(lc->diag->report, ns, name, d2s_get_str(d2s_get(meta, "annotations"),
-										"helm.sh/hook"));
+	struct d2s_edits e;
+	d2s_edits_init(&e, it->doc->text, it->doc->len);
+	size_t dropped = 0;
+	int rc = 1;
+	for (size_t i = 0; i < it->seq->n; i++) {
+		int k = cb->want(cb->ctx, i) ? splice(parser, it, i, src->file, src->line, cb, &e) : 0;
+		if (k < 0)
+			rc = -1;
+		dropped += k == 1;
 	}
-}
-
-int d2s_convert_list(const struct d2s_doc *doc, struct d2s_list_ctx *lc, struct d2s_buf *out)
-{
-	const struct d2s_node *items = d2s_get(doc->root, "items");
-	if (!items || items->type != D2S_SEQ)
-		return 0;
-	report_skipped(doc, items, lc);
-	int any = 0;
-	for (size_t i = 0; i < items->n && !any; i++)
-		any = item_action(doc, items->kids[i], lc, 0);
-	if (!any)
-		return 0;
-	struct d2s_where w = { .file = lc->file, .line = lc->line0, .col = 1, .kind = "List" };
-	struct d2s_parser *parser = d2s_parser_new();
-	struct d2s_items it = {0};
-	const struct want_ctx want = { doc, lc };
-	int rc = parser ? d2s_items_open_block(parser, doc, lc->diag, &w, want_item, &want, &it) : -1;
-	if (rc == 0)
-		rc = edit_items(&it, lc, out);
-	d2s_items_free(&it);
-	d2s_parser_free(parser);
+	if (rc == 1 && dropped && dropped == it->seq->n) {
+		d2s_edits_free(&e);
+		d2s_edits_init(&e, it->doc->text, it->doc->len);
+		if (empty_items(it, &e))
+			rc = 2;
+	}
+	if (rc == 1 && d2s_edits_apply(&e, out))
+		rc = -1;
+	d2s_edits_free(&e);
 	return rc;
 }
 
-void d2s_diag_unsupported(struct d2s_diag *diag, const struct d2s_where *w, const char *av,
-			    int skip)
-{
-	if (skip)
-		d2s_diagf(diag, D2S_WARNING, w, "apiVersion %s is not supported; left as it is "
-			   "(--skip-unsupported)", av ? av : "(none)");
-	else
-		d2s_diagf(diag, D2S_ERROR, w, "apiVersion %s is not supported: only apps/v1 "
-			   "Deployments are converted (upgrade the manifest, or --skip-unsupported)",
-			   av ? av : "(none)");
-}
-
-void d2s_list_unsupported(const struct d2s_doc *doc, const struct d2s_options *o,
-			  struct d2s_diag *diag, const char *file, long line0)
-{
-	const struct d2s_node *items = d2s_get(doc->root, "items");
-	for (size_t i = 0; items && items->type == D2S_SEQ && i < items->n; i++) {
-		const struct d2s_node *it = items->kids[i];
-		const char *av = d2s_get_str(it, "apiVersion");
-		if (!d2s_is(d2s_get(it, "kind"), "Deployment") || d2s_is_hook(it) || !av ||
-		    !strcmp(av, "apps/v1") || (strncmp(av, "apps/", 5) && strncmp(av, "extensions/", 11)))
-			continue;
-		long line, c;
-		d2s_linecol(doc->text, it->start, &line, &c);
-		const struct d2s_node *meta = d2s_get(it, "metadata");
-		struct d2s_where w = { .file = file, .line = line0 + line - 1, .col = c,
-				       .api_version = av, .kind = "Deployment",
-				       .ns = d2s_get_str(meta, "namespace"), .name = d2s_get_str(meta, "name") };
-		d2s_diag_unsupported(diag, &w, av, o->skip_unsupported);
-	}
-}
-
-void d2s_list_each_selected(const struct d2s_doc *doc, const struct d2s_options *o,
-			    void (*fn)(void *ctx, const struct d2s_node *item), void *ctx)
+int d2s_list_rewrite(struct d2s_parser *parser, const struct d2s_src *src, const struct d2s_doc *doc,
+		     struct d2s_diag *diag, const struct d2s_list_cb *cb, struct d2s_buf *out)
 {
 	const struct d2s_node *items = d2s_get(doc->root, "items");
 	if (!items || items->type != D2S_SEQ)
-		return;
-	for (size_t i = 0; i < items->n; i++)
-		if (is_selected_deployment(items->kids[i], o))
-			fn(ctx, items->kids[i]);
+		return 0;
+	int any = 0;
+	for (size_t i = 0; i < items->n && !any; i++)
+		any = cb->want(cb->ctx, i);
+	if (!any)
+		return 0;
+	struct d2s_where w = { .file = src->file, .line = src->line, .col = 1, .kind = "List" };
+	struct d2s_items it = {0};
+	const struct want_ctx want = { items, cb };
+	int rc = d2s_items_open_block(parser, doc, diag, &w, want_node, &want, &it);
+	if (rc == 0)
+		rc = edit_items(parser, &it, src, cb, out);
+	d2s_items_free(&it);
+	return rc;
 }

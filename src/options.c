@@ -297,6 +297,14 @@ int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, co
 	return d2s_selection_match_meta(&o->sel, meta, why);
 }
 
+const struct d2s_vct *d2s_options_vct(const struct d2s_options *o, const char *name)
+{
+	for (size_t i = 0; i < o->n_vcts; i++)
+		if (!strcmp(o->vcts[i].name, name))
+			return &o->vcts[i];
+	return NULL;
+}
+
 int d2s_migrate_copies(const struct d2s_options *o)
 {
 	return o->migrate_data && strcmp(o->migrate_data, "none");

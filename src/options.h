@@ -102,6 +102,9 @@ int d2s_is_retention(const char *v);
 /** Free the strings of `v` and zero it. */
 void d2s_vct_free(struct d2s_vct *v);
 
+/** The --volume-claim-template named `name` in `o`, or NULL. */
+const struct d2s_vct *d2s_options_vct(const struct d2s_options *o, const char *name);
+
 /** True when --migrate-data copies data into the first replica's claim
  *  (clone or snapshot=NAME); false when unset or "none". */
 int d2s_migrate_copies(const struct d2s_options *o);

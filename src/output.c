@@ -2,6 +2,7 @@
  * target, and the temporary file renamed over a regular target. The last
  * stage of a run: nothing here knows YAML. */
 #include "output.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,67 +51,11 @@ static char *resolve_links(const char *path)
 	return NULL;
 }
 
-/* An unlinked temporary file in $TMPDIR (else /tmp): O_TMPFILE where the
- * file system has it, mkstemp + unlink otherwise. Returns the fd or -1. */
-static int unlinked_tmp(void)
-{
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	char path[PATH_MAX];
-	if (snprintf(path, sizeof(path), "%s/deploy2sts-out-XXXXXX", dir) >= (int)sizeof(path))
-		return -1;
-	fd = mkstemp(path);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-/* fopencookie write: memory up to the limit, then the spill file. */
+/* fopencookie write: into the spool (memory, then its file). */
 static ssize_t held_write(void *cookie, const char *buf, size_t n)
 {
 	struct d2s_out *o = cookie;
-	if (o->spill < 0 && o->len + n <= o->mem_limit) {
-		if (o->len + n > o->cap) {
-			size_t cap = o->cap ? o->cap : 65536;
-			while (cap < o->len + n)
-				cap *= 2;
-			cap = cap > o->mem_limit ? o->mem_limit : cap;
-			char *m = realloc(o->mem, cap);
-			if (!m)
-				goto fail;
-			o->mem = m;
-			o->cap = cap;
-		}
-		memcpy(o->mem + o->len, buf, n);
-		o->len += n;
-		return (ssize_t)n;
-	}
-	if (o->spill < 0 && (o->spill = unlinked_tmp()) < 0)
-		goto fail;
-	if (write_all(o->spill, buf, n) == 0)
-		return (ssize_t)n;
-fail:
-	o->failed = errno ? errno : ENOMEM;
-	errno = o->failed;
-	return -1;
+	return d2s_spool_add(&o->hold, buf, n) ? -1 : (ssize_t)n;
 }
 
 static int open_held(struct d2s_out *o, int fd)
@@ -119,8 +63,7 @@ static int open_held(struct d2s_out *o, int fd)
 	static const cookie_io_functions_t io = { .write = held_write };
 	o->held = 1;
 	o->fd = fd;
-	o->spill = -1;
-	o->mem_limit = D2S_OUT_HOLD_MEM;
+	d2s_spool_init(&o->hold, D2S_OUT_HOLD_MEM);
 	o->f = fopencookie(o, "w", io);
 	if (!o->f)
 		return -1;
@@ -171,7 +114,6 @@ static int open_rename(struct d2s_out *o, const struct stat *st)
 int d2s_out_open(struct d2s_out *o, const char *path, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
-	o->spill = -1;
 	if (!path) {
 		if (open_held(o, 1) == 0)
 			return 0;
@@ -209,56 +151,23 @@ int d2s_out_open(struct d2s_out *o, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-/* Copy the spill file to o->fd: sendfile (a pipe or file gets it without a
- * copy through user space), read/write where the kernel refuses. */
-static int copy_spill(struct d2s_out *o)
-{
-	off_t off = 0;
-	for (;;) {
-		ssize_t k = sendfile(o->fd, o->spill, &off, 1 << 30);
-		if (k > 0)
-			continue;
-		if (k == 0)
-			return 0;
-		if (errno == EINTR)
-			continue;
-		if (errno != EINVAL && errno != ENOSYS)
-			return -1;
-		break;
-	}
-	char buf[1 << 16];
-	ssize_t k;
-	while ((k = pread(o->spill, buf, sizeof(buf), off)) != 0) {
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 || write_all(o->fd, buf, (size_t)k))
-			return -1;
-		off += k;
-	}
-	return 0;
-}
-
 static int close_held(struct d2s_out *o, int ok)
 {
 	int rc = fclose(o->f) ? -1 : 0; /* flushes: held_write may fail here */
-	int e = o->failed ? o->failed : errno;
-	if (o->failed)
+	int e = o->hold.failed ? o->hold.failed : errno;
+	if (o->hold.failed)
 		rc = -1; /* reported even when discarding: it says why */
 	else if (!ok)
 		rc = 0;
 	if (rc == 0 && ok) {
-		rc = write_all(o->fd, o->mem ? o->mem : "", o->len);
-		if (rc == 0 && o->spill >= 0)
-			rc = copy_spill(o);
+		rc = d2s_spool_copy_to(&o->hold, o->fd);
 		e = errno;
 	}
-	if (o->spill >= 0)
-		close(o->spill);
+	d2s_spool_free(&o->hold);
 	if (o->target && close(o->fd) && rc == 0 && ok) {
 		e = errno;
 		rc = -1;
 	}
-	free(o->mem);
 	errno = e;
 	return rc;
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include "spool.h"
 
 /** Bytes held in memory before the held output moves to a temporary file. */
 #define D2S_OUT_HOLD_MEM ((size_t)4 << 20)
@@ -28,11 +29,8 @@ struct d2s_out {
 	int fd;           /**< held: destination (1 = stdout, else owned) */
 	char *target;     /**< rename: the resolved target path (owned) */
 	char *tmp;        /**< rename: the temporary file beside it (owned) */
-	char *mem;        /**< held: first bytes, in memory (owned) */
-	size_t len, cap;  /**< held: bytes in `mem`, its size */
-	size_t mem_limit; /**< held: D2S_OUT_HOLD_MEM unless a test lowers it */
-	int spill;        /**< held: unlinked temporary file for the rest, or -1 */
-	int failed;       /**< held: errno of a failed write to memory or the spill file, or 0 */
+	struct d2s_spool hold; /**< held: the output (memory up to D2S_OUT_HOLD_MEM,
+				    then an unlinked temporary file) */
 };
 
 /** Open a sink for `path` (NULL = stdout). Returns 0, or -1 with the reason

@@ -1,46 +1,59 @@
-/* pipeline.c - the coordinator: feed -> parse-ahead -> dispatch -> write.
+/* pipeline.c - the coordinator: two passes over the inputs, and nothing
+ * else. It knows no rule (rules.h has the table).
  *
- * Inputs are cut into pieces (reader.c), parsed ahead on worker threads
- * (parsepool.c, trees from tree.c), and taken back in input order. Each
- * document is dispatched by kind: a Deployment is selected (select.c) and
- * converted (convert.c) or held until its PVCs are known, a List goes to
- * list.c, PVCs, Services and references go to the cross-document index
- * (xref.c), everything else is written as it is (writer.c). A piece too big
- * to hold that no rule reads is streamed (stream.c). The stages and the data
- * between them: docs/architecture.md. */
+ * Pass 1, facts: each input is cut into pieces (reader.c), parsed ahead on
+ * worker threads (parsepool.c) and taken back in input order; every piece
+ * goes through d2s_rules_facts into the index. A piece too big to hold
+ * that no rule rewrites is only checked while it streams past (stream.c).
+ * The input is kept for the second pass: a regular file is read again, a
+ * pipe is kept in a spool (memory, then an unlinked file), memory is
+ * borrowed. Then d2s_rules_seal decides what the facts imply.
+ * Pass 2, rewrite: each input is cut again into the same pieces; a piece a
+ * rule rewrites is parsed (ahead, on the workers) and rewritten, every
+ * other piece is copied as it was read. The output is written in input
+ * order, all of it (output.c holds it until the run succeeded). */
 #include "pipeline.h"
-#include "convert.h"
-#include "list.h"
+#include "claims.h"
+#include "index.h"
 #include "parsepool.h"
 #include "reader.h"
-#include "reemit.h"
-#include "refs.h"
-#include "report.h"
-#include "select.h"
+#include "rules.h"
+#include "spool.h"
 #include "stream.h"
 #include "tree.h"
-#include "writer.h"
-#include "xref.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An input, kept for pass 2: memory (borrowed), a regular file read again
+ * from offset `off` after `prefix`, or a spool holding all of it. */
+struct input {
+	const char *name;
+	const char *mem;            /* memory input (borrowed), or NULL */
+	size_t len;
+	int fd;                     /* regular file (our dup), or -1 */
+	off_t off;
+	char *prefix;               /* bytes read before `off` (owned) */
+	size_t n_prefix;
+	struct d2s_spool spool;     /* a pipe: everything read (used when fd < 0 && !mem) */
+};
 
 struct d2s_pipeline {
 	const struct d2s_options *o;
 	struct d2s_diag *diag;
-	struct d2s_writer w;
-	struct d2s_xref *x;        /* the cross-document index */
-	struct d2s_parser *aux;    /* held-back Deployments, block-style re-emits */
-	struct d2s_doc doc;        /* the document being dispatched */
-	const char *file;          /* current input name */
-	struct d2s_pool *pool;     /* parse-ahead for fd inputs (NULL until used) */
-	int inputs;                /* inputs fed so far */
-	char last;                 /* last byte of the last piece written */
-	int errors0;               /* d2s_diag_hard_errors when created */
+	FILE *out;
+	struct d2s_index *ix;
+	struct input *inputs;
+	size_t n_inputs;
+	struct d2s_pool *pool;      /* fd inputs parse ahead on workers (NULL until used) */
+	struct d2s_parser *parser;  /* pass 2: re-emits and List items */
+	int errors0;                /* d2s_diag_hard_errors when created */
+	int stopped;                /* pass 1 met an input error: no pass 2 */
 };
 
-/* True when an error was reported since the pipeline was created: the run
- * fails (warnings made errors by --strict do not stop the flow). */
 static int failed(const struct d2s_pipeline *p)
 {
 	return d2s_diag_hard_errors(p->diag) > p->errors0;
@@ -53,358 +66,108 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
 		return NULL;
 	p->o = o;
 	p->diag = diag;
+	p->out = out;
 	p->errors0 = d2s_diag_hard_errors(diag);
-	d2s_writer_init(&p->w, out);
-	p->aux = d2s_parser_new();
-	p->x = d2s_xref_new(o, diag, &p->w);
-	if (!p->aux || !p->x) {
+	p->ix = d2s_index_new(o, diag);
+	p->parser = d2s_parser_new();
+	if (!p->parser) {
 		d2s_pipeline_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-/* Input line where the object's content starts (messages point there). */
-static long root_line(const struct d2s_doc *doc, long line0)
+/* ---------- pass 1: facts ---------- */
+
+/* Record the oldest parsed piece. Returns 0, or -1 on invalid YAML. */
+static int take_facts(struct d2s_pipeline *p, const char *file)
 {
-	long l = 1, c;
-	if (doc->root)
-		d2s_linecol(doc->text, doc->root->start, &l, &c);
-	return line0 + l - 1;
-}
-
-static struct d2s_where where_of(struct d2s_pipeline *p, const struct d2s_ident *id, long line)
-{
-	struct d2s_where w = {
-		.file = p->file, .line = line, .col = 1, .api_version = id->api_version,
-		.kind = id->kind, .ns = id->ns, .name = id->name,
-	};
-	return w;
-}
-
-/* ---------- Deployments: select, then convert (convert.c) ---------- */
-
-/* Write the StatefulSet and its generated Service: into held item `item`
- * when `pending`, else at the end of the output (the Service through the
- * index's look-ahead). The Service goes before the StatefulSet document's
- * `...` end marker, if any: the next document may start with a directive,
- * which needs that marker right before it (reader.h d2s_end_marker_at). */
-static void write_statefulset(struct d2s_pipeline *p, const struct d2s_convert_out *out,
-			      int pending, size_t item)
-{
-	size_t cut = out->service.len ? d2s_end_marker_at(out->text.data, out->text.len) :
-		     out->text.len;
-	int nl = cut && out->text.data[cut - 1] != '\n';
-	if (pending) {
-		struct d2s_buf all = {0};
-		d2s_buf_add(&all, out->text.data, cut);
-		if (out->service.len && nl)
-			d2s_buf_puts(&all, "\n");
-		d2s_buf_add(&all, out->service.data, out->service.len);
-		d2s_buf_add(&all, out->text.data + cut, out->text.len - cut);
-		d2s_writer_resolve(&p->w, item, D2S_REPLACE, all.data, all.len);
-		d2s_buf_free(&all);
-		return;
-	}
-	d2s_writer_raw(&p->w, out->text.data, cut);
-	if (out->service.len) {
-		if (nl)
-			d2s_writer_raw(&p->w, "\n", 1);
-		d2s_xref_generated_service(p->x, out->ns, out->service_name, out->name,
-					   out->service.data, out->service.len);
-	}
-	d2s_writer_raw(&p->w, out->text.data + cut, out->text.len - cut);
-}
-
-static int write_converted(struct d2s_pipeline *p, const struct d2s_doc *doc, long line,
-			   const struct d2s_options *o, int pending, size_t item)
-{
-	struct d2s_convert_in in = {
-		.doc = doc, .o = o, .diag = p->diag, .file = p->file, .line0 = line,
-		.pvc_template = d2s_xref_pvc_template, .service_state = d2s_xref_service_state,
-		.ctx = p->x,
-	};
-	struct d2s_convert_out out = {0};
-	struct d2s_convert_edit ce = { &in, &out };
-	const struct d2s_ident id = d2s_identify(doc->root);
-	if (d2s_is(d2s_path(doc->root, "spec", "paused"), "true")) /* only a paused one needs it */
-		in.max_replicas = d2s_xref_max_replicas(p->x, id.ns, id.name);
-	struct d2s_where w = where_of(p, &id, root_line(doc, line));
-	struct d2s_reemit re = {0};
-	int rc = d2s_edit_retry(p->aux, p->diag, &w, doc, d2s_convert_edit_cb, &ce, &re);
-	if (rc) {
-		if (pending)
-			d2s_writer_resolve(&p->w, item, D2S_KEEP, NULL, 0);
-		else
-			d2s_writer_raw(&p->w, doc->text, doc->len);
-	} else {
-		for (size_t i = 0; i < out.n_absorbed; i++)
-			d2s_xref_absorb(p->x, out.ns, out.absorbed[i], out.name);
-		write_statefulset(p, &out, pending, item);
-		if (!out.service.len)
-			d2s_xref_deployment(p->x, out.ns, out.name, D2S_DEP_CONVERTED_NO_SERVICE);
-		if (!p->diag->report) /* else the report describes it (d2s_creport_to_diag) */
-			d2s_diagf(p->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
-				   out.service_name, out.reused_service ? ", existing headless Service" :
-				   out.service.len ? ", headless Service generated" : "");
-	}
-	d2s_convert_out_free(&out);
-	d2s_reemit_free(&re);
-	return rc;
-}
-
-/* A Helm hook passes through unchanged (refs.h d2s_is_hook): a note. */
-static void hook_note(struct d2s_pipeline *p, const struct d2s_where *w)
-{
-	d2s_diagf(p->diag, D2S_INFO, w, "Helm hook (helm.sh/hook): passed through unchanged; hooks are "
-		   "never converted, absorbed, retargeted or dropped (Helm 4 sends them to post-renderers, "
-		   "Helm 3 does not)");
-}
-
-static void on_deployment(struct d2s_pipeline *p, const struct d2s_piece *pc,
-			  const struct d2s_ident *id)
-{
-	const struct d2s_node *root = p->doc.root;
-	struct d2s_where w = where_of(p, id, root_line(&p->doc, pc->line));
-	int hook = d2s_is_hook(root);
-	if (id->name)
-		d2s_xref_workload(p->x, root, id, hook);
-	if (id->name)
-		d2s_creport_seen(p->diag->report, id->ns, id->name, w.file, w.line, w.col);
-	if (hook) {
-		hook_note(p, &w);
-		d2s_creport_hook(p->diag->report, id->ns, id->name, d2s_get_str(
-			d2s_path(root, "metadata", "annotations"), "helm.sh/hook"));
-		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
-		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-		return;
-	}
-	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
-		d2s_diag_unsupported(p->diag, &w, id->api_version, p->o->skip_unsupported);
-		d2s_creport_unsupported(p->diag->report, id->ns, id->name, id->api_version,
-					p->o->skip_unsupported);
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-		return;
-	}
-	const struct d2s_options *o = d2s_options_for(p->o, id->name);
-	const char *why = NULL;
-	if (!d2s_select_meta(o, d2s_get(root, "metadata"), &why)) {
-		d2s_creport_not_selected(p->diag->report, id->ns, id->name, d2s_selection_why(why), why);
-		if (id->name && !p->diag->report)
-			d2s_diagf(p->diag, D2S_INFO, &w, "not converted: %s", why);
-		else if (!id->name)
-			d2s_diagf(p->diag, D2S_WARNING, &w, "Deployment without metadata.name: not converted");
-		d2s_xref_deployment(p->x, id->ns, id->name, D2S_DEP_SKIPPED);
-		d2s_xref_resolve_refs(p->x, id->ns, id->name, 0);
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-		return;
-	}
-	size_t n;
-	free(d2s_deploy_claims(root, o, &n));
-	/* its claims are decided once every workload that mounts them is read; a
-	 * paused one's partition once every autoscaler that targets it is; its
-	 * Service then too (a later headless one is reused) */
-	int later = n || d2s_is(d2s_path(root, "spec", "paused"), "true");
-	d2s_xref_deployment(p->x, id->ns, id->name, later ? D2S_DEP_CONVERTED_LATER : D2S_DEP_CONVERTED);
-	d2s_xref_check_progressive(p->x, id->ns, id->name);
-	if (later)
-		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 0);
-	else
-		write_converted(p, &p->doc, pc->line, o, 0, 0);
-	d2s_xref_resolve_refs(p->x, id->ns, id->name, 1);
-}
-
-/* ---------- kind: List (list.c) ---------- */
-
-/* Convert List `doc`: written now, or into held item `item` when
- * `pending`; with `keep` (held Lists), its text is stored there instead,
- * for d2s_xref_list_pvcs once every PVC is decided. */
-static void write_list(struct d2s_pipeline *p, const struct d2s_doc *doc, long line, int pending,
-		       size_t item, struct d2s_buf *keep)
-{
-	struct d2s_buf out = {0};
-	struct d2s_list_ctx lc = {
-		.o = p->o, .diag = p->diag, .file = p->file, .line0 = line,
-		.pvc_template = d2s_xref_pvc_template, .service_state = d2s_xref_service_state,
-		.converted = d2s_xref_list_item_converted, .ctx = p->x,
-		.volume_rules = pending ? d2s_xref_volume_rules : NULL,
-		.ref_converted = d2s_xref_list_ref, .max_replicas = d2s_xref_max_replicas,
-	};
-	int rc = d2s_convert_list(doc, &lc, &out);
-	const char *t = rc > 0 ? out.data : doc->text;
-	size_t n = rc > 0 ? out.len : doc->len;
-	if (keep)
-		d2s_buf_add(keep, t, n);
-	else if (pending)
-		d2s_writer_resolve(&p->w, item, rc > 0 ? D2S_REPLACE : D2S_KEEP, out.data, out.len);
-	else
-		d2s_writer_raw(&p->w, t, n);
-	d2s_buf_free(&out);
-}
-
-static void on_list(struct d2s_pipeline *p, const struct d2s_piece *pc, const struct d2s_where *w)
-{
-	if (d2s_is_hook(p->doc.root)) {
-		hook_note(p, w);
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-		return;
-	}
-	d2s_list_unsupported(&p->doc, p->o, p->diag, p->file, pc->line);
-	if (d2s_xref_list_read(p->x, &p->doc, p->file, pc->line)) {
-		d2s_xref_hold(p->x, pc->text, pc->len, p->file, pc->line, 1); /* like a Deployment */
-	} else
-		write_list(p, &p->doc, pc->line, 0, 0, NULL);
-}
-
-/* ---------- dispatch by kind ---------- */
-
-static void on_document(struct d2s_pipeline *p, const struct d2s_piece *pc)
-{
-	const struct d2s_node *root = p->doc.root;
-	const struct d2s_ident id = root && root->type == D2S_MAP ? d2s_identify(root) :
-				    (struct d2s_ident){ 0 };
-	if (!root || root->type != D2S_MAP || p->doc.n_docs != 1 || !id.kind) {
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-		return;
-	}
-	const char *av = id.api_version ? id.api_version : "", *target;
-	long line = root_line(&p->doc, pc->line);
-	int apps = !strncmp(av, "apps/", 5) || !strncmp(av, "extensions/", 11);
-	int hook = d2s_is_hook(root);
-	struct d2s_where w = where_of(p, &id, line);
-	if (!strcmp(id.kind, "Deployment") && apps) {
-		on_deployment(p, pc, &id);
-	} else if (!strcmp(id.kind, "List") && d2s_get(root, "items")) {
-		on_list(p, pc, &w);
-	} else if (!strcmp(id.kind, "PersistentVolumeClaim") && !strcmp(av, "v1") && id.name) {
-		if (hook)
-			hook_note(p, &w);
-		d2s_xref_pvc(p->x, root, pc->text, pc->len, p->file, line, &id, hook);
-	} else if (!strcmp(id.kind, "Service") && !strcmp(av, "v1") && id.name) {
-		if (!hook) /* hook Services are deleted by their hook-delete-policy */
-			d2s_xref_service(p->x, root, &id, p->file, line, 1);
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-	} else if ((target = d2s_ref_target(root)) != NULL) {
-		if (hook) {
-			hook_note(p, &w);
-			d2s_writer_raw(&p->w, pc->text, pc->len);
-		} else {
-			d2s_xref_scaler(p->x, root, &id, target);
-			d2s_xref_ref(p->x, pc->text, pc->len, p->file, line, &id, target);
-		}
-	} else if (id.name && d2s_is_workload(id.kind)) {
-		d2s_xref_workload(p->x, root, &id, hook);
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-	} else {
-		d2s_xref_progressive(p->x, root, p->file, line);
-		d2s_writer_raw(&p->w, pc->text, pc->len);
-	}
-}
-
-/* ---------- feed: read -> parse ahead -> dispatch, in input order ---------- */
-
-/* Inputs after the first are separate streams: keep their first document
- * apart from the previous input's last one. */
-static void separate_inputs(struct d2s_pipeline *p, const struct d2s_piece *pc)
-{
-	if (p->last && p->last != '\n' && p->last != '\r')
-		d2s_writer_raw(&p->w, "\n", 1);
-	if (p->last && !d2s_starts_with_marker(pc->text, pc->len))
-		d2s_writer_raw(&p->w, "---\n", 4);
-}
-
-/* Process the oldest parsed piece, in input order. Returns 0 or -1. */
-static int take_one(struct d2s_pipeline *p, struct d2s_pool *pool)
-{
-	struct d2s_job *j = d2s_pool_oldest(pool);
-	struct d2s_doc tmp = p->doc;   /* borrow the job's tree, give ours back after */
-	p->doc = j->doc;
-	j->doc = tmp;
+	struct d2s_job *j = d2s_pool_oldest(p->pool);
 	int rc = 0;
 	if (j->rc) {
-		struct d2s_where w = { .file = p->file, .line = j->line + p->doc.err_line - 1,
-				       .col = p->doc.err_col };
-		d2s_diagf(p->diag, D2S_ERROR, &w, "invalid YAML: %s", p->doc.err_msg);
+		struct d2s_where w = { .file = file, .line = j->line + j->doc.err_line - 1,
+				       .col = j->doc.err_col };
+		d2s_diagf(p->diag, D2S_ERROR, &w, "invalid YAML: %s", j->doc.err_msg);
 		rc = -1;
 	} else {
-		struct d2s_piece pc = { .text = j->text, .len = j->len, .line = j->line, .complete = 1 };
-		on_document(p, &pc);
+		struct d2s_src src = { j->text, j->len, file, j->line, 0 };
+		d2s_rules_facts(p->ix, &src, &j->doc);
 	}
-	tmp = p->doc;
-	p->doc = j->doc;
-	j->doc = tmp;
-	d2s_pool_release(pool);
+	d2s_pool_release(p->pool);
 	return rc;
 }
 
-/* Process everything in flight; on error keep releasing (nothing more is
- * written) so the pool ends empty. */
-static int drain_pool(struct d2s_pipeline *p, struct d2s_pool *pool)
-{
-	int rc = 0;
-	while (d2s_pool_oldest(pool)) {
-		if (rc)
-			d2s_pool_release(pool);
-		else
-			rc = take_one(p, pool);
-	}
-	return rc;
-}
-
-/* A piece over the size limit: stream it when no rule can change it, else
- * read it whole. Returns 1 when streamed, 0 when `pc` is now complete, -1. */
-static int big_piece(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_piece *pc)
+/* A piece over the size limit in pass 1: read whole when a rule may read
+ * it, else checked while it streams past (a workload's claims collected on
+ * the way). Returns 1 when streamed, 0 when `pc` is now complete, -1. */
+static int big_facts(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_piece *pc,
+		     const char *file)
 {
 	int need = d2s_head_needs_whole(pc->text, pc->len);
 	if (need == 1)
 		return d2s_reader_complete(r, pc) ? -1 : 0;
-	struct d2s_stream_claims sc = {0}; /* a workload: only its claims are read */
-	int rc = d2s_stream_piece(r, &p->w, p->diag, p->file, pc->line, need ? &sc : NULL);
+	struct d2s_stream_claims sc = {0};
+	int rc = d2s_stream_piece(r, p->diag, file, pc->line, need ? &sc : NULL);
 	if (!rc && sc.kind && sc.name && d2s_is_workload(sc.kind))
-		d2s_xref_workload_claims(p->x, &sc);
+		d2s_claims_users_streamed(p->ix, &sc);
 	d2s_stream_claims_free(&sc);
+	d2s_rules_no_facts(p->ix);
 	return rc ? -1 : 1;
 }
 
-static int feed(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_pool *pool)
+/* Every piece of `r` through the facts, in input order. */
+static int facts(struct d2s_pipeline *p, struct d2s_reader *r, const char *file)
 {
 	struct d2s_piece pc;
-	int k = 1, first = 1, rc = 0;
-	p->inputs++;
+	int k = 1, rc = 0;
 	while (!rc && k == 1) {
-		while (!rc && !d2s_pool_full(pool) && (k = d2s_reader_next(r, &pc, 1)) == 1) {
-			if (first && p->inputs > 1)
-				separate_inputs(p, &pc);
-			first = 0;
-			if (pc.len)
-				p->last = pc.text[pc.len - 1];
+		while (!rc && !d2s_pool_full(p->pool) && (k = d2s_reader_next(r, &pc, 1)) == 1) {
 			if (!pc.complete) {
-				/* written in order: everything before it goes first */
-				rc = drain_pool(p, pool);
-				int b = rc ? -1 : big_piece(p, r, &pc);
-				if (b < 0) {
+				while (!rc && d2s_pool_oldest(p->pool)) /* in order: the earlier ones first */
+					rc = take_facts(p, file);
+				int b = rc ? -1 : big_facts(p, r, &pc, file);
+				if (b < 0)
 					rc = -1;
-					k = pc.complete ? 1 : -1;
-					break;
-				}
-				if (b == 1)
+				if (b)
 					continue;
 			}
-			d2s_pool_submit(pool, pc.text, pc.len, pc.line);
+			d2s_pool_submit(p->pool, pc.text, pc.len, pc.line, 1);
 		}
-		if (!rc && d2s_pool_oldest(pool))
-			rc = take_one(p, pool);
+		if (!rc && d2s_pool_oldest(p->pool))
+			rc = take_facts(p, file);
 	}
-	int rc2 = drain_pool(p, pool);
+	while (d2s_pool_oldest(p->pool)) /* on error nothing more is recorded */
+		rc ? d2s_pool_release(p->pool) : (void)(rc = take_facts(p, file));
 	if (!rc && k < 0) {
 		long l, c;
 		const char *m = d2s_reader_error(r, &l, &c);
-		struct d2s_where w = { .file = p->file, .line = l, .col = c };
+		struct d2s_where w = { .file = file, .line = l, .col = c };
 		d2s_diagf(p->diag, D2S_ERROR, &w, "%s", m);
 		rc = -1;
 	}
-	return rc || rc2 || failed(p) ? -1 : 0;
+	p->stopped |= rc != 0;
+	return rc || failed(p) ? -1 : 0;
+}
+
+/* A new input named `name`. */
+static struct input *add_input(struct d2s_pipeline *p, const char *name)
+{
+	p->inputs = d2s_check_alloc(realloc(p->inputs, (p->n_inputs + 1) * sizeof(*p->inputs)));
+	struct input *in = &p->inputs[p->n_inputs++];
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->fd = -1;
+	d2s_spool_init(&in->spool, 4u << 20);
+	return in;
+}
+
+static struct d2s_pool *fd_pool(struct d2s_pipeline *p)
+{
+	if (!p->pool)
+		p->pool = d2s_pool_new(d2s_pool_default_workers(), 16, d2s_kind_wanted);
+	if (!p->pool)
+		p->pool = d2s_pool_new(0, 2, d2s_kind_wanted);
+	return p->pool;
 }
 
 int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name)
@@ -416,20 +179,26 @@ int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *na
 				  const char *prefix, size_t n)
 {
 	struct d2s_reader *r = d2s_reader_new(fd, name, 0);
-	if (!r)
-		return -1;
-	if (n)
-		d2s_reader_preload(r, prefix, n);
-	p->file = name;
-	if (!p->pool)
-		p->pool = d2s_pool_new(d2s_pool_default_workers(), 16, d2s_kind_wanted);
-	if (!p->pool)
-		p->pool = d2s_pool_new(0, 2, d2s_kind_wanted);
-	if (!p->pool) {
+	struct input *in = add_input(p, name);
+	struct stat st;
+	if (!r || !fd_pool(p)) {
 		d2s_reader_free(r);
 		return -1;
 	}
-	int rc = feed(p, r, p->pool);
+	in->off = lseek(fd, 0, SEEK_CUR);
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && in->off >= 0)
+		in->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0); /* read again in pass 2 */
+	if (in->fd < 0) {
+		d2s_spool_add(&in->spool, prefix ? prefix : "", n);
+		d2s_reader_tee(r, &in->spool);
+	} else if (n) {
+		in->prefix = d2s_check_alloc(malloc(n));
+		memcpy(in->prefix, prefix, n);
+		in->n_prefix = n;
+	}
+	if (n)
+		d2s_reader_preload(r, prefix, n);
+	int rc = facts(p, r, name);
 	d2s_reader_free(r);
 	return rc;
 }
@@ -437,97 +206,158 @@ int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *na
 int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, const char *name)
 {
 	struct d2s_reader *r = d2s_reader_new_mem(data, len, name);
-	struct d2s_pool *pool = d2s_pool_new(0, 2, d2s_kind_wanted); /* in memory: parse inline */
-	if (!r || !pool) {
-		d2s_reader_free(r);
-		d2s_pool_free(pool);
-		return -1;
-	}
-	p->file = name;
-	int rc = feed(p, r, pool);
-	d2s_pool_free(pool);
+	struct input *in = add_input(p, name);
+	struct d2s_pool *fdp = p->pool;
+	in->mem = data;
+	in->len = len;
+	p->pool = d2s_pool_new(0, 2, d2s_kind_wanted); /* in memory: parse inline */
+	int rc = r && p->pool ? facts(p, r, name) : -1;
+	d2s_pool_free(p->pool);
+	p->pool = fdp;
 	d2s_reader_free(r);
 	return rc;
 }
 
-/* Convert held Deployment or List `d` (its text parsed into p->doc); a
- * List's text goes into `keep` (see write_list). */
-static void finish_held(struct d2s_pipeline *p, const struct d2s_held *d, struct d2s_buf *keep)
+/* ---------- pass 2: rewrite ---------- */
+
+/* A reader over input `in` again, from its first byte. */
+static struct d2s_reader *reread(struct input *in)
 {
-	if (p->doc.root && d->list) {
-		write_list(p, &p->doc, d->line, 1, d->item, keep);
-	} else if (p->doc.root) {
-		const struct d2s_ident id = d2s_identify(p->doc.root);
-		struct d2s_options tmp;
-		const struct d2s_options *o = d2s_options_for(p->o, id.name);
-		const struct d2s_options *eo = d2s_xref_volume_rules(p->x, &p->doc, d->file, d->line,
-								     o, &tmp);
-		write_converted(p, &p->doc, d->line, eo, 1, d->item);
-		if (eo == &tmp)
-			d2s_options_free(&tmp);
-	} else {
-		d2s_writer_resolve(&p->w, d->item, D2S_KEEP, NULL, 0);
-	}
+	struct d2s_reader *r;
+	if (in->mem)
+		return d2s_reader_new_mem(in->mem, in->len, in->name);
+	if (in->fd < 0 && in->spool.fd < 0)
+		return d2s_reader_new_mem(in->spool.mem ? in->spool.mem : "", in->spool.len, in->name);
+	int fd = in->fd >= 0 ? in->fd : in->spool.fd;
+	if (lseek(fd, in->fd >= 0 ? in->off : 0, SEEK_SET) < 0 || !(r = d2s_reader_new(fd, in->name, 0)))
+		return NULL;
+	if (in->fd >= 0 ? in->n_prefix : in->spool.len)
+		d2s_reader_preload(r, in->fd >= 0 ? in->prefix : in->spool.mem,
+				   in->fd >= 0 ? in->n_prefix : in->spool.len);
+	return r;
 }
 
-/* Write held List `d` converted as `text`, its PVC items decided. */
-static void finish_list(struct d2s_pipeline *p, const struct d2s_held *d, const struct d2s_buf *text)
+/* Write the oldest job of the pool: rewritten when it was parsed for that,
+ * else as read. `i` is its piece number. */
+static void take_rewrite(struct d2s_pipeline *p, struct d2s_pool *pool, size_t i, const char *file)
 {
-	struct d2s_buf out = {0};
-	int rc = -1;
-	p->file = d->file;
-	if (d2s_parse(p->aux, text->data, text->len, &p->doc) == 0 && p->doc.root)
-		rc = d2s_xref_list_pvcs(p->x, &p->doc, d->file, d->line, &out);
-	if (rc == 2)
-		d2s_writer_resolve(&p->w, d->item, D2S_DROP, NULL, 0);
-	else if (rc == 1)
-		d2s_writer_resolve(&p->w, d->item, D2S_REPLACE, out.data, out.len);
+	struct d2s_job *j = d2s_pool_oldest(pool);
+	struct d2s_buf bytes = {0};
+	struct d2s_src src = { j->text, j->len, file, j->line, 0 };
+	if (j->parse && !j->rc && j->doc.root &&
+	    d2s_rules_rewrite(p->ix, i, &src, &j->doc, p->parser, &bytes) == 0)
+		fwrite(bytes.data ? bytes.data : "", 1, bytes.len, p->out);
 	else
-		d2s_writer_resolve(&p->w, d->item, D2S_REPLACE, text->data, text->len);
-	d2s_buf_free(&out);
+		fwrite(j->text, 1, j->len, p->out);
+	d2s_buf_free(&bytes);
+	d2s_pool_release(pool);
+}
+
+/* Copy the rest of big piece `pc` as it is. */
+static int copy_big(struct d2s_pipeline *p, struct d2s_reader *r)
+{
+	char buf[1 << 16];
+	ssize_t n;
+	while ((n = d2s_reader_stream(r, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, p->out);
+	return n < 0 ? -1 : 0;
+}
+
+/* Inputs after the first are separate streams: keep their first document
+ * apart from the previous input's last one (`last`: its last byte). */
+static void separate(struct d2s_pipeline *p, char last, const struct d2s_piece *pc)
+{
+	if (last && last != '\n' && last != '\r')
+		fputc('\n', p->out);
+	if (last && !d2s_starts_with_marker(pc->text, pc->len))
+		fputs("---\n", p->out);
+}
+
+/* Pass 2 over input `in`, whose pieces are numbered from *i on. */
+static int rewrite(struct d2s_pipeline *p, struct input *in, struct d2s_pool *pool, size_t *i,
+		   char *last)
+{
+	struct d2s_reader *r = reread(in);
+	struct d2s_piece pc;
+	size_t first = *i, done = *i;
+	int k = r ? 1 : -1;
+	while (k == 1 && (k = d2s_reader_next(r, &pc, 1)) == 1) {
+		if (*i == first && in != p->inputs)
+			separate(p, *last, &pc);
+		if (pc.len)
+			*last = pc.text[pc.len - 1];
+		int want = d2s_rules_wants(p->ix, *i);
+		if (!pc.complete && !want) {
+			while (d2s_pool_oldest(pool))
+				take_rewrite(p, pool, done++, in->name);
+			k = copy_big(p, r) ? -1 : 1;
+			done = ++*i;
+			continue;
+		}
+		if (!pc.complete && d2s_reader_complete(r, &pc))
+			k = -1;
+		if (k == 1 && d2s_pool_full(pool))
+			take_rewrite(p, pool, done++, in->name);
+		if (k == 1)
+			d2s_pool_submit(pool, pc.text, pc.len, pc.line, want);
+		*i += k == 1;
+	}
+	while (d2s_pool_oldest(pool))
+		take_rewrite(p, pool, done++, in->name);
+	d2s_reader_free(r);
+	if (k < 0) {
+		struct d2s_where w = { .file = in->name };
+		d2s_diagf(p->diag, D2S_ERROR, &w, "the input changed between the two reads of it: "
+			  "give a file or a pipe that nobody writes while deploy2sts runs");
+	}
+	return k < 0 ? -1 : 0;
+}
+
+static int want_all(const char *kind)
+{
+	(void)kind;
+	return 1;
 }
 
 int d2s_pipeline_finish(struct d2s_pipeline *p)
 {
-	/* Deployments and Lists that waited for PVCs: everything is known now */
-	size_t n;
-	const struct d2s_held *held = d2s_xref_held(p->x, &n); /* no more are added now */
-	struct d2s_buf *lists = d2s_check_alloc(calloc(n + 1, sizeof(*lists)));
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		char *text = d2s_writer_fetch(&p->w, held[i].item, &len);
-		p->file = held[i].file;
-		/* the tree lives in p->doc's arena, so aux may parse again meanwhile */
-		if (d2s_parse(p->aux, text, len, &p->doc))
-			p->doc.root = NULL;
-		if (held[i].list && !p->doc.root)
-			d2s_buf_add(&lists[i], text, len);
-		finish_held(p, &held[i], &lists[i]);
-		free(text);
+	if (p->stopped)
+		return -1;
+	d2s_rules_seal(p->ix);
+	struct d2s_pool *pool = d2s_pool_new(p->pool ? d2s_pool_default_workers() : 0, 16, want_all);
+	if (!pool)
+		pool = d2s_pool_new(0, 2, want_all);
+	size_t i = 0;
+	char last = 0;
+	int rc = pool ? 0 : -1;
+	for (size_t k = 0; !rc && k < p->n_inputs; k++)
+		rc = rewrite(p, &p->inputs[k], pool, &i, &last);
+	d2s_pool_free(pool);
+	if (!rc && i != p->ix->n_pieces) {
+		struct d2s_where w = { .file = p->n_inputs ? p->inputs[0].name : "(input)" };
+		d2s_diagf(p->diag, D2S_ERROR, &w, "the input changed between the two reads of it");
+		rc = -1;
 	}
-	d2s_xref_finish(p->x);
-	/* Lists last: their PVC items are decided now */
-	for (size_t i = 0; i < n; i++) {
-		if (held[i].list)
-			finish_list(p, &held[i], &lists[i]);
-		d2s_buf_free(&lists[i]);
-	}
-	free(lists);
-	if (d2s_writer_finish(&p->w)) {
+	if (fflush(p->out) || ferror(p->out)) {
 		struct d2s_where w = { .file = "(output)" };
 		d2s_diagf(p->diag, D2S_ERROR, &w, "write error");
 	}
-	return failed(p) ? -1 : 0;
+	return rc || failed(p) ? -1 : 0;
 }
 
 void d2s_pipeline_free(struct d2s_pipeline *p)
 {
 	if (!p)
 		return;
-	d2s_xref_free(p->x);
+	for (size_t i = 0; i < p->n_inputs; i++) {
+		if (p->inputs[i].fd >= 0)
+			close(p->inputs[i].fd);
+		free(p->inputs[i].prefix);
+		d2s_spool_free(&p->inputs[i].spool);
+	}
+	free(p->inputs);
+	d2s_index_free(p->ix);
 	d2s_pool_free(p->pool);
-	d2s_writer_free(&p->w);
-	d2s_doc_free(&p->doc);
-	d2s_parser_free(p->aux);
+	d2s_parser_free(p->parser);
 	free(p);
 }

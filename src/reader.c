@@ -41,6 +41,8 @@ struct d2s_reader {
 	size_t valid;         /* bytes below this index are valid UTF-8 */
 	int saw_cr;           /* a CR was read: no line-skipping fast path */
 
+	struct d2s_spool *tee; /* every byte read from fd is added here (or NULL) */
+
 	/* streaming of a large piece */
 	int streaming;
 	size_t stream_pos;
@@ -85,6 +87,11 @@ int d2s_reader_preload(struct d2s_reader *r, const char *data, size_t len)
 	return 0;
 }
 
+void d2s_reader_tee(struct d2s_reader *r, struct d2s_spool *s)
+{
+	r->tee = s;
+}
+
 struct d2s_reader *d2s_reader_new_mem(const char *data, size_t len, const char *name)
 {
 	struct d2s_reader *r = reader_alloc(name);
@@ -107,11 +114,6 @@ void d2s_reader_free(struct d2s_reader *r)
 		return;
 	free(r->buf);
 	free(r);
-}
-
-const char *d2s_reader_name(const struct d2s_reader *r)
-{
-	return r->name;
 }
 
 const char *d2s_reader_error(const struct d2s_reader *r, long *line, long *col)
@@ -239,6 +241,13 @@ static int read_more(struct d2s_reader *r, size_t keep)
 	}
 	if (n == 0)
 		r->eof = 1;
+	if (n > 0 && r->tee && d2s_spool_add(r->tee, r->buf + r->fill, (size_t)n)) {
+		snprintf(r->err, sizeof(r->err), "cannot keep the input for the second pass "
+			 "(TMPDIR): %s", strerror(errno));
+		r->err_line = r->scan_line;
+		r->err_col = 1;
+		return -1;
+	}
 	if (!r->saw_cr && memchr(r->buf + r->fill, '\r', (size_t)n))
 		r->saw_cr = 1;
 	r->fill += (size_t)n;

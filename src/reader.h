@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "spool.h"
 
 struct d2s_reader;
 
@@ -37,6 +38,11 @@ struct d2s_reader *d2s_reader_new(int fd, const char *name, size_t big_limit);
 /** Hand a fresh fd reader bytes already read from its fd (a peek at the
  *  input); they come first. Returns 0, or -1 if the reader has started. */
 int d2s_reader_preload(struct d2s_reader *r, const char *data, size_t len);
+/** Add every byte fd reader `r` reads from its fd from now on to spool `s`
+ *  (borrowed; must outlive the reader): the input kept for a second read.
+ *  Bytes preloaded are not added (the caller has them). A spool that fails
+ *  is an input error of the reader. */
+void d2s_reader_tee(struct d2s_reader *r, struct d2s_spool *s);
 /** Open a reader over a memory buffer (not copied: must outlive the reader). */
 struct d2s_reader *d2s_reader_new_mem(const char *data, size_t len, const char *name);
 /** Free the reader (NULL is fine); the fd stays open. */
@@ -65,9 +71,6 @@ const char *d2s_reader_error(const struct d2s_reader *r, long *line, long *col);
  *  at some and never returns on others). Returns 0, or -1 with the message
  *  in msg (size n) and the 1-based position of the first bad byte. */
 int d2s_text_check(const char *text, size_t len, char *msg, size_t n, long *line, long *col);
-
-/** Input name given at creation. */
-const char *d2s_reader_name(const struct d2s_reader *r);
 
 /** True when the first line of t[0..n) that is not blank, a comment or a
  *  directive is a `---` marker at column 0 (also when there is none: only

@@ -79,6 +79,13 @@ int d2s_is_hook(const struct d2s_node *root)
 	return d2s_get(d2s_path(root, "metadata", "annotations"), "helm.sh/hook") != NULL;
 }
 
+void d2s_hook_note(struct d2s_diag *diag, const struct d2s_where *w)
+{
+	d2s_diagf(diag, D2S_INFO, w, "Helm hook (helm.sh/hook): passed through unchanged; hooks are "
+		  "never converted, absorbed, retargeted or dropped (Helm 4 sends them to post-renderers, "
+		  "Helm 3 does not)");
+}
+
 int d2s_progressive_target(const struct d2s_node *root, struct d2s_progressive *g)
 {
 	const char *av = d2s_get_str(root, "apiVersion"), *kind = d2s_get_str(root, "kind");

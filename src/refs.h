@@ -6,7 +6,8 @@
  * Rollouts spec.workloadRef and Flagger Canary spec.targetRef cannot point at
  * a StatefulSet and are reported. HPA scaleTargetRef:
  * https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/ ;
- * cross-document order: xref.h. */
+ * when each is decided: rules.c (the scaling reference and progressive
+ * delivery rules). */
 #ifndef D2S_REFS_H
 #define D2S_REFS_H
 
@@ -36,8 +37,13 @@ void d2s_ref_record(struct d2s_conv_report *r, const struct d2s_node *root);
  *  helm.sh/hook (Helm docs, "Chart Hooks":
  *  https://helm.sh/docs/topics/charts_hooks/). Helm 4 sends hooks to
  *  post-renderers and Helm 3 does not, so no rule changes a hook or lets it
- *  change another document (see xref.h). */
+ *  change another document (see rules.h). */
 int d2s_is_hook(const struct d2s_node *root);
+
+/** Note (an info at `w`) that a Helm hook passes through unchanged: hooks
+ *  are never converted, absorbed, retargeted or dropped, because Helm 4
+ *  sends them to post-renderers and Helm 3 does not (d2s_is_hook). */
+void d2s_hook_note(struct d2s_diag *diag, const struct d2s_where *w);
 
 /** A progressive-delivery object that points at a Deployment. All strings
  *  owned (free with d2s_progressive_free). */

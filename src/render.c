@@ -72,6 +72,22 @@ void d2s_v_push(struct d2s_arena *a, struct d2s_val *seq, struct d2s_val *v)
 	seq->kids[seq->n++] = v;
 }
 
+struct d2s_val *d2s_v_copy(struct d2s_arena *a, const struct d2s_val *v)
+{
+	if (!v)
+		return NULL;
+	if (v->type == D2S_V_STR || v->type == D2S_V_RAW)
+		return v->type == D2S_V_STR ? d2s_v_str(a, v->s) : d2s_v_raw(a, v->s);
+	struct d2s_val *c = v->type == D2S_V_MAP ? d2s_v_map(a) : d2s_v_seq(a);
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->type == D2S_V_MAP)
+			d2s_v_put(a, c, v->keys[i], d2s_v_copy(a, v->kids[i]));
+		else
+			d2s_v_push(a, c, d2s_v_copy(a, v->kids[i]));
+	}
+	return c;
+}
+
 /* Budget of values one d2s_v_from_node may build: aliases are expanded, so an
  * alias bomb would otherwise grow without bound. */
 #define FROM_NODE_BUDGET 100000

@@ -50,6 +50,9 @@ void d2s_v_push(struct d2s_arena *a, struct d2s_val *seq, struct d2s_val *v);
  *  64 levels, or more than 100000 values (an alias bomb). */
 struct d2s_val *d2s_v_from_node(struct d2s_arena *a, const struct d2s_node *n);
 
+/** A deep copy of value `v` (NULL stays NULL) allocated in `a`. */
+struct d2s_val *d2s_v_copy(struct d2s_arena *a, const struct d2s_val *v);
+
 /** Render MAP `v` as block pairs starting at column `col`. */
 void d2s_render_pairs(struct d2s_buf *b, const struct d2s_val *v, int col,
 		      const struct d2s_layout *l);

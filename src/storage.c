@@ -9,77 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct d2s_val *d2s_claim_from_pvc(struct d2s_arena *a, const struct d2s_node *pvc, const char *volume)
-{
-	const struct d2s_node *spec = d2s_get(pvc, "spec");
-	if (!spec || spec->type != D2S_MAP)
-		return NULL;
-	/* metadata: the name only (see storage.h: no label or annotation of
-	 * the PVC, which a chart or values change may alter) */
-	struct d2s_val *t = d2s_v_map(a), *m = d2s_v_map(a), *s = d2s_v_map(a);
-	d2s_v_put(a, m, "name", d2s_v_str(a, volume));
-	d2s_v_put(a, t, "metadata", m);
-	static const char *const fields[] = { "accessModes", "selector", "resources", "storageClassName",
-		"volumeMode", "dataSource", "dataSourceRef", "volumeName", NULL };
-	for (int i = 0; fields[i]; i++) {
-		const struct d2s_node *f = d2s_get(spec, fields[i]);
-		if (!f)
-			continue;
-		struct d2s_val *v = d2s_v_from_node(a, f);
-		if (!v)
-			return NULL;
-		d2s_v_put(a, s, fields[i], v);
-	}
-	d2s_v_put(a, t, "spec", s);
-	return t;
-}
-
-int d2s_pvc_keep(const struct d2s_doc *doc, struct d2s_buf *out)
-{
-	const struct d2s_node *meta = d2s_get(doc->root, "metadata");
-	if (!meta || meta->type != D2S_MAP)
-		return -1;
-	const struct d2s_node *ann = d2s_get(meta, "annotations");
-	const struct d2s_node *cur = d2s_get(ann, "helm.sh/resource-policy");
-	struct d2s_edits e;
-	struct d2s_arena a = {0};
-	d2s_edits_init(&e, doc->text, doc->len);
-	d2s_layout_detect(doc, &e.layout);
-	struct d2s_val *keep = d2s_v_map(&a);
-	d2s_v_put(&a, keep, "helm.sh/resource-policy", d2s_v_str(&a, "keep"));
-	if (cur && d2s_is(cur, "keep")) {
-		/* already kept */
-	} else if (cur && cur->type == D2S_SCALAR) {
-		d2s_yset_scalar(&e, cur, "keep");
-	} else if (ann && ann->type == D2S_MAP) {
-		d2s_yinsert_pairs(&e, ann, keep, 0); /* also fills annotations: {} */
-	} else if (ann) {
-		d2s_yset_empty(&e, ann, keep); /* annotations: (null) or ~ */
-	} else {
-		struct d2s_val *add = d2s_v_map(&a);
-		d2s_v_put(&a, add, "annotations", keep);
-		d2s_yinsert_pairs(&e, meta, add, 0);
-	}
-	int rc = e.reemit ? -1 : d2s_edits_apply(&e, out);
-	d2s_edits_free(&e);
-	d2s_arena_free(&a);
-	return rc;
-}
-
 static int in_list(char *const *v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(v[i], s))
 			return 1;
 	return 0;
-}
-
-static const struct d2s_vct *flag_vct(const struct d2s_options *o, const char *name)
-{
-	for (size_t i = 0; i < o->n_vcts; i++)
-		if (!strcmp(o->vcts[i].name, name))
-			return &o->vcts[i];
-	return NULL;
 }
 
 static void split_into(struct d2s_cx *c, struct d2s_val *seq, const char *list)
@@ -265,7 +200,7 @@ struct d2s_val *d2s_storage_claims(struct d2s_cx *c, const struct d2s_node *pspe
 		const char *vname = d2s_get_str(vol, "name");
 		if (!vname)
 			continue;
-		if (flag_vct(o, vname)) {
+		if (d2s_options_vct(o, vname)) {
 			gone[i] = (char)replaceable(c, vol, vname);
 			continue;
 		}
@@ -424,22 +359,3 @@ void d2s_storage_mounts(struct d2s_cx *c, const struct d2s_node *containers)
 		}
 	}
 }
-
-const char **d2s_deploy_claims(const struct d2s_node *deployment, const struct d2s_options *o,
-			       size_t *n)
-{
-	*n = 0;
-	const struct d2s_node *vols = d2s_path(deployment, "spec", "template", "spec", "volumes");
-	if (!vols || vols->type != D2S_SEQ)
-		return NULL;
-	const char **v = d2s_check_alloc(calloc(vols->n + 1, sizeof(*v)));
-	for (size_t i = 0; i < vols->n; i++) {
-		const char *vname = d2s_get_str(vols->kids[i], "name");
-		const char *claim = volume_claim(vols->kids[i]);
-		if (!vname || !claim || in_list(o->shared_volumes, o->n_shared_volumes, vname))
-			continue;
-		v[(*n)++] = claim;
-	}
-	return v;
-}
-

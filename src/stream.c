@@ -101,13 +101,11 @@ void d2s_stream_claims_free(struct d2s_stream_claims *c)
 /* ---------- streaming ---------- */
 
 struct stream_ctx {
-	struct d2s_writer *w;
 	struct d2s_reader *r;
 	int err;
 };
 
-/* libfyaml's input callback: the next bytes of the piece, copied out to the
- * writer as they pass. */
+/* libfyaml's input callback: the next bytes of the piece. */
 static ssize_t stream_cb(void *user, void *buf, size_t count)
 {
 	struct stream_ctx *s = user;
@@ -116,14 +114,13 @@ static ssize_t stream_cb(void *user, void *buf, size_t count)
 		s->err = 1;
 		return 0; /* never -1: libfyaml 0.7.12 spins on it */
 	}
-	d2s_writer_raw(s->w, buf, (size_t)n);
 	return n;
 }
 
-int d2s_stream_piece(struct d2s_reader *r, struct d2s_writer *w, struct d2s_diag *dg,
-		     const char *file, long line, struct d2s_stream_claims *sc)
+int d2s_stream_piece(struct d2s_reader *r, struct d2s_diag *dg, const char *file, long line,
+		     struct d2s_stream_claims *sc)
 {
-	struct stream_ctx s = { w, r, 0 };
+	struct stream_ctx s = { r, 0 };
 	struct fy_diag *diag;
 	struct fy_parser *fyp = d2s_fy_parser_new(&diag);
 	if (!fyp)
@@ -159,7 +156,7 @@ int d2s_stream_piece(struct d2s_reader *r, struct d2s_writer *w, struct d2s_diag
 
 /* Kinds some rule reads or changes; other documents are only checked. The
  * workload kinds from "Pod" on are read only for the PVCs their pod specs
- * mount (xref.h d2s_xref_workload): a big one is streamed (FIRST_CLAIMS_ONLY). */
+ * mount (claims.h d2s_claims_users): a big one is streamed (FIRST_CLAIMS_ONLY). */
 static const char *const wanted_kinds[] = { "Deployment", "List", "PersistentVolumeClaim",
 	"Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject",
 	"Rollout", "Canary", "ResourceList", "Pod", "ReplicaSet", "StatefulSet", "DaemonSet",

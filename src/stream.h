@@ -1,14 +1,15 @@
 /* stream.h - read stage: which documents the rules need whole, and the
- * streaming of a piece too big to hold that no rule changes (it is checked
- * by libfyaml while it is copied to the writer, so memory stays bounded
- * whatever the size of a ConfigMap or CRD). See docs/architecture.md. */
+ * check of a piece too big to hold that no rule changes: in pass 1 libfyaml
+ * checks it while it streams past (and the claims of a workload are read
+ * from the parser's events), in pass 2 it is copied as it is, so memory
+ * stays bounded whatever the size of a ConfigMap or CRD. See
+ * docs/architecture.md. */
 #ifndef D2S_STREAM_H
 #define D2S_STREAM_H
 
 #include <stddef.h>
 #include "diag.h"
 #include "reader.h"
-#include "writer.h"
 
 /** True when some rule reads or changes documents of kind `kind`
  *  (Deployment, List, PersistentVolumeClaim, Service, the scaling and
@@ -34,12 +35,12 @@ struct d2s_stream_claims {
 /** Free what `c` owns and zero it. */
 void d2s_stream_claims_free(struct d2s_stream_claims *c);
 
-/** Copy the rest of the current piece of `r` (starting at input line
- *  `line` of `file`) to `w`, checked by libfyaml on the way; when `sc` is
- *  not NULL, also collect into it the identity and claims of the workload
+/** Read the rest of the current piece of `r` (starting at input line
+ *  `line` of `file`), checked by libfyaml on the way; when `sc` is not
+ *  NULL, also collect into it the identity and claims of the workload
  *  (from the parser's events: no tree is built). Returns 0, or -1 after an
  *  error reported to `diag` (read error or invalid YAML). */
-int d2s_stream_piece(struct d2s_reader *r, struct d2s_writer *w, struct d2s_diag *diag,
-		     const char *file, long line, struct d2s_stream_claims *sc);
+int d2s_stream_piece(struct d2s_reader *r, struct d2s_diag *diag, const char *file, long line,
+		     struct d2s_stream_claims *sc);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "buf.h"
+#include "diag.h"
 #include "scalar.h"
 
 /** Kind of a node: scalar, mapping, sequence or alias (YAML 1.2.2 ch. 3.2.1). */
@@ -144,5 +145,32 @@ const struct d2s_node *d2s_holds_anchor(const struct d2s_node *n);
 int d2s_column(const char *text, size_t off);
 /** 1-based line and column (in bytes) of byte offset `off` in `text`. */
 void d2s_linecol(const char *text, size_t off, long *line, long *col);
+
+/** The identity fields of an object (borrowed from its tree; ns is "" when
+ *  metadata.namespace is absent, the others NULL when absent). */
+struct d2s_ident {
+	const char *api_version, *kind, *name, *ns;
+};
+
+/** Identity of root mapping `root` (NULL fields when absent). */
+struct d2s_ident d2s_identify(const struct d2s_node *root);
+
+/** A document and where it came from: its bytes (borrowed) and the input
+ *  name and 1-based input line of text[0]. One piece of the stream, or one
+ *  item of a List shifted to column 0 (then `col` is the item's column in
+ *  the List; 0 otherwise). */
+struct d2s_src {
+	const char *text;
+	size_t len;
+	const char *file;
+	long line;
+	long col;
+};
+
+/** The d2s_where of node `at` (NULL: the start of the text) of document
+ *  `src`, naming object `id` (may be NULL): input line and column of the
+ *  node. Strings are borrowed from `src` and `id`. */
+struct d2s_where d2s_src_where(const struct d2s_src *src, const struct d2s_node *at,
+			       const struct d2s_ident *id);
 
 #endif

@@ -145,3 +145,32 @@ const struct d2s_node *d2s_holds_anchor(const struct d2s_node *n)
 	free(stack);
 	return hit;
 }
+
+struct d2s_ident d2s_identify(const struct d2s_node *root)
+{
+	struct d2s_ident id = {0};
+	id.api_version = d2s_get_str(root, "apiVersion");
+	id.kind = d2s_get_str(root, "kind");
+	const struct d2s_node *meta = d2s_get(root, "metadata");
+	id.name = d2s_get_str(meta, "name");
+	id.ns = d2s_get_str(meta, "namespace");
+	if (!id.ns)
+		id.ns = "";
+	return id;
+}
+
+struct d2s_where d2s_src_where(const struct d2s_src *src, const struct d2s_node *at,
+			       const struct d2s_ident *id)
+{
+	long l = 1, c = 1;
+	if (at)
+		d2s_linecol(src->text, at->start, &l, &c);
+	struct d2s_where w = { .file = src->file, .line = src->line + l - 1, .col = c };
+	if (id) {
+		w.api_version = id->api_version;
+		w.kind = id->kind;
+		w.ns = id->ns;
+		w.name = id->name;
+	}
+	return w;
+}
