@@ -110,7 +110,7 @@ d2s_rec d2s_pvc_facts(const struct d2s_fact_in *in)
 	r->key = d2s_index_strdup(ix, d2s_key(key, sizeof(key), ns, id->name));
 	r->ns = d2s_index_strdup(ix, ns); /* messages name the namespace the index assumes */
 	r->name = d2s_index_strdup(ix, id->name);
-	r->file = d2s_index_strdup(ix, w.file);
+	r->file = w.file; /* the input name: kept by the caller for the run */
 	r->line = w.line;
 	r->col = w.col;
 	r->hook = in->hook;

@@ -45,7 +45,7 @@ static size_t new_dep(struct d2s_index *ix, const struct d2s_ident *id, const st
 	d->key = d2s_index_strdup(ix, d2s_key(key, sizeof(key), d2s_index_ns(ix, id->ns), id->name));
 	d->ns = d2s_index_strdup(ix, id->ns);
 	d->name = d2s_index_strdup(ix, id->name);
-	d->file = d2s_index_strdup(ix, w->file);
+	d->file = w->file; /* the input name: kept by the caller for the run */
 	d->line = w->line;
 	d->col = w->col;
 	d->state = st;
@@ -74,18 +74,19 @@ static void record_vols(struct d2s_index *ix, struct d2s_dep_fact *d, const stru
 		v->col = w.col;
 	}
 	const struct d2s_node *ml = d2s_path(root, "spec", "selector", "matchLabels");
-	d->match_labels = ml ? d2s_v_from_node(&ix->a, ml) : NULL;
+	if (d->n_vols && ml) /* only one that mounts a PVC may need them (a clone's labels) */
+		d->match_labels = d2s_v_from_node(&ix->a, ml);
 }
 
 /* Not converted for `why` (d2s_selection_match_meta): the report says why;
  * without a report an info does, and a Deployment without a name warns. */
-static void not_selected(const struct d2s_fact_in *in, const struct d2s_where *w, const char *why)
+static void not_selected(const struct d2s_fact_in *in, const struct d2s_where *w, enum d2s_skip why)
 {
 	struct d2s_diag *diag = in->ix->diag;
 	const struct d2s_ident *id = in->id;
-	d2s_creport_not_selected(diag->report, id->ns, id->name, d2s_selection_why(why), why);
+	d2s_creport_not_selected(diag->report, id->ns, id->name, why);
 	if (id->name && !diag->report)
-		d2s_diagf(diag, D2S_INFO, w, "not converted: %s", why);
+		d2s_diagf(diag, D2S_INFO, w, "not converted: %s", d2s_skip_text(why));
 	else if (!id->name)
 		d2s_diagf(diag, D2S_WARNING, w, "Deployment without metadata.name: not converted");
 }
@@ -113,7 +114,7 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in)
 					ix->o->skip_unsupported);
 		return 0;
 	}
-	const char *why = NULL;
+	enum d2s_skip why;
 	const struct d2s_options *o = d2s_options_for(ix->o, id->name);
 	if (!d2s_selection_match_meta(&o->sel, d2s_get(in->root, "metadata"), &why)) {
 		not_selected(in, &w, why);

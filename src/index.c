@@ -57,9 +57,7 @@ enum d2s_rec_kind d2s_index_rec_kind(const struct d2s_index *ix, d2s_rec r, size
 
 void d2s_index_piece(struct d2s_index *ix, d2s_rec r)
 {
-	if ((ix->n_pieces & (ix->n_pieces - 1)) == 0) /* capacity: powers of two */
-		ix->pieces = d2s_check_alloc(realloc(ix->pieces, (ix->n_pieces ? 2 * ix->n_pieces : 1) *
-						     sizeof(*ix->pieces)));
+	D2S_INDEX_GROW(ix->pieces, ix->n_pieces);
 	ix->pieces[ix->n_pieces++] = r;
 }
 

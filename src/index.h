@@ -43,14 +43,15 @@ struct d2s_vol_fact {
 /** A Deployment. */
 struct d2s_dep_fact {
 	char *key, *ns, *name;     /**< ns/name as written ("" when absent) */
-	char *file;
+	const char *file;          /**< input name (borrowed, see pipeline.h) */
 	long line, col;
 	enum d2s_dep_state state;
 	const struct d2s_options *o; /**< the options for it (borrowed) */
 	struct d2s_vol_fact *vols; /**< its PVC volumes, except those a
 				        --volume-claim-template replaces */
 	size_t n_vols;
-	struct d2s_val *match_labels; /**< spec.selector.matchLabels (a MAP), or NULL */
+	struct d2s_val *match_labels; /**< spec.selector.matchLabels (a MAP) of one with
+					   PVC volumes, or NULL */
 };
 
 /** What becomes of a PersistentVolumeClaim document. */
@@ -63,7 +64,8 @@ enum d2s_pvc_fate {
 
 /** A v1 PersistentVolumeClaim. */
 struct d2s_pvc_fact {
-	char *key, *ns, *name, *file;
+	char *key, *ns, *name;
+	const char *file;          /**< input name (borrowed, see pipeline.h) */
 	long line, col;
 	int hook, in_list;
 	char *shared_mode;         /**< "ReadWriteMany", "ReadOnlyMany" or "" */
@@ -83,7 +85,8 @@ struct d2s_pvc_fact {
 
 /** A scaling reference (HPA, VPA, KEDA ScaledObject) to Deployment `target`. */
 struct d2s_ref_fact {
-	char *kind, *ns, *name, *target, *file;
+	char *kind, *ns, *name, *target;
+	const char *file;          /**< input name (borrowed, see pipeline.h) */
 	long line, col;
 	int retarget;              /**< seal: its Deployment is converted */
 };
@@ -91,7 +94,8 @@ struct d2s_ref_fact {
 /** An Argo Rollout (workloadRef) or Flagger Canary (targetRef) that points
  *  at Deployment `target` ("ns/name" key). */
 struct d2s_prog_fact {
-	char *kind, *ns, *name, *target, *file;
+	char *kind, *ns, *name, *target;
+	const char *file;          /**< input name (borrowed, see pipeline.h) */
 	long line, col;
 };
 
@@ -157,10 +161,13 @@ d2s_rec d2s_index_piece_rec(const struct d2s_index *ix, size_t i);
 
 /** Copy `s` into the index ("" for NULL). */
 char *d2s_index_strdup(struct d2s_index *ix, const char *s);
-/** Grow `arr` (of `n` elements) by one zeroed element at arr[n]; aborts on
- *  out of memory. */
+/** Make room in `arr` (of `n` elements, grown only by this macro) for a
+ *  zeroed element at arr[n]: the capacity doubles when n is a power of two
+ *  (or 0). Aborts on out of memory. */
 #define D2S_INDEX_GROW(arr, n) \
-	((arr) = d2s_check_alloc(realloc((arr), ((n) + 1) * sizeof(*(arr)))), \
+	((((n) & ((n) - 1)) == 0 ? \
+	  (void)((arr) = d2s_check_alloc(realloc((arr), ((n) ? 2 * (n) : 1) * sizeof(*(arr))))) : \
+	  (void)0), \
 	 memset(&(arr)[n], 0, sizeof(*(arr))))
 
 /** The namespace an object with metadata.namespace `ns` ("" or NULL when

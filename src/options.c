@@ -286,17 +286,6 @@ int d2s_retention_parse(struct d2s_options *o, const char *v, char *err, size_t 
 	return rc;
 }
 
-int d2s_select(const struct d2s_options *o, const char *name, const struct d2s_kv *labels,
-	       const struct d2s_kv *annotations, const char **why)
-{
-	return d2s_selection_match(&o->sel, name, labels, annotations, why);
-}
-
-int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, const char **why)
-{
-	return d2s_selection_match_meta(&o->sel, meta, why);
-}
-
 const struct d2s_vct *d2s_options_vct(const struct d2s_options *o, const char *name)
 {
 	for (size_t i = 0; i < o->n_vcts; i++)

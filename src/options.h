@@ -119,11 +119,4 @@ int d2s_is_dns1123_label(const char *s, size_t max);
 /** True if `s` is a DNS-1035 label ([a-z]([-a-z0-9]*[a-z0-9])?, <= 63). */
 int d2s_is_dns1035_label(const char *s);
 
-/** Old name of d2s_selection_match on o->sel (list.c, pipeline.c). */
-int d2s_select(const struct d2s_options *o, const char *name, const struct d2s_kv *labels,
-	       const struct d2s_kv *annotations, const char **why);
-struct d2s_node;
-/** Old name of d2s_selection_match_meta on o->sel (list.c, pipeline.c). */
-int d2s_select_meta(const struct d2s_options *o, const struct d2s_node *meta, const char **why);
-
 #endif

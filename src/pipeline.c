@@ -313,26 +313,20 @@ static int rewrite(struct d2s_pipeline *p, struct input *in, struct d2s_pool *po
 	return k < 0 ? -1 : 0;
 }
 
-static int want_all(const char *kind)
-{
-	(void)kind;
-	return 1;
-}
-
 int d2s_pipeline_finish(struct d2s_pipeline *p)
 {
 	if (p->stopped)
 		return -1;
 	d2s_rules_seal(p->ix);
-	struct d2s_pool *pool = d2s_pool_new(p->pool ? d2s_pool_default_workers() : 0, 16, want_all);
-	if (!pool)
-		pool = d2s_pool_new(0, 2, want_all);
+	/* the pool of pass 1 (fd inputs), else parse inline: a piece a rule
+	 * rewrites is of a kind d2s_kind_wanted, so it is parsed whole */
+	if (!p->pool)
+		p->pool = d2s_pool_new(0, 2, d2s_kind_wanted);
 	size_t i = 0;
 	char last = 0;
-	int rc = pool ? 0 : -1;
+	int rc = p->pool ? 0 : -1;
 	for (size_t k = 0; !rc && k < p->n_inputs; k++)
-		rc = rewrite(p, &p->inputs[k], pool, &i, &last);
-	d2s_pool_free(pool);
+		rc = rewrite(p, &p->inputs[k], p->pool, &i, &last);
 	if (!rc && i != p->ix->n_pieces) {
 		struct d2s_where w = { .file = p->n_inputs ? p->inputs[0].name : "(input)" };
 		d2s_diagf(p->diag, D2S_ERROR, &w, "the input changed between the two reads of it");

@@ -1,6 +1,6 @@
-/* pipeline.h - the coordinator: runs read -> parse -> classify/select ->
- * convert -> references -> write over one or more inputs (stages and data:
- * docs/architecture.md). The cross-document index is xref.h. */
+/* pipeline.h - the coordinator: pass 1 (facts) over one or more inputs,
+ * then pass 2 (rewrite) over them again (the passes and the data between
+ * them: docs/architecture.md). The rules are rules.h's. */
 #ifndef D2S_PIPELINE_H
 #define D2S_PIPELINE_H
 
@@ -14,8 +14,12 @@ struct d2s_pipeline;
  *  borrowed and must outlive the pipeline. NULL on out of memory. */
 struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_diag *diag, FILE *out);
 
-/** Process one input: file descriptor `fd` named `name` in messages.
- *  Returns 0, or -1 after an error was reported (the run must fail). */
+/** Pass 1 over one input: file descriptor `fd` named `name` in messages
+ *  (borrowed: it must outlive the pipeline). A regular file is read again
+ *  by d2s_pipeline_finish (through a duplicate of `fd`); any other input
+ *  is kept meanwhile (memory, then an unlinked file in $TMPDIR).
+ *  Returns 0, or -1 after an error was reported (the run must fail; no
+ *  further input and no d2s_pipeline_finish then). */
 int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name);
 
 /** Same as d2s_pipeline_feed_fd, with `n` bytes already read from `fd`
@@ -23,11 +27,12 @@ int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name);
 int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *name,
 				  const char *prefix, size_t n);
 
-/** Process one input held in memory. Same returns as d2s_pipeline_feed_fd. */
+/** Pass 1 over one input held in memory (borrowed: it must stay valid
+ *  until d2s_pipeline_finish). Same returns as d2s_pipeline_feed_fd. */
 int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, const char *name);
 
-/** Resolve everything still held back and flush the output.
- *  Returns 0, or -1 on an error (reported). */
+/** The end of pass 1 (rules.h d2s_rules_seal), then pass 2 over every
+ *  input, writing the output. Returns 0, or -1 on an error (reported). */
 int d2s_pipeline_finish(struct d2s_pipeline *p);
 
 /** Free the pipeline (NULL is fine); does not flush: call finish first. */

@@ -73,7 +73,7 @@ void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *nam
 }
 
 void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *name,
-			 enum d2s_creport_skip why, const char *detail)
+			 enum d2s_skip why, const char *detail)
 {
 	if (!r)
 		return;
@@ -83,19 +83,10 @@ void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *
 }
 
 void d2s_creport_not_selected(struct d2s_conv_report *r, const char *ns, const char *name,
-			      enum d2s_sel_why why, const char *detail)
+			      enum d2s_skip why)
 {
-	static const enum d2s_creport_skip map[] = {
-		[D2S_SEL_ANNOTATION_FALSE] = D2S_SKIP_ANNOTATION_FALSE,
-		[D2S_SEL_OPT_IN] = D2S_SKIP_OPT_IN_MISSING,
-		[D2S_SEL_ONLY] = D2S_SKIP_NOT_SELECTED_ONLY,
-		[D2S_SEL_EXCLUDED] = D2S_SKIP_EXCLUDED,
-		[D2S_SEL_LABELS] = D2S_SKIP_LABEL_SELECTOR,
-		[D2S_SEL_INVALID_SELECTOR] = D2S_SKIP_LABEL_SELECTOR,
-		[D2S_SEL_NO_NAME] = D2S_SKIP_LABEL_SELECTOR,
-	};
 	if (r && name)
-		d2s_creport_skipped(r, ns, name, map[why], detail);
+		d2s_creport_skipped(r, ns, name, why, d2s_skip_text(why));
 }
 
 void d2s_creport_hook(struct d2s_conv_report *r, const char *ns, const char *name, const char *hook)

@@ -23,17 +23,6 @@
 /** The report collector; opaque, create with d2s_creport_new. */
 struct d2s_conv_report;
 
-/** Why a Deployment was not converted (docs/report.md, `reason`). */
-enum d2s_creport_skip {
-	D2S_SKIP_NOT_SELECTED_ONLY,  /**< "not-selected-only": not matched by --only */
-	D2S_SKIP_EXCLUDED,           /**< "excluded": matched by --exclude */
-	D2S_SKIP_LABEL_SELECTOR,     /**< "label-selector": labels do not match -l */
-	D2S_SKIP_ANNOTATION_FALSE,   /**< "annotation-false": deploy2sts.io/convert: "false" */
-	D2S_SKIP_OPT_IN_MISSING,     /**< "opt-in-missing": --opt-in and no "true" annotation */
-	D2S_SKIP_UNSUPPORTED_API,    /**< "unsupported-apiVersion": not apps/v1 */
-	D2S_SKIP_HOOK                /**< "hook": a Helm hook (helm.sh/hook annotation) */
-};
-
 /** What serves the StatefulSet's spec.serviceName. */
 enum d2s_creport_svc {
 	D2S_CR_SVC_NONE,      /**< "none": --no-headless-service, the user brings one */
@@ -86,17 +75,17 @@ void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *nam
 /** The Deployment is skipped for `why`; `detail` (may be NULL) is the
  *  human explanation, e.g. the apiVersion or hook name. */
 void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *name,
-			 enum d2s_creport_skip why, const char *detail);
+			 enum d2s_skip why, const char *detail);
 /** The Deployment became StatefulSet sts_ns/sts_name with spec.serviceName
  *  `service` provided as `svc`. */
 void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char *name,
 			   const char *sts_ns, const char *sts_name, const char *service,
 			   enum d2s_creport_svc svc);
-/** The Deployment was not selected (d2s_selection_match said `why`, with
- *  text `detail`): recorded as skipped with the matching reason. Nothing
- *  when `name` is NULL (a Deployment without a name is not reported). */
+/** The Deployment was not selected (d2s_selection_match said `why`):
+ *  recorded as skipped, its message d2s_skip_text(why). Nothing when
+ *  `name` is NULL (a Deployment without a name is not reported). */
 void d2s_creport_not_selected(struct d2s_conv_report *r, const char *ns, const char *name,
-			      enum d2s_sel_why why, const char *detail);
+			      enum d2s_skip why);
 /** The Deployment is a Helm hook (annotation helm.sh/hook: `hook`, may be
  *  NULL): skipped with reason hook and message "helm.sh/hook: <hook>". */
 void d2s_creport_hook(struct d2s_conv_report *r, const char *ns, const char *name, const char *hook);

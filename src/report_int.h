@@ -15,10 +15,6 @@ enum d2s_cr_status { D2S_CR_PENDING, D2S_CR_CONVERTED, D2S_CR_SKIPPED, D2S_CR_FA
 
 /* Output names of the enums, indexed by value. */
 static const char *const status_names[] = { "pending", "converted", "skipped", "failed" };
-static const char *const skip_names[] = {
-	"not-selected-only", "excluded", "label-selector", "annotation-false",
-	"opt-in-missing", "unsupported-apiVersion", "hook"
-};
 static const char *const svc_names[] = { "none", "generated", "reused" };
 static const char *const fate_names[] = { "kept", "dropped", "kept-shared", "cloned" };
 static const char *const sev_names[] = { "info", "warning", "error" };
@@ -31,7 +27,7 @@ struct d2s_cr_dep {
 	char *ns, *name, *file, *detail, *sts_ns, *sts_name, *service, *hpa;
 	long line, col, replicas, start, hpa_min, hpa_max;
 	enum d2s_cr_status status;
-	enum d2s_creport_skip why;
+	enum d2s_skip why;
 	enum d2s_creport_svc svc;
 	struct d2s_cr_claim *claims;
 	size_t n_claims;

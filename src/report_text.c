@@ -43,7 +43,7 @@ static void add_names(struct d2s_buf *b, const struct d2s_conv_report *r, enum d
 			d2s_buf_printf(b, "%s/", d->ns);
 		d2s_buf_puts(b, d->name);
 		if (why && st == D2S_CR_SKIPPED)
-			d2s_buf_printf(b, ": %s", d->detail ? d->detail : skip_names[d->why]);
+			d2s_buf_printf(b, ": %s", d->detail ? d->detail : d2s_skip_name(d->why));
 		else if (why)
 			d2s_buf_printf(b, ": %s", status_names[st]);
 	}
@@ -203,7 +203,7 @@ void d2s_creport_to_diag(struct d2s_conv_report *r, struct d2s_diag *diag)
 		if (d->status == D2S_CR_CONVERTED)
 			describe_converted(&b, r, d);
 		else
-			d2s_buf_printf(&b, "not converted (%s)%s%s", skip_names[d->why],
+			d2s_buf_printf(&b, "not converted (%s)%s%s", d2s_skip_name(d->why),
 				       d->detail ? ": " : "", d->detail ? d->detail : "");
 		struct d2s_where w = { .file = d->file, .line = d->line, .col = d->col,
 				       .api_version = "apps/v1", .kind = "Deployment",

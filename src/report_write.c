@@ -111,7 +111,7 @@ static void add_deps(struct tree *t, struct d2s_rval *root)
 		add_source(t, o, d->file, d->line, d->col);
 		add_str(t, o, "status", status_names[d->status], 0);
 		if (d->status == D2S_CR_SKIPPED)
-			add_str(t, o, "reason", skip_names[d->why], 0);
+			add_str(t, o, "reason", d2s_skip_name(d->why), 0);
 		add_str(t, o, "message", d->detail, 1);
 		if (d->status == D2S_CR_CONVERTED)
 			add_sts(t, o, d);

@@ -135,7 +135,7 @@ static d2s_rec ref_facts(const struct d2s_fact_in *in)
 	r->ns = d2s_index_strdup(ix, in->id->ns);
 	r->name = d2s_index_strdup(ix, in->id->name);
 	r->target = d2s_index_strdup(ix, target);
-	r->file = d2s_index_strdup(ix, w.file);
+	r->file = w.file; /* the input name: kept by the caller for the run */
 	r->line = w.line;
 	r->col = w.col;
 	return d2s_index_rec(ix, D2S_REC_REF, ix->n_refs++);
@@ -210,7 +210,7 @@ static d2s_rec prog_facts(const struct d2s_fact_in *in)
 	p->ns = d2s_index_strdup(ix, g.ns);
 	p->name = d2s_index_strdup(ix, g.name);
 	p->target = d2s_index_strdup(ix, strchr(g.target_key, '/') + 1); /* in the object's namespace */
-	p->file = d2s_index_strdup(ix, w.file);
+	p->file = w.file; /* the input name: kept by the caller for the run */
 	p->line = w.line;
 	p->col = w.col;
 	d2s_progressive_free(&g);

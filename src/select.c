@@ -208,24 +208,31 @@ int d2s_selector_match(const struct d2s_selector *sel, const char *const *keys,
 	return 1;
 }
 
-/* Why a Deployment is skipped, indexed by enum d2s_sel_why; the pointers
- * d2s_selection_match returns are these, so d2s_selection_why maps back. */
-static const char *const why_text[] = {
-	"annotation deploy2sts.io/convert is \"false\"",
-	"--opt-in and no deploy2sts.io/convert: \"true\" annotation",
+/* Names and texts of enum d2s_skip, indexed by value. */
+static const char *const skip_names[] = {
+	"not-selected-only", "excluded", "label-selector", "annotation-false",
+	"opt-in-missing", "unsupported-apiVersion", "hook", "label-selector", "label-selector",
+};
+static const char *const skip_texts[] = {
 	"not matched by --only",
 	"matched by --exclude",
 	"labels do not match --selector",
+	"annotation deploy2sts.io/convert is \"false\"",
+	"--opt-in and no deploy2sts.io/convert: \"true\" annotation",
+	"apiVersion is not apps/v1",
+	"a Helm hook (helm.sh/hook)",
 	"invalid selector",
 	"no metadata.name",
 };
 
-enum d2s_sel_why d2s_selection_why(const char *why)
+const char *d2s_skip_name(enum d2s_skip why)
 {
-	for (size_t i = 0; i < sizeof(why_text) / sizeof(why_text[0]); i++)
-		if (why == why_text[i] || (why && !strcmp(why, why_text[i])))
-			return (enum d2s_sel_why)i;
-	return D2S_SEL_NO_NAME;
+	return skip_names[why];
+}
+
+const char *d2s_skip_text(enum d2s_skip why)
+{
+	return skip_texts[why];
 }
 
 static int any_glob(char *const *globs, size_t n, const char *name)
@@ -237,39 +244,39 @@ static int any_glob(char *const *globs, size_t n, const char *name)
 }
 
 int d2s_selection_match(const struct d2s_selection *o, const char *name, const struct d2s_kv *labels,
-			const struct d2s_kv *annotations, const char **why)
+			const struct d2s_kv *annotations, enum d2s_skip *why)
 {
 	const char *conv = NULL;
 	if (annotations)
 		conv = lookup("deploy2sts.io/convert", annotations->keys, annotations->vals, annotations->n);
 	if (conv && !strcmp(conv, "false")) {
-		*why = why_text[D2S_SEL_ANNOTATION_FALSE];
+		*why = D2S_SKIP_ANNOTATION_FALSE;
 		return 0;
 	}
 	if (o->opt_in && !(conv && !strcmp(conv, "true"))) {
-		*why = why_text[D2S_SEL_OPT_IN];
+		*why = D2S_SKIP_OPT_IN_MISSING;
 		return 0;
 	}
 	if (o->n_only && !any_glob(o->only, o->n_only, name)) {
-		*why = why_text[D2S_SEL_ONLY];
+		*why = D2S_SKIP_NOT_SELECTED_ONLY;
 		return 0;
 	}
 	if (any_glob(o->exclude, o->n_exclude, name)) {
-		*why = why_text[D2S_SEL_EXCLUDED];
+		*why = D2S_SKIP_EXCLUDED;
 		return 0;
 	}
 	if (o->selector) {
 		struct d2s_selector sel;
 		char err[200];
 		if (d2s_selector_parse(o->selector, &sel, err, sizeof(err))) {
-			*why = why_text[D2S_SEL_INVALID_SELECTOR];
+			*why = D2S_SKIP_INVALID_SELECTOR;
 			return 0;
 		}
 		int ok = d2s_selector_match(&sel, labels ? labels->keys : NULL,
 					    labels ? labels->vals : NULL, labels ? labels->n : 0);
 		d2s_selector_free(&sel);
 		if (!ok) {
-			*why = why_text[D2S_SEL_LABELS];
+			*why = D2S_SKIP_LABEL_SELECTOR;
 			return 0;
 		}
 	}
@@ -294,11 +301,11 @@ static void kv_of(const struct d2s_node *m, struct d2s_kv *kv)
 }
 
 int d2s_selection_match_meta(const struct d2s_selection *o, const struct d2s_node *meta,
-			     const char **why)
+			     enum d2s_skip *why)
 {
 	const char *name = d2s_get_str(meta, "name");
 	if (!name) {
-		*why = why_text[D2S_SEL_NO_NAME];
+		*why = D2S_SKIP_NO_NAME;
 		return 0;
 	}
 	struct d2s_kv labels, ann;

@@ -51,31 +51,37 @@ struct d2s_kv {
 	size_t n;
 };
 
+/** Why a Deployment is not converted: the one list of reasons, for the
+ *  selection (select.c), the conversion report (its `reason` names,
+ *  docs/report.md) and the messages. */
+enum d2s_skip {
+	D2S_SKIP_NOT_SELECTED_ONLY,  /**< "not-selected-only": not matched by --only */
+	D2S_SKIP_EXCLUDED,           /**< "excluded": matched by --exclude */
+	D2S_SKIP_LABEL_SELECTOR,     /**< "label-selector": labels do not match -l */
+	D2S_SKIP_ANNOTATION_FALSE,   /**< "annotation-false": deploy2sts.io/convert: "false" */
+	D2S_SKIP_OPT_IN_MISSING,     /**< "opt-in-missing": --opt-in and no "true" annotation */
+	D2S_SKIP_UNSUPPORTED_API,    /**< "unsupported-apiVersion": not apps/v1 */
+	D2S_SKIP_HOOK,               /**< "hook": a Helm hook (helm.sh/hook annotation) */
+	D2S_SKIP_INVALID_SELECTOR,   /**< "label-selector": the selector does not parse */
+	D2S_SKIP_NO_NAME             /**< "label-selector": no metadata.name */
+};
+/** The report's name of reason `why` ("not-selected-only", ...). */
+const char *d2s_skip_name(enum d2s_skip why);
+/** The human explanation of reason `why` ("not matched by --only", ...). */
+const char *d2s_skip_text(enum d2s_skip why);
+
 /** Decide whether Deployment `name` is converted under `s`: --only/--exclude
  *  globs (fnmatch), the label selector, the `deploy2sts.io/convert`
- *  annotation and --opt-in. Returns 1 to convert, 0 to skip; `why` gets a
- *  static reason for a skip. A selector that fails to parse skips. */
+ *  annotation and --opt-in. Returns 1 to convert, 0 to skip with the
+ *  reason in *why. A selector that fails to parse skips. */
 int d2s_selection_match(const struct d2s_selection *s, const char *name, const struct d2s_kv *labels,
-			const struct d2s_kv *annotations, const char **why);
-
-/** Why d2s_selection_match skipped a Deployment (the `why` it returned). */
-enum d2s_sel_why {
-	D2S_SEL_ANNOTATION_FALSE, /**< deploy2sts.io/convert: "false" */
-	D2S_SEL_OPT_IN,           /**< --opt-in and no "true" annotation */
-	D2S_SEL_ONLY,             /**< not matched by --only */
-	D2S_SEL_EXCLUDED,         /**< matched by --exclude */
-	D2S_SEL_LABELS,           /**< labels do not match --selector */
-	D2S_SEL_INVALID_SELECTOR, /**< the selector does not parse */
-	D2S_SEL_NO_NAME           /**< no metadata.name (also: unknown text) */
-};
-/** The code of a `why` text from d2s_selection_match(_meta). */
-enum d2s_sel_why d2s_selection_why(const char *why);
+			const struct d2s_kv *annotations, enum d2s_skip *why);
 
 struct d2s_node;
 /** d2s_selection_match for the object whose `metadata` node is `meta`: its name,
  *  labels and annotations (string pairs only) are read from the tree.
- *  0 when it has no name. */
+ *  0 (D2S_SKIP_NO_NAME) when it has no name. */
 int d2s_selection_match_meta(const struct d2s_selection *s, const struct d2s_node *meta,
-			     const char **why);
+			     enum d2s_skip *why);
 
 #endif

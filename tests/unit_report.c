@@ -393,13 +393,13 @@ static void recording_helpers(void **state)
 {
 	(void)state;
 	struct d2s_conv_report *r = d2s_creport_new(NULL);
-	const char *why = NULL;
+	enum d2s_skip why;
 	struct d2s_selection sel = { 0 };
 	char *only[] = { "api*" };
 	sel.only = only, sel.n_only = 1;
 	assert_int_equal(d2s_selection_match(&sel, "web", NULL, NULL, &why), 0);
-	assert_int_equal(d2s_selection_why(why), D2S_SEL_ONLY);
-	d2s_creport_not_selected(r, "shop", "web", d2s_selection_why(why), why);
+	assert_int_equal(why, D2S_SKIP_NOT_SELECTED_ONLY);
+	d2s_creport_not_selected(r, "shop", "web", why);
 	d2s_creport_hook(r, "shop", "job", "pre-install");
 	d2s_creport_unsupported(r, "shop", "old", "extensions/v1beta1", 0);
 	d2s_creport_converted(r, "shop", "api", "shop", "api", "api-headless", D2S_CR_SVC_GENERATED);
