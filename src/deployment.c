@@ -43,8 +43,8 @@ static size_t new_dep(struct d2s_index *ix, const struct d2s_ident *id, const st
 	D2S_INDEX_GROW(ix->deps, ix->n_deps);
 	struct d2s_dep_fact *d = &ix->deps[ix->n_deps];
 	d->key = d2s_index_strdup(ix, d2s_key(key, sizeof(key), d2s_index_ns(ix, id->ns), id->name));
-	d->ns = d2s_index_strdup(ix, id->ns);
-	d->name = d2s_index_strdup(ix, id->name);
+	d->ns = d2s_index_intern(ix, id->ns);
+	d->name = d->key + strlen(d2s_index_ns(ix, id->ns)) + 1;
 	d->file = w->file; /* the input name: kept by the caller for the run */
 	d->line = w->line;
 	d->col = w->col;

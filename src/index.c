@@ -37,6 +37,7 @@ void d2s_index_free(struct d2s_index *ix)
 	d2s_nsmap_free(&ix->pvc_keys);
 	d2s_nsmap_free(&ix->services);
 	d2s_nsmap_free(&ix->scalers);
+	d2s_map_free(&ix->interned);
 	d2s_arena_free(&ix->a);
 	free(ix);
 }
@@ -70,6 +71,17 @@ char *d2s_index_strdup(struct d2s_index *ix, const char *s)
 {
 	s = s ? s : "";
 	return d2s_arena_strndup(&ix->a, s, strlen(s));
+}
+
+const char *d2s_index_intern(struct d2s_index *ix, const char *s)
+{
+	s = s ? s : "";
+	intptr_t v = d2s_map_get(&ix->interned, s, 0);
+	if (!v) {
+		v = (intptr_t)d2s_index_strdup(ix, s);
+		d2s_map_set(&ix->interned, s, v);
+	}
+	return (const char *)v;
 }
 
 const char *d2s_index_ns(const struct d2s_index *ix, const char *ns)

@@ -42,7 +42,8 @@ struct d2s_vol_fact {
 
 /** A Deployment. */
 struct d2s_dep_fact {
-	char *key, *ns, *name;     /**< ns/name as written ("" when absent) */
+	const char *key;           /**< "ns/name" (d2s_key, the namespace the index assumes) */
+	const char *ns, *name;     /**< as written (ns "" when absent; name points into key) */
 	const char *file;          /**< input name (borrowed, see pipeline.h) */
 	long line, col;
 	enum d2s_dep_state state;
@@ -85,7 +86,8 @@ struct d2s_pvc_fact {
 
 /** A scaling reference (HPA, VPA, KEDA ScaledObject) to Deployment `target`. */
 struct d2s_ref_fact {
-	char *kind, *ns, *name, *target;
+	const char *kind, *ns;     /**< interned */
+	char *name, *target;
 	const char *file;          /**< input name (borrowed, see pipeline.h) */
 	long line, col;
 	int retarget;              /**< seal: its Deployment is converted */
@@ -134,6 +136,7 @@ struct d2s_index {
 	struct d2s_nsmap services;   /**< -> 1 headless, 2 not headless (only names
 				          a --service-name template can give) */
 	struct d2s_nsmap scalers;    /**< Deployment -> largest maxReplicas aiming at it */
+	struct d2s_map interned;     /**< d2s_index_intern's strings */
 	struct { enum d2s_rec_kind kind; size_t idx; } *recs; /**< record list */
 	size_t n_recs;
 	d2s_rec *pieces;             /**< record of each piece of the stream, in order */
@@ -161,6 +164,9 @@ d2s_rec d2s_index_piece_rec(const struct d2s_index *ix, size_t i);
 
 /** Copy `s` into the index ("" for NULL). */
 char *d2s_index_strdup(struct d2s_index *ix, const char *s);
+/** The index's one copy of `s` ("" for NULL): for strings many records
+ *  share (namespaces, kinds). */
+const char *d2s_index_intern(struct d2s_index *ix, const char *s);
 /** Make room in `arr` (of `n` elements, grown only by this macro) for a
  *  zeroed element at arr[n]: the capacity doubles when n is a power of two
  *  (or 0). Aborts on out of memory. */

@@ -131,8 +131,8 @@ static d2s_rec ref_facts(const struct d2s_fact_in *in)
 	scaler(ix, in->root, in->id, target);
 	D2S_INDEX_GROW(ix->refs, ix->n_refs);
 	struct d2s_ref_fact *r = &ix->refs[ix->n_refs];
-	r->kind = d2s_index_strdup(ix, in->id->kind);
-	r->ns = d2s_index_strdup(ix, in->id->ns);
+	r->kind = d2s_index_intern(ix, in->id->kind);
+	r->ns = d2s_index_intern(ix, in->id->ns);
 	r->name = d2s_index_strdup(ix, in->id->name);
 	r->target = d2s_index_strdup(ix, target);
 	r->file = w.file; /* the input name: kept by the caller for the run */
