@@ -201,14 +201,17 @@ image: static-all
 	sh packaging/image.sh $(VERSION) $(DIST_BINS)
 
 # the release artifacts tested (tests/test_dist.sh): static binary, archives,
-# signed plugin, image index. Builds the archives only when missing, so a
-# signed `make dist` is kept.
+# signed plugin, image index; and (tests/test_dist_cross.sh) the other platforms'
+# binaries under qemu-user against this machine's, the plugin hook on an
+# emulated aarch64. Builds the archives only when missing, so a signed `make
+# dist` is kept.
 test-dist: static-all deploy2sts
 	@[ -f dist/deploy2sts-$(VERSION).tgz ] || $(MAKE) dist
 	@[ -f dist/deploy2sts-$(VERSION)-oci.tar ] || $(MAKE) image
 	@sh tests/ensure-deps.sh gnupg file umoci skopeo qemu-user-static python3
 	@sh tests/install-tools.sh || [ $$? = 3 ]
-	sh tests/test_dist.sh $(VERSION) $(DIST_BINS)
+	sh tests/test_dist.sh $(VERSION) $(DIST_BINS); r=$$?; \
+	  sh tests/test_dist_cross.sh $(VERSION) $(DIST_BINS) && [ $$r = 0 ]
 
 clean:
 	rm -rf build deploy2sts dist
