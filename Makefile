@@ -20,12 +20,14 @@ BUILD := build/asan
 else
 BUILD := build/release
 endif
-FY_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FY_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lfyaml)
-# make static: one self-contained x86-64 binary (Debian's libfyaml-dev ships libfyaml.a)
+# PKG_CONFIG: a cross build (make static ARCH=...) points it at the target's .pc files
+PKG_CONFIG ?= pkg-config
+FY_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+FY_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lfyaml)
+# make static: one self-contained binary (Debian's libfyaml-dev ships libfyaml.a)
 ifeq ($(STATIC),1)
 LDFLAGS += -static
-FY_LIBS = $(shell pkg-config --static --libs $(PKGS) 2>/dev/null || echo -lfyaml)
+FY_LIBS = $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null || echo -lfyaml)
 endif
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
@@ -36,7 +38,7 @@ UNIT_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/unit_*.c))
 REPLAY_BIN := $(patsubst fuzz/fuzz_%.c,$(BUILD)/replay_%,$(wildcard fuzz/fuzz_*.c))
 
 .PHONY: all demo test test-bins deps clean install lint bench fuzz valgrind slow-test
-.PHONY: static dist image test-dist
+.PHONY: static static-all dist image test-dist
 all: deploy2sts
 
 # ./deploy2sts is always the release build (examples, valgrind and users run it)
@@ -161,33 +163,56 @@ install-completion: $(COMPLETION)
 	install -m 644 build/completion/_deploy2sts $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_deploy2sts
 
 # release artifacts (see README "Install"); VERSION is the one version of the
-# binary, plugin.yaml and the archives' names
-STATIC_BIN := build/static/deploy2sts
+# binary, plugin.yaml and the archives' names. Released platforms: linux/ARCH
+# for each of DIST_ARCHS; make static ARCH=A builds build/static-A/deploy2sts
+# (ARCH defaults to this machine's). Another ARCH than this machine's is a
+# cross build: Debian's gcc-TRIPLET and libfyaml-dev:ARCH (multiarch), which
+# packaging/cross-deps.sh checks (and installs, as root) first.
+DIST_ARCHS := amd64 arm64
+HOST_ARCH := $(shell uname -m | sed 's/^x86_64$$/amd64/; s/^aarch64$$/arm64/')
+ARCH ?= $(HOST_ARCH)
+TRIPLET_amd64 := x86_64-linux-gnu
+TRIPLET_arm64 := aarch64-linux-gnu
+STATIC_BIN = build/static-$(1)/deploy2sts
+STATIC_CROSS = CC=$(TRIPLET_$(1))-gcc PKG_CONFIG='PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET_$(1))/pkgconfig pkg-config'
 static:
-	$(MAKE) STATIC=1 BUILD=build/static $(STATIC_BIN)
-	@file $(STATIC_BIN)
+	@[ -n "$(TRIPLET_$(ARCH))" ] || { echo "make static: ARCH=$(ARCH): give one of $(DIST_ARCHS)" >&2; exit 2; }
+	@[ "$(ARCH)" = "$(HOST_ARCH)" ] || sh packaging/cross-deps.sh $(ARCH)
+	$(MAKE) STATIC=1 BUILD=build/static-$(ARCH) $(if $(filter-out $(HOST_ARCH),$(ARCH)),$(call STATIC_CROSS,$(ARCH))) \
+	  $(call STATIC_BIN,$(ARCH))
+	@! command -v file >/dev/null || file $(call STATIC_BIN,$(ARCH))
+static-all:
+	$(foreach a,$(DIST_ARCHS),$(MAKE) static ARCH=$(a) &&) true
 
-# dist/deploy2sts-VERSION-linux-amd64.tar.gz, the Helm 4 plugin archive
-# dist/deploy2sts-VERSION.tgz (+ .prov when SIGN_KEY and KEYRING name a GnuPG
-# secret key and its legacy secring), dist/SHA256SUMS
-dist: static
+# dist/deploy2sts-VERSION-linux-ARCH.tar.gz for each of DIST_ARCHS, the Helm 4
+# plugin archive dist/deploy2sts-VERSION.tgz with every one of them (+ .prov
+# when SIGN_KEY and KEYRING name a GnuPG secret key and its legacy secring),
+# dist/SHA256SUMS. The binaries of other platforms are checked under qemu-user.
+DIST_BINS = $(foreach a,$(DIST_ARCHS),$(a)=$(call STATIC_BIN,$(a)))
+dist: static-all
+	@sh tests/ensure-deps.sh file qemu-user-static
 	SIGN_KEY='$(SIGN_KEY)' KEYRING='$(KEYRING)' PASSPHRASE_FILE='$(PASSPHRASE_FILE)' \
-	  sh packaging/dist.sh $(VERSION) $(STATIC_BIN)
+	  sh packaging/dist.sh $(VERSION) $(DIST_BINS)
 
-# OCI image (scratch + the static binary) without a container daemon, by umoci:
+# a multi-platform OCI image (scratch + the static binary; one image per
+# platform, an image index over them) without a container daemon, by umoci:
 # dist/deploy2sts-VERSION-oci/ (OCI layout, tag VERSION) and its .tar
-image: static
-	@sh tests/ensure-deps.sh umoci
-	sh packaging/image.sh $(VERSION) $(STATIC_BIN)
+image: static-all
+	@sh tests/ensure-deps.sh umoci file python3
+	sh packaging/image.sh $(VERSION) $(DIST_BINS)
 
-# the release artifacts tested: static binary, archives, signed plugin, image.
-# Builds the archives only when missing, so a signed `make dist` is kept.
-test-dist: static
+# the release artifacts tested (tests/test_dist.sh): static binary, archives,
+# signed plugin, image index; and (tests/test_dist_cross.sh) the other platforms'
+# binaries under qemu-user against this machine's, the plugin hook on an
+# emulated aarch64. Builds the archives only when missing, so a signed `make
+# dist` is kept.
+test-dist: static-all deploy2sts
 	@[ -f dist/deploy2sts-$(VERSION).tgz ] || $(MAKE) dist
 	@[ -f dist/deploy2sts-$(VERSION)-oci.tar ] || $(MAKE) image
-	@sh tests/ensure-deps.sh gnupg file umoci
+	@sh tests/ensure-deps.sh gnupg file umoci skopeo qemu-user-static python3
 	@sh tests/install-tools.sh || [ $$? = 3 ]
-	sh tests/test_dist.sh $(VERSION) $(STATIC_BIN)
+	sh tests/test_dist.sh $(VERSION) $(DIST_BINS); r=$$?; \
+	  sh tests/test_dist_cross.sh $(VERSION) $(DIST_BINS) && [ $$r = 0 ]
 
 clean:
 	rm -rf build deploy2sts dist

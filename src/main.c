@@ -30,6 +30,16 @@
 #ifndef D2S_COMMIT
 #define D2S_COMMIT "unknown"
 #endif
+/* the platform --version names: the compiler's target (a cross build says its own) */
+#ifndef D2S_ARCH
+#if defined(__linux__) && defined(__x86_64__)
+#define D2S_ARCH "linux/amd64"
+#elif defined(__linux__) && defined(__aarch64__)
+#define D2S_ARCH "linux/arm64"
+#else
+#define D2S_ARCH "other platform"
+#endif
+#endif
 
 /* The long name of the run-time option that sets field `f` of d2s_run. */
 #define RUN_FLAG(f) (d2s_opt_find_run(offsetof(struct d2s_run, f))->name)
@@ -49,7 +59,8 @@ static int action(const struct d2s_option *opt, const char *arg, struct d2s_buf 
 		d2s_opt_help(stdout);
 		return 3;
 	case D2S_ACT_VERSION:
-		printf("deploy2sts %s (commit %s, libfyaml %s)\n", D2S_VERSION, D2S_COMMIT, fy_library_version());
+		printf("deploy2sts %s (%s, commit %s, libfyaml %s)\n", D2S_VERSION, D2S_ARCH, D2S_COMMIT,
+		       fy_library_version());
 		return 3;
 	default:
 		if (d2s_opt_completion(stdout, arg) == 0)

@@ -227,11 +227,15 @@ def test_config_claims(tmp):
 
 def test_version(tmp):
     rc, out, _ = run(["--version"], stdin="")
-    m = re.match(r"deploy2sts (\d+\.\d+\.\d+) \(commit ([0-9a-f]{7,}|unknown), libfyaml ([^)]+)\)\n$", out)
-    check(rc == 0 and m is not None, "--version: version, commit, libfyaml (%r)" % out)
+    m = re.match(r"deploy2sts (\d+\.\d+\.\d+) \(([^,]+), commit ([0-9a-f]{7,}|unknown), libfyaml ([^)]+)\)\n$", out)
+    check(rc == 0 and m is not None, "--version: version, platform, commit, libfyaml (%r)" % out)
+    u = os.uname()
+    here = {"x86_64": "linux/amd64", "aarch64": "linux/arm64"}.get(u.machine) if u.sysname == "Linux" else None
+    here = here or "other platform"
+    check(m is not None and m.group(2) == here, "--version names this machine's platform, %s (%r)" % (here, out))
     pc = subprocess.run(["pkg-config", "--modversion", "libfyaml"], capture_output=True, text=True)
     if m and pc.returncode == 0:
-        check(m.group(3).startswith(pc.stdout.strip().split("-")[0]), "--version names the libfyaml in use")
+        check(m.group(4).startswith(pc.stdout.strip().split("-")[0]), "--version names the libfyaml in use")
 
 
 def test_bash_completion(tmp):
