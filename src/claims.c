@@ -216,7 +216,7 @@ static void volume_rules(struct d2s_index *ix, size_t dep)
 	for (size_t i = 0; i < d->n_vols; i++) {
 		struct d2s_vol_fact *v = &d->vols[i];
 		struct d2s_pvc_fact *r = d2s_index_pvc(ix, d->ns, v->claim, NULL);
-		int flag = in_names(d->o->shared_volumes, d->o->n_shared_volumes, v->volume);
+		int flag = d2s_options_shared(d->o, v->volume);
 		struct d2s_buf why = {0};
 		if (flag || keep_shared(ix, d, v, &why))
 			note_kept(r, dep);

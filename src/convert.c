@@ -383,16 +383,11 @@ static struct d2s_val *statefulset_edits(struct d2s_cx *c, const struct parts *p
 }
 
 /* The headless Service into out->service ("---", the Deployment's
- * "# Source:" lines, then the object in the document's layout), unless one
- * exists or --no-headless-service. Returns -1 after an error. */
-static int service_doc(struct d2s_cx *c, const struct parts *p, const struct d2s_convert_in *in,
-		       struct d2s_convert_out *out)
+ * "# Source:" lines, then the object in the document's layout), unless
+ * --no-headless-service. Returns -1 after an error. */
+static int service_doc(struct d2s_cx *c, const struct parts *p, struct d2s_convert_out *out)
 {
-	int exists = d2s_service_existing(c, out->service_name, in->service_state, in->ctx,
-					  &out->reused_service);
-	if (exists < 0)
-		return -1;
-	if (exists || c->o->no_headless_service)
+	if (c->o->no_headless_service)
 		return 0;
 	struct d2s_val *s = d2s_service_build(c, p->root, out->service_name);
 	if (!s)
@@ -459,7 +454,6 @@ static void record(struct d2s_cx *c, const struct parts *p, const struct d2s_val
 	if (!r)
 		return;
 	d2s_creport_converted(r, c->ns, c->name, c->ns, c->name, out->service_name,
-			      out->reused_service ? D2S_CR_SVC_REUSED :
 			      out->service.len ? D2S_CR_SVC_GENERATED : D2S_CR_SVC_NONE);
 	const struct d2s_node *rep = d2s_get(p->spec, "replicas");
 	long n = rep && !rep->null_empty && d2s_is_uint(rep) ? strtol(rep->value, NULL, 10) : -1;
@@ -497,7 +491,7 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 		return -1;
 	if (c->ed.reemit)
 		return 1;
-	if (service_doc(c, &p, in, out) || c->failed)
+	if (service_doc(c, &p, out) || c->failed)
 		return -1;
 	if (d2s_edits_apply(&c->ed, &out->text)) {
 		d2s_cx_diagf(c, D2S_ERROR, NULL, NULL, "internal error: overlapping edits; please report "

@@ -5,9 +5,10 @@
  * docs/architecture.md). convert.c owns the StatefulSet fields and calls
  * storage.c (claim templates, volumes) and service.c (the Service).
  *
- * Pure with respect to the stream: what it needs from other documents (a
- * standalone PVC, an existing Service) comes through the lookups in
- * d2s_convert_in, so the pipeline decides ordering and holding back. */
+ * Pure with respect to the stream: what it needs from other documents (the
+ * claim template of an absorbed PVC, the autoscalers of a paused one)
+ * comes through d2s_convert_in; whether its headless Service is written or
+ * an existing one is used is the Deployment rule's (deployment.h). */
 #ifndef D2S_CONVERT_H
 #define D2S_CONVERT_H
 
@@ -15,7 +16,6 @@
 #include "diag.h"
 #include "edit.h"
 #include "options.h"
-#include "service.h" /* enum d2s_svc_state, d2s_svc_lookup */
 #include "storage.h" /* d2s_pvc_lookup */
 #include "tree.h"
 
@@ -26,13 +26,10 @@ struct d2s_convert_in {
 	struct d2s_diag *diag;
 	const char *file;                 /**< input name for messages */
 	long line0;                       /**< input line of doc->text[0] */
-	/** Claim template for a pod volume's PVC when that PVC is in the
-	 *  stream (see d2s_pvc_lookup); NULL: none is. */
+	/** Claim template for a pod volume's PVC when the StatefulSet absorbs
+	 *  that PVC (see d2s_pvc_lookup); NULL: none is absorbed. */
 	d2s_pvc_lookup pvc_template;
-	/** State of an existing Service `ns`/`name` in the stream (see
-	 *  d2s_svc_lookup); NULL: none exists. */
-	d2s_svc_lookup service_state;
-	void *ctx;                        /**< passed to both lookups */
+	void *ctx;                        /**< passed to the lookup */
 	/** The largest maxReplicas of the autoscalers (HPA maxReplicas, KEDA
 	 *  maxReplicaCount) that target this Deployment, 0 when none: a
 	 *  paused Deployment's partition covers every pod they can create. */
@@ -42,12 +39,12 @@ struct d2s_convert_in {
 /** Outputs; free with d2s_convert_out_free. */
 struct d2s_convert_out {
 	struct d2s_buf text;        /**< the StatefulSet document */
-	struct d2s_buf service;     /**< generated Service document ("---" first), or empty */
+	struct d2s_buf service;     /**< the headless Service document ("---" first), or
+				         empty with --no-headless-service */
 	char *name, *ns;            /**< the object's name and namespace ("" if none) */
 	char *service_name;         /**< serviceName used */
 	char **absorbed;            /**< PVC claim names turned into claim templates */
 	size_t n_absorbed;
-	int reused_service;         /**< an existing headless Service is used */
 };
 
 /** Convert `in->doc` (a Deployment) into `out` (zeroed first; free it with

@@ -8,6 +8,7 @@
 #include "report.h"
 #include "select.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,10 @@ static void unsupported(struct d2s_diag *diag, const struct d2s_where *w, const 
 			  "Deployments are converted (upgrade the manifest, or --skip-unsupported)",
 			  av ? av : "(none)");
 }
+
+static int standalone(const struct d2s_dep_fact *dep, const struct d2s_node *root);
+static void prepare(struct d2s_index *ix, struct d2s_dep_fact *dep, const struct d2s_src *src,
+		    const struct d2s_doc *doc, const struct d2s_where *w);
 
 int d2s_deployment_match(const struct d2s_ident *id, const struct d2s_node *root)
 {
@@ -122,65 +127,155 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in)
 	}
 	size_t i = new_dep(ix, id, &w, D2S_DEP_CONVERTED);
 	record_vols(ix, &ix->deps[i], in->src, in->root);
+	if (in->doc && !in->in_list && standalone(&ix->deps[i], in->root))
+		prepare(ix, &ix->deps[i], in->src, in->doc, &w);
 	return d2s_index_rec(ix, D2S_REC_DEPLOYMENT, i);
 }
 
 int d2s_deployment_needs(const struct d2s_index *ix, size_t idx)
 {
-	return ix->deps[idx].state == D2S_DEP_CONVERTED;
+	const struct d2s_dep_fact *d = &ix->deps[idx];
+	return d->state != D2S_DEP_CONVERTED ? 0 : d->prepared ? 2 : 1;
 }
 
-/* d2s_convert_in.service_state for context `ctx` (a struct lookup). */
+/* The PVC template lookup of d2s_convert_in: context a struct lookup. */
 struct lookup {
 	const struct d2s_index *ix;
 	const struct d2s_dep_fact *dep;
 };
 
-static enum d2s_svc_state service_state(void *ctx, const char *ns, const char *name)
-{
-	const struct lookup *l = ctx;
-	int v = d2s_index_service(l->ix, ns, name);
-	return v == 1 ? D2S_SVC_HEADLESS : v == 2 ? D2S_SVC_NOT_HEADLESS : D2S_SVC_NONE;
-}
-
 static struct d2s_val *pvc_template(void *ctx, struct d2s_arena *a, const char *ns, const char *claim,
 				    const char *volume)
 {
 	const struct lookup *l = ctx;
-	return d2s_claims_template(l->ix, l->dep, a, ns, claim, volume);
+	return l->ix ? d2s_claims_template(l->ix, l->dep, a, ns, claim, volume) : NULL;
+}
+
+/* Convert `doc` (Deployment `dep`, read from `src`) into `res`: with what
+ * index `ix` decided (pass 2), or with nothing of another document (`ix`
+ * NULL: pass 1, a standalone one). `w` places messages. Returns 0, or -1
+ * after an error (reported). */
+static int convert(const struct d2s_index *ix, struct d2s_diag *diag, const struct d2s_dep_fact *dep,
+		   const struct d2s_src *src, const struct d2s_doc *doc, struct d2s_parser *parser,
+		   const struct d2s_where *w, struct d2s_convert_out *res)
+{
+	struct d2s_options tmp;
+	const struct d2s_options *o = d2s_claims_options(dep, &tmp);
+	struct lookup l = { ix, dep };
+	struct d2s_convert_in ci = {
+		.doc = doc, .o = o, .diag = diag, .file = src->file, .line0 = src->line,
+		.pvc_template = pvc_template, .ctx = &l,
+	};
+	if (ix && d2s_is(d2s_path(doc->root, "spec", "paused"), "true")) /* only a paused one needs it */
+		ci.max_replicas = d2s_index_max_replicas(ix, dep->ns, dep->name);
+	struct d2s_convert_edit ce = { &ci, res };
+	struct d2s_reemit re = {0};
+	int rc = d2s_edit_retry(parser, diag, w, doc, d2s_convert_edit_cb, &ce, &re);
+	d2s_reemit_free(&re);
+	if (o == &tmp)
+		d2s_options_free(&tmp);
+	return rc;
+}
+
+/* Whether Deployment `dep` (root `root`) converts without a fact of
+ * another document: every PVC volume it has is --shared-volume (nothing to
+ * absorb or decide) and it is not paused (no autoscaler to count). */
+static int standalone(const struct d2s_dep_fact *dep, const struct d2s_node *root)
+{
+	for (size_t i = 0; i < dep->n_vols; i++)
+		if (!d2s_options_shared(dep->o, dep->vols[i].volume))
+			return 0;
+	return !d2s_is(d2s_path(root, "spec", "paused"), "true");
+}
+
+/* Pass 1: convert standalone Deployment `dep` now, while it is parsed,
+ * and keep the result in the index for pass 2 (which then only decides
+ * its Service). */
+static void prepare(struct d2s_index *ix, struct d2s_dep_fact *dep, const struct d2s_src *src,
+		    const struct d2s_doc *doc, const struct d2s_where *w)
+{
+	struct d2s_convert_out res = {0};
+	dep->prepared = -1;
+	if (convert(NULL, ix->diag, dep, src, doc, ix->parser, w, &res) == 0) {
+		dep->prep_off = ix->prepared.size;
+		dep->prep_len = res.text.len;
+		dep->prep_svc = res.service.len;
+		dep->service_name = d2s_index_strdup(ix, res.service_name);
+		if (!d2s_spool_add(&ix->prepared, res.text.data, res.text.len) &&
+		    !d2s_spool_add(&ix->prepared, res.service.data ? res.service.data : "", res.service.len))
+			dep->prepared = 1;
+		else
+			d2s_diagf(ix->diag, D2S_ERROR, w, "cannot keep the conversion for the second pass "
+				  "(TMPDIR): %s", strerror(errno));
+	}
+	d2s_convert_out_free(&res);
+}
+
+/* Pass 2: the headless Service `svc` (its text, generated) of converted
+ * Deployment `dep` goes into out->extra, unless the input has a Service of
+ * that name: a headless one is used instead, one that is not headless is an
+ * error (spec.clusterIP is immutable: pkg/apis/core/validation,
+ * ValidateServiceUpdate; the apply would fail). Returns 0 or -1. */
+static int service(const struct d2s_index *ix, const struct d2s_dep_fact *dep, const char *svc,
+		   const char *text, size_t len, const struct d2s_where *w, struct d2s_rewrite_out *out)
+{
+	if (dep->o->no_headless_service)
+		return 0;
+	int st = d2s_index_service(ix, dep->ns, svc);
+	if (st == 1) {
+		d2s_creport_service_reused(ix->diag->report, dep->ns, dep->name);
+	} else if (st == 2) {
+		struct d2s_where e = *w;
+		e.field = "spec.serviceName";
+		d2s_diagf(ix->diag, D2S_ERROR, &e, "Service %s exists in the input and is not headless "
+			  "(clusterIP is immutable, the apply would fail): choose another --service-name, or "
+			  "--no-headless-service if that Service is meant", svc);
+		d2s_creport_failed(ix->diag->report, dep->ns, dep->name);
+		return -1;
+	} else {
+		d2s_buf_add(&out->extra, text, len);
+	}
+	if (!ix->diag->report) /* else the report describes it (d2s_creport_to_diag) */
+		d2s_diagf(ix->diag, D2S_INFO, w, "converted to StatefulSet (serviceName %s%s)", svc,
+			  st == 1 ? ", existing headless Service" : len ? ", headless Service generated" : "");
+	return 0;
+}
+
+/* Pass 2 for a Deployment prepared in pass 1: its result from the index. */
+static int rewrite_prepared(const struct d2s_index *ix, const struct d2s_dep_fact *dep,
+			    const struct d2s_where *w, struct d2s_rewrite_out *out)
+{
+	if (dep->prepared < 0)
+		return -1; /* reported in pass 1 */
+	size_t n = dep->prep_len + dep->prep_svc;
+	char *t = d2s_check_alloc(malloc(n + 1));
+	int rc = d2s_spool_read(&ix->prepared, dep->prep_off, n, t);
+	if (rc)
+		d2s_diagf(ix->diag, D2S_ERROR, w, "cannot read the conversion back (TMPDIR): %s",
+			  strerror(errno));
+	else
+		d2s_buf_add(&out->text, t, dep->prep_len);
+	if (!rc)
+		rc = service(ix, dep, dep->service_name, t + dep->prep_len, dep->prep_svc, w, out);
+	free(t);
+	return rc;
 }
 
 int d2s_deployment_rewrite(const struct d2s_rewrite_in *in, struct d2s_rewrite_out *out)
 {
 	const struct d2s_index *ix = in->ix;
 	const struct d2s_dep_fact *dep = &ix->deps[in->idx];
-	struct d2s_options tmp;
-	const struct d2s_options *o = d2s_claims_options(dep, &tmp);
-	struct lookup l = { ix, dep };
-	struct d2s_convert_in ci = {
-		.doc = in->doc, .o = o, .diag = ix->diag, .file = in->src->file, .line0 = in->src->line,
-		.pvc_template = pvc_template, .service_state = service_state, .ctx = &l,
-	};
-	if (d2s_is(d2s_path(in->doc->root, "spec", "paused"), "true")) /* only a paused one needs it */
-		ci.max_replicas = d2s_index_max_replicas(ix, dep->ns, dep->name);
-	const struct d2s_ident id = d2s_identify(in->doc->root);
-	struct d2s_where w = d2s_src_where(in->src, in->doc->root, &id);
-	w.col = in->in_list ? in->src->col : 1;
+	struct d2s_where w = { .file = dep->file, .line = dep->line, .col = dep->col,
+			       .api_version = "apps/v1", .kind = "Deployment", .ns = dep->ns,
+			       .name = dep->name };
+	if (dep->prepared)
+		return rewrite_prepared(ix, dep, &w, out);
 	struct d2s_convert_out res = {0};
-	struct d2s_convert_edit ce = { &ci, &res };
-	struct d2s_reemit re = {0};
-	int rc = d2s_edit_retry(in->parser, ix->diag, &w, in->doc, d2s_convert_edit_cb, &ce, &re);
+	int rc = convert(ix, ix->diag, dep, in->src, in->doc, in->parser, &w, &res);
 	if (rc == 0) {
 		d2s_buf_add(&out->text, res.text.data, res.text.len);
-		d2s_buf_add(&out->extra, res.service.data, res.service.len);
-		if (!ix->diag->report) /* else the report describes it (d2s_creport_to_diag) */
-			d2s_diagf(ix->diag, D2S_INFO, &w, "converted to StatefulSet (serviceName %s%s)",
-				  res.service_name, res.reused_service ? ", existing headless Service" :
-				  res.service.len ? ", headless Service generated" : "");
+		rc = service(ix, dep, res.service_name, res.service.data, res.service.len, &w, out);
 	}
 	d2s_convert_out_free(&res);
-	d2s_reemit_free(&re);
-	if (o == &tmp)
-		d2s_options_free(&tmp);
 	return rc;
 }

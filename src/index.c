@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct d2s_index *d2s_index_new(const struct d2s_options *o, struct d2s_diag *diag)
+struct d2s_index *d2s_index_new(const struct d2s_options *o, struct d2s_diag *diag,
+				struct d2s_parser *parser)
 {
 	struct d2s_index *ix = d2s_check_alloc(calloc(1, sizeof(*ix)));
 	ix->o = o;
 	ix->diag = diag;
+	ix->parser = parser;
+	d2s_spool_init(&ix->prepared, 512u << 10);
 	return ix;
 }
 
@@ -38,6 +41,7 @@ void d2s_index_free(struct d2s_index *ix)
 	d2s_nsmap_free(&ix->services);
 	d2s_nsmap_free(&ix->scalers);
 	d2s_map_free(&ix->interned);
+	d2s_spool_free(&ix->prepared);
 	d2s_arena_free(&ix->a);
 	free(ix);
 }

@@ -26,6 +26,7 @@
 #include "hashmap.h"
 #include "options.h"
 #include "render.h"
+#include "spool.h"
 #include "tree.h"
 
 /** What became of a Deployment (0 = not read, or not an apps/v1 one). */
@@ -53,6 +54,15 @@ struct d2s_dep_fact {
 	size_t n_vols;
 	struct d2s_val *match_labels; /**< spec.selector.matchLabels (a MAP) of one with
 					   PVC volumes, or NULL */
+	/* A converted one whose conversion needs nothing of another document
+	 * (no PVC volume to decide, not paused) is converted in pass 1, where
+	 * it is parsed anyway; its result waits in the index's `prepared`
+	 * spool for pass 2, which then needs no second parse. */
+	int prepared;              /**< 1: converted in pass 1; -1: that failed; 0: not */
+	uint64_t prep_off;         /**< its StatefulSet text in `prepared` ... */
+	size_t prep_len, prep_svc; /**< ... and the headless Service text after it */
+	const char *service_name;  /**< its spec.serviceName (prepared ones) */
+	long root_line;            /**< input line of its root (messages of pass 2) */
 };
 
 /** What becomes of a PersistentVolumeClaim document. */
@@ -137,6 +147,8 @@ struct d2s_index {
 				          a --service-name template can give) */
 	struct d2s_nsmap scalers;    /**< Deployment -> largest maxReplicas aiming at it */
 	struct d2s_map interned;     /**< d2s_index_intern's strings */
+	struct d2s_spool prepared;   /**< conversions done in pass 1 (memory, then a file) */
+	struct d2s_parser *parser;   /**< pass 1: for block-style re-emits (borrowed) */
 	struct { enum d2s_rec_kind kind; size_t idx; } *recs; /**< record list */
 	size_t n_recs;
 	d2s_rec *pieces;             /**< record of each piece of the stream, in order */
@@ -147,9 +159,10 @@ struct d2s_index {
 	unsigned char *rewrite;      /**< seal: per record, pass 2 must rewrite it */
 };
 
-/** Create an index reading flags from `o` and reporting to `diag` (both
- *  borrowed, must outlive it). */
-struct d2s_index *d2s_index_new(const struct d2s_options *o, struct d2s_diag *diag);
+/** Create an index reading flags from `o`, reporting to `diag` and
+ *  re-emitting with `parser` in pass 1 (all borrowed, must outlive it). */
+struct d2s_index *d2s_index_new(const struct d2s_options *o, struct d2s_diag *diag,
+				struct d2s_parser *parser);
 /** Free the index (NULL is fine). */
 void d2s_index_free(struct d2s_index *ix);
 

@@ -286,6 +286,14 @@ int d2s_retention_parse(struct d2s_options *o, const char *v, char *err, size_t 
 	return rc;
 }
 
+int d2s_options_shared(const struct d2s_options *o, const char *name)
+{
+	for (size_t i = 0; i < o->n_shared_volumes; i++)
+		if (!strcmp(o->shared_volumes[i], name))
+			return 1;
+	return 0;
+}
+
 const struct d2s_vct *d2s_options_vct(const struct d2s_options *o, const char *name)
 {
 	for (size_t i = 0; i < o->n_vcts; i++)

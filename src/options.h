@@ -102,6 +102,8 @@ int d2s_is_retention(const char *v);
 /** Free the strings of `v` and zero it. */
 void d2s_vct_free(struct d2s_vct *v);
 
+/** True when --shared-volume names pod volume `name` in `o`. */
+int d2s_options_shared(const struct d2s_options *o, const char *name);
 /** The --volume-claim-template named `name` in `o`, or NULL. */
 const struct d2s_vct *d2s_options_vct(const struct d2s_options *o, const char *name);
 

@@ -20,7 +20,7 @@
 #include "spool.h"
 
 /** Bytes held in memory before the held output moves to a temporary file. */
-#define D2S_OUT_HOLD_MEM ((size_t)4 << 20)
+#define D2S_OUT_HOLD_MEM ((size_t)2 << 20)
 
 /** One output sink. Fill with d2s_out_open; all fields private. */
 struct d2s_out {

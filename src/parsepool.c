@@ -34,17 +34,6 @@ int d2s_pool_default_workers(void)
 	return n <= 1 ? 0 : n > 4 ? 4 : (int)n;
 }
 
-/* Parse job `j` with `parser` (or not at all: submitted with parse 0). */
-static int parse_job(struct d2s_parser *parser, struct d2s_job *j, int (*want)(const char *kind))
-{
-	if (!j->parse) {
-		j->doc.root = NULL;
-		j->doc.n_docs = 0;
-		return 0;
-	}
-	return parser ? d2s_parse_lazy(parser, j->text, j->len, &j->doc, want) : -1;
-}
-
 static void *worker(void *arg)
 {
 	struct d2s_pool *p = arg;
@@ -59,7 +48,7 @@ static void *worker(void *arg)
 		p->next_queued = (p->next_queued + 1) % p->slots;
 		j->state = RUNNING;
 		pthread_mutex_unlock(&p->mu);
-		j->rc = parse_job(parser, j, p->want);
+		j->rc = parser ? d2s_parse_lazy(parser, j->text, j->len, &j->doc, p->want) : -1;
 		pthread_mutex_lock(&p->mu);
 		j->state = DONE;
 		pthread_cond_broadcast(&p->done);
@@ -111,7 +100,7 @@ int d2s_pool_full(const struct d2s_pool *p)
 	return p->count == p->slots || (p->count > 0 && p->bytes >= p->budget);
 }
 
-void d2s_pool_submit(struct d2s_pool *p, const char *text, size_t len, long line, int parse)
+void d2s_pool_submit(struct d2s_pool *p, const char *text, size_t len, long line)
 {
 	struct d2s_job *j = &p->jobs[p->tail];
 	if (j->cap < len + 1) {
@@ -123,10 +112,9 @@ void d2s_pool_submit(struct d2s_pool *p, const char *text, size_t len, long line
 	j->text[len] = '\0';
 	j->len = len;
 	j->line = line;
-	j->parse = parse;
 	p->tail = (p->tail + 1) % p->slots;
 	if (!p->workers) {
-		j->rc = parse_job(p->inline_parser, j, p->want);
+		j->rc = d2s_parse_lazy(p->inline_parser, j->text, j->len, &j->doc, p->want);
 		j->state = DONE;
 		p->count++;
 		return;

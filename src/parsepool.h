@@ -18,8 +18,7 @@ struct d2s_job {
 	size_t len, cap;
 	long line;           /**< input line of text[0] */
 	struct d2s_doc doc;  /**< the parse (root may be NULL when skipped) */
-	int rc;              /**< d2s_parse_lazy's return (0 when not parsed) */
-	int parse;           /**< parsed (1), or only carried in order (0: root NULL) */
+	int rc;              /**< d2s_parse_lazy's return */
 	int state;           /**< internal */
 };
 
@@ -34,10 +33,9 @@ struct d2s_pool *d2s_pool_new(int workers, int slots, int (*want)(const char *ki
 int d2s_pool_default_workers(void);
 /** True when no further piece may be submitted before a release. */
 int d2s_pool_full(const struct d2s_pool *p);
-/** Copy a piece into the next slot and queue it: parsed when `parse`, else
- *  only handed back in its turn (doc.root NULL). Call only when
+/** Copy a piece into the next slot and queue it for parsing. Call only when
  *  !d2s_pool_full. */
-void d2s_pool_submit(struct d2s_pool *p, const char *text, size_t len, long line, int parse);
+void d2s_pool_submit(struct d2s_pool *p, const char *text, size_t len, long line);
 /** Wait for the oldest submitted piece to be parsed; NULL when none is in
  *  flight. The job stays valid until d2s_pool_release. */
 struct d2s_job *d2s_pool_oldest(struct d2s_pool *p);

@@ -68,8 +68,8 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
 	p->diag = diag;
 	p->out = out;
 	p->errors0 = d2s_diag_hard_errors(diag);
-	p->ix = d2s_index_new(o, diag);
 	p->parser = d2s_parser_new();
+	p->ix = d2s_index_new(o, diag, p->parser);
 	if (!p->parser) {
 		d2s_pipeline_free(p);
 		return NULL;
@@ -131,7 +131,7 @@ static int facts(struct d2s_pipeline *p, struct d2s_reader *r, const char *file)
 				if (b)
 					continue;
 			}
-			d2s_pool_submit(p->pool, pc.text, pc.len, pc.line, 1);
+			d2s_pool_submit(p->pool, pc.text, pc.len, pc.line);
 		}
 		if (!rc && d2s_pool_oldest(p->pool))
 			rc = take_facts(p, file);
@@ -146,7 +146,7 @@ static int facts(struct d2s_pipeline *p, struct d2s_reader *r, const char *file)
 		rc = -1;
 	}
 	p->stopped |= rc != 0;
-	return rc || failed(p) ? -1 : 0;
+	return rc; /* other errors do not stop the run: pass 2 reports its own too */
 }
 
 /* A new input named `name`. */
@@ -237,20 +237,22 @@ static struct d2s_reader *reread(struct input *in)
 	return r;
 }
 
-/* Write the oldest job of the pool: rewritten when it was parsed for that,
- * else as read. `i` is its piece number. */
-static void take_rewrite(struct d2s_pipeline *p, struct d2s_pool *pool, size_t i, const char *file)
+/* Write piece `pc` (number `i`): rewritten when a rule says so (parsed
+ * for that here, or from what the rule kept in pass 1), else as read. */
+static void write_piece(struct d2s_pipeline *p, const struct d2s_piece *pc, size_t i, const char *file)
 {
-	struct d2s_job *j = d2s_pool_oldest(pool);
+	int want = d2s_rules_wants(p->ix, i);
 	struct d2s_buf bytes = {0};
-	struct d2s_src src = { j->text, j->len, file, j->line, 0 };
-	if (j->parse && !j->rc && j->doc.root &&
-	    d2s_rules_rewrite(p->ix, i, &src, &j->doc, p->parser, &bytes) == 0)
+	struct d2s_src src = { pc->text, pc->len, file, pc->line, 0 };
+	struct d2s_doc doc = {0};
+	int parsed = want == 1 && d2s_parse(p->parser, pc->text, pc->len, &doc) == 0 && doc.root;
+	if ((want == 2 || parsed) &&
+	    d2s_rules_rewrite(p->ix, i, &src, parsed ? &doc : NULL, p->parser, &bytes) == 0)
 		fwrite(bytes.data ? bytes.data : "", 1, bytes.len, p->out);
 	else
-		fwrite(j->text, 1, j->len, p->out);
+		fwrite(pc->text, 1, pc->len, p->out);
+	d2s_doc_free(&doc);
 	d2s_buf_free(&bytes);
-	d2s_pool_release(pool);
 }
 
 /* Copy the rest of big piece `pc` as it is. */
@@ -273,37 +275,27 @@ static void separate(struct d2s_pipeline *p, char last, const struct d2s_piece *
 		fputs("---\n", p->out);
 }
 
-/* Pass 2 over input `in`, whose pieces are numbered from *i on. */
-static int rewrite(struct d2s_pipeline *p, struct input *in, struct d2s_pool *pool, size_t *i,
-		   char *last)
+/* Pass 2 over input `in`, whose pieces are numbered from *i on. One
+ * thread: the pieces parsed again are few (pass 1 prepared the rest). */
+static int rewrite(struct d2s_pipeline *p, struct input *in, size_t *i, char *last)
 {
 	struct d2s_reader *r = reread(in);
 	struct d2s_piece pc;
-	size_t first = *i, done = *i;
+	size_t first = *i;
 	int k = r ? 1 : -1;
 	while (k == 1 && (k = d2s_reader_next(r, &pc, 1)) == 1) {
 		if (*i == first && in != p->inputs)
 			separate(p, *last, &pc);
 		if (pc.len)
 			*last = pc.text[pc.len - 1];
-		int want = d2s_rules_wants(p->ix, *i);
-		if (!pc.complete && !want) {
-			while (d2s_pool_oldest(pool))
-				take_rewrite(p, pool, done++, in->name);
+		if (!pc.complete && !d2s_rules_wants(p->ix, *i))
 			k = copy_big(p, r) ? -1 : 1;
-			done = ++*i;
-			continue;
-		}
-		if (!pc.complete && d2s_reader_complete(r, &pc))
+		else if (!pc.complete && d2s_reader_complete(r, &pc))
 			k = -1;
-		if (k == 1 && d2s_pool_full(pool))
-			take_rewrite(p, pool, done++, in->name);
-		if (k == 1)
-			d2s_pool_submit(pool, pc.text, pc.len, pc.line, want);
+		else
+			write_piece(p, &pc, *i, in->name);
 		*i += k == 1;
 	}
-	while (d2s_pool_oldest(pool))
-		take_rewrite(p, pool, done++, in->name);
 	d2s_reader_free(r);
 	if (k < 0) {
 		struct d2s_where w = { .file = in->name };
@@ -318,15 +310,13 @@ int d2s_pipeline_finish(struct d2s_pipeline *p)
 	if (p->stopped)
 		return -1;
 	d2s_rules_seal(p->ix);
-	/* the pool of pass 1 (fd inputs), else parse inline: a piece a rule
-	 * rewrites is of a kind d2s_kind_wanted, so it is parsed whole */
-	if (!p->pool)
-		p->pool = d2s_pool_new(0, 2, d2s_kind_wanted);
+	d2s_pool_free(p->pool); /* pass 2 runs on this thread */
+	p->pool = NULL;
 	size_t i = 0;
 	char last = 0;
-	int rc = p->pool ? 0 : -1;
+	int rc = 0;
 	for (size_t k = 0; !rc && k < p->n_inputs; k++)
-		rc = rewrite(p, &p->inputs[k], p->pool, &i, &last);
+		rc = rewrite(p, &p->inputs[k], &i, &last);
 	if (!rc && i != p->ix->n_pieces) {
 		struct d2s_where w = { .file = p->n_inputs ? p->inputs[0].name : "(input)" };
 		d2s_diagf(p->diag, D2S_ERROR, &w, "the input changed between the two reads of it");

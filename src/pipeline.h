@@ -18,8 +18,10 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
  *  (borrowed: it must outlive the pipeline). A regular file is read again
  *  by d2s_pipeline_finish (through a duplicate of `fd`); any other input
  *  is kept meanwhile (memory, then an unlinked file in $TMPDIR).
- *  Returns 0, or -1 after an error was reported (the run must fail; no
- *  further input and no d2s_pipeline_finish then). */
+ *  Returns 0, or -1 when the input cannot be read on (invalid YAML, NUL
+ *  bytes, a read error; reported): the run fails, with no further input
+ *  and no d2s_pipeline_finish. Other errors are reported and counted in
+ *  the diag, and the run goes on so that pass 2 reports its own too. */
 int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name);
 
 /** Same as d2s_pipeline_feed_fd, with `n` bytes already read from `fd`

@@ -123,15 +123,10 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
 	d->service = dup(r, service);
 }
 
-void d2s_creport_service_reused(struct d2s_conv_report *r, const char *dep_key)
+void d2s_creport_service_reused(struct d2s_conv_report *r, const char *ns, const char *name)
 {
-	const char *slash = r && dep_key ? strchr(dep_key, '/') : NULL;
-	for (size_t i = 0; slash && i < r->n_deps; i++) {
-		struct d2s_cr_dep *d = &r->deps[i];
-		if (d->status == D2S_CR_CONVERTED && !strcmp(d->name, slash + 1) &&
-		    strlen(d->ns) == (size_t)(slash - dep_key) && !strncmp(d->ns, dep_key, strlen(d->ns)))
-			d->svc = D2S_CR_SVC_REUSED;
-	}
+	if (r && name)
+		dep_get(r, ns, name)->svc = D2S_CR_SVC_REUSED;
 }
 
 void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name)

@@ -93,10 +93,9 @@ void d2s_creport_hook(struct d2s_conv_report *r, const char *ns, const char *nam
  *  (`skip` = --skip-unsupported) or failed. */
 void d2s_creport_unsupported(struct d2s_conv_report *r, const char *ns, const char *name,
 			     const char *api_version, int skip);
-/** The headless Service of the Deployment named by `dep_key`
- *  ("namespace/name") was found later in the input and is used instead of
- *  the generated one: its `service` becomes reused. */
-void d2s_creport_service_reused(struct d2s_conv_report *r, const char *dep_key);
+/** The converted Deployment ns/name uses a headless Service of the input
+ *  instead of a generated one: its `service` becomes reused. */
+void d2s_creport_service_reused(struct d2s_conv_report *r, const char *ns, const char *name);
 /** The conversion of the Deployment failed (the error is among the diagnostics). */
 void d2s_creport_failed(struct d2s_conv_report *r, const char *ns, const char *name);
 /** spec.replicas (< 0 = unset, Kubernetes defaults it to 1) and

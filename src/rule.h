@@ -13,6 +13,7 @@
 struct d2s_fact_in {
 	struct d2s_index *ix;
 	const struct d2s_src *src;    /**< the document (for an item: its List) */
+	const struct d2s_doc *doc;    /**< src parsed (for an item: NULL) */
 	const struct d2s_node *root;  /**< its root mapping (for an item: the item) */
 	const struct d2s_ident *id;   /**< identity of `root` */
 	int hook;                     /**< a Helm hook (d2s_is_hook) */
@@ -23,7 +24,8 @@ struct d2s_fact_in {
 struct d2s_rewrite_in {
 	const struct d2s_index *ix;
 	const struct d2s_src *src;    /**< its text and input position */
-	const struct d2s_doc *doc;    /**< src parsed */
+	const struct d2s_doc *doc;    /**< src parsed; NULL when the rule's needs said 2
+				       (it prepared its rewrite in pass 1) */
 	size_t idx;                   /**< its record's index in the rule's array */
 	struct d2s_parser *parser;    /**< for block-style re-emits (reemit.h) */
 	int in_list;                  /**< an item of a kind: List */
@@ -41,7 +43,8 @@ struct d2s_rewrite_out {
  *  order); `facts` records it and returns its record (0 for none);
  *  `seal` (may be NULL) runs once when the input ends, in table order;
  *  `needs` (may be NULL: never) says after the seal whether record `idx`
- *  must be rewritten; `rewrite` fills `out` and returns 0, or returns -1
+ *  must be rewritten (1: parsed again in pass 2; 2: without a parse, from
+ *  what the rule kept in pass 1); `rewrite` fills `out` and returns 0, or returns -1
  *  after reporting an error (the document is then written as read). */
 struct d2s_rule {
 	const char *name;

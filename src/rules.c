@@ -258,13 +258,13 @@ static const struct d2s_rule *rule_of(enum d2s_rec_kind k)
 }
 
 /* Record object `root` of `src` through the first rule that matches. */
-static d2s_rec object_facts(struct d2s_index *ix, const struct d2s_src *src,
+static d2s_rec object_facts(struct d2s_index *ix, const struct d2s_src *src, const struct d2s_doc *doc,
 			    const struct d2s_node *root, int in_list)
 {
 	const struct d2s_ident id = d2s_identify(root);
 	if (!id.kind)
 		return 0;
-	struct d2s_fact_in in = { ix, src, root, &id, d2s_is_hook(root), in_list };
+	struct d2s_fact_in in = { ix, src, doc, root, &id, d2s_is_hook(root), in_list };
 	for (size_t i = 0; i < N_RULES; i++)
 		if (rules[i].match(&id, root))
 			return rules[i].facts(&in);
@@ -295,7 +295,7 @@ static d2s_rec list_facts(struct d2s_index *ix, const struct d2s_src *src, const
 	ix->lists[ix->n_lists].n = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct d2s_node *it = items->kids[i];
-		d2s_rec r = it->type == D2S_MAP && !is_list(it) ? object_facts(ix, src, it, 1) : 0;
+		d2s_rec r = it->type == D2S_MAP && !is_list(it) ? object_facts(ix, src, NULL, it, 1) : 0;
 		D2S_INDEX_GROW(ix->items, ix->n_items);
 		ix->items[ix->n_items++] = r;
 	}
@@ -307,7 +307,7 @@ void d2s_rules_facts(struct d2s_index *ix, const struct d2s_src *src, const stru
 	const struct d2s_node *root = doc->root;
 	d2s_rec r = 0;
 	if (root && root->type == D2S_MAP && doc->n_docs == 1)
-		r = is_list(root) ? list_facts(ix, src, root) : object_facts(ix, src, root, 0);
+		r = is_list(root) ? list_facts(ix, src, root) : object_facts(ix, src, doc, root, 0);
 	d2s_index_piece(ix, r);
 }
 
@@ -330,7 +330,7 @@ static int rec_needs(const struct d2s_index *ix, d2s_rec r)
 		return 0;
 	}
 	const struct d2s_rule *rule = rule_of(k);
-	return rule && rule->needs && rule->needs(ix, idx);
+	return rule && rule->needs ? rule->needs(ix, idx) : 0;
 }
 
 void d2s_rules_seal(struct d2s_index *ix)
@@ -348,7 +348,7 @@ void d2s_rules_seal(struct d2s_index *ix)
 int d2s_rules_wants(const struct d2s_index *ix, size_t i)
 {
 	d2s_rec r = d2s_index_piece_rec(ix, i);
-	return r && ix->rewrite[r - 1];
+	return r ? ix->rewrite[r - 1] : 0;
 }
 
 /* Free what `out` holds and zero it. */
@@ -379,7 +379,7 @@ struct list_ctx {
 static int item_want(void *ctx, size_t i)
 {
 	const struct list_ctx *lc = ctx;
-	return lc->items[i] && lc->ix->rewrite[lc->items[i] - 1];
+	return lc->items[i] && lc->ix->rewrite[lc->items[i] - 1]; /* items are never prepared */
 }
 
 static int item_rewrite(void *ctx, size_t i, const struct d2s_src *src, const struct d2s_doc *doc,

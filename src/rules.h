@@ -30,11 +30,12 @@ void d2s_rules_facts(struct d2s_index *ix, const struct d2s_src *src, const stru
 void d2s_rules_no_facts(struct d2s_index *ix);
 /** End of pass 1: every rule's seal, then which records pass 2 rewrites. */
 void d2s_rules_seal(struct d2s_index *ix);
-/** Pass 2: whether piece `i` (0-based, in input order) must be parsed and
- *  rewritten. */
+/** Pass 2: whether piece `i` (0-based, in input order) is rewritten: 0
+ *  no (it is written as read), 1 yes, parsed again, 2 yes, from what its
+ *  rule kept in pass 1 (no parse: d2s_rules_rewrite takes a NULL doc). */
 int d2s_rules_wants(const struct d2s_index *ix, size_t i);
-/** Pass 2: rewrite piece `i`, parsed into `doc` from `src` (`parser` for
- *  re-emits and List items): append the bytes to write instead of it to
+/** Pass 2: rewrite piece `i`, parsed into `doc` from `src` (`doc` NULL
+ *  when d2s_rules_wants said 2; `parser` for re-emits and List items): append the bytes to write instead of it to
  *  `bytes` (nothing when it is dropped). Returns 0, or -1 after an error
  *  was reported (the piece is then written as read). */
 int d2s_rules_rewrite(const struct d2s_index *ix, size_t i, const struct d2s_src *src,

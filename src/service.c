@@ -40,26 +40,6 @@ char *d2s_service_name(const char *tmpl, const char *name, const char *ns)
 	return d2s_buf_take(&b);
 }
 
-int d2s_service_existing(struct d2s_cx *c, const char *svc, d2s_svc_lookup lookup, void *ctx,
-			 int *reused)
-{
-	if (!lookup)
-		return 0;
-	enum d2s_svc_state st = lookup(ctx, c->ns, svc);
-	if (st == D2S_SVC_HEADLESS) {
-		*reused = 1;
-		return 1;
-	}
-	if (st == D2S_SVC_NOT_HEADLESS) {
-		d2s_cx_diagf(c, D2S_ERROR, NULL, "spec.serviceName",
-			      "Service %s exists in the input and is not headless (clusterIP is immutable, "
-			      "the apply would fail): choose another --service-name, or --no-headless-service "
-			      "if that Service is meant", svc);
-		return -1;
-	}
-	return 0;
-}
-
 /* Put the string pairs of mapping `m` into `v`, keys already in `v` kept:
  * own keys first, then those of the mappings its merge key `<<` names,
  * earlier ones first (YAML merge key type, https://yaml.org/type/merge.html;

@@ -123,6 +123,26 @@ static int copy_file(int fd, int out)
 	return 0;
 }
 
+int d2s_spool_read(const struct d2s_spool *s, uint64_t off, size_t n, char *dst)
+{
+	if (off < s->len) { /* the part in memory */
+		size_t k = s->len - off < n ? (size_t)(s->len - off) : n;
+		memcpy(dst, s->mem + off, k);
+		off += k, dst += k, n -= k;
+	}
+	for (off -= s->len; n;) { /* the rest, from the file (offsets past `mem`) */
+		ssize_t k = pread(s->fd, dst, n, (off_t)off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			errno = k ? errno : EIO;
+			return -1;
+		}
+		off += (uint64_t)k, dst += k, n -= (size_t)k;
+	}
+	return 0;
+}
+
 int d2s_spool_copy_to(const struct d2s_spool *s, int out)
 {
 	if (d2s_write_all(out, s->mem ? s->mem : "", s->len))

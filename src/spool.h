@@ -24,6 +24,9 @@ void d2s_spool_init(struct d2s_spool *s, size_t mem_limit);
 /** Append p[0..n). Returns 0, or -1 with errno (and s->failed) set when
  *  memory or the temporary file fails; a failed spool stays failed. */
 int d2s_spool_add(struct d2s_spool *s, const void *p, size_t n);
+/** Copy bytes [off, off + n) added earlier into `dst`. Returns 0, or -1
+ *  with errno when the file cannot be read. */
+int d2s_spool_read(const struct d2s_spool *s, uint64_t off, size_t n, char *dst);
 /** Write every byte added, in order, to file descriptor `out` (the file
  *  part by sendfile where the kernel allows). Returns 0, or -1 with errno. */
 int d2s_spool_copy_to(const struct d2s_spool *s, int out);

@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int in_list(char *const *v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i], s))
-			return 1;
-	return 0;
-}
-
 static void split_into(struct d2s_cx *c, struct d2s_val *seq, const char *list)
 {
 	char *copy = d2s_arena_strndup(&c->a, list, strlen(list)), *save = NULL;
@@ -164,7 +156,7 @@ static struct d2s_val *absorb(struct d2s_cx *c, const struct d2s_node *vol, d2s_
 	const char *vname = d2s_get_str(vol, "name"), *claim = volume_claim(vol);
 	if (!claim)
 		return NULL;
-	if (in_list(o->shared_volumes, o->n_shared_volumes, vname)) {
+	if (d2s_options_shared(o, vname)) {
 		d2s_creport_shared(c->diag->report, c->ns, claim, c->name, NULL, 1);
 		return NULL;
 	}

@@ -403,7 +403,7 @@ static void recording_helpers(void **state)
 	d2s_creport_hook(r, "shop", "job", "pre-install");
 	d2s_creport_unsupported(r, "shop", "old", "extensions/v1beta1", 0);
 	d2s_creport_converted(r, "shop", "api", "shop", "api", "api-headless", D2S_CR_SVC_GENERATED);
-	d2s_creport_service_reused(r, "shop/api");
+	d2s_creport_service_reused(r, "shop", "api");
 	d2s_creport_shared(r, "shop", "files", "api", "shared (accessModes ReadWriteMany; mounted by "
 			   "Deployment shop/api): every replica keeps sharing it", 1);
 	d2s_creport_shared(r, "shop", "files", "api", NULL, 1);
