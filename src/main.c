@@ -227,9 +227,9 @@ static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_
 
 /* The no-op check: Deployments in the input and none converted is a
  * warning, an error under --require-conversion (returns 1 then). */
-static int noop_check(const struct d2s_run *r, struct d2s_diag *diag)
+static int noop_check(const struct d2s_options *o, struct d2s_diag *diag)
 {
-	return d2s_creport_noop_check(diag->report, diag, r->require_conversion);
+	return d2s_creport_noop_check(diag->report, diag, o->require_conversion);
 }
 
 /* One run into one output: `out` (NULL = stdout), all or nothing. In KRM
@@ -257,7 +257,7 @@ static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_
 			rc = d2s_pipeline_finish(p);
 		d2s_pipeline_free(p);
 		if (!rc && !diag->errors && !r->in_place) /* before the output is committed */
-			rc = noop_check(r, diag);
+			rc = noop_check(o, diag);
 		ok = rc == 0 && diag->errors == 0;
 	}
 	d2s_buf_free(&head);
@@ -311,10 +311,10 @@ static const char *last_error(const struct d2s_diag *diag)
  * error, the --report file, and the summary
  * line on stderr unless -q. Returns the exit code; *summary gets the line
  * (malloc'ed, NULL when nothing was converted or skipped) for the log. */
-static int finish_report(struct d2s_conv_report *rep, const struct d2s_run *r,
-			 struct d2s_diag *diag, int rc, char **summary)
+static int finish_report(struct d2s_conv_report *rep, const struct d2s_options *o,
+			 const struct d2s_run *r, struct d2s_diag *diag, int rc, char **summary)
 {
-	if (!rc && r->in_place && noop_check(r, diag))
+	if (!rc && r->in_place && noop_check(o, diag))
 		rc = 1;
 	if (rc)
 		d2s_creport_error(rep, last_error(diag));
@@ -378,7 +378,7 @@ int main(int argc, char **argv)
 		rep = d2s_creport_new("deploy2sts " D2S_VERSION);
 		diag.report = rep;
 		diag.keep |= r.report != NULL; /* the report lists every diagnostic */
-		rc = finish_report(rep, &r, &diag, convert_all(&o, &r, &all, &diag), &summary);
+		rc = finish_report(rep, &o, &r, &diag, convert_all(&o, &r, &all, &diag), &summary);
 	}
 	const char *tag = "deploy2sts: "; /* the log's line has its own prefix */
 	if (rc != 3)

@@ -55,6 +55,11 @@ struct d2s_options {
 	size_t n_split_volumes;
 	/* the stream */
 	char *default_namespace;     /**< -n: namespace of objects without one (NULL: unknown) */
+	/* the run */
+	int require_conversion;      /**< --require-conversion (spec.requireConversion, top level
+				      *   only): Deployments in the input and none converted is an
+				      *   error, not a warning. In the model so that --config and a
+				      *   functionConfig set it too */
 	/* overrides */
 	struct d2s_override *overrides;
 	size_t n_overrides;

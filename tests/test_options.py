@@ -310,9 +310,53 @@ def test_claim_sizes(tmp):
               "size 10 in a %s functionConfig: error result with the unit" % fc.split("kind: ")[1].split("\n")[0])
 
 
+def test_require_conversion_config(tmp):
+    """requireConversion, the config key of --require-conversion, works in
+    --config and in both functionConfig forms (typed StatefulSetConversion and
+    the ConfigMap of `kpt fn eval -- require-conversion=true`); flags and
+    environment still win over the file."""
+    skipped = PVC_DEPLOY.replace("name: web\n", "name: web\n  annotations:\n"
+                                 "    deploy2sts.io/convert: \"false\"\n", 1)
+    cfg = os.path.join(tmp, "require.yaml")
+    for value, want_rc in (("true", 1), ("false", 0)):
+        with open(cfg, "w") as f:
+            f.write("apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\n"
+                    "spec:\n  requireConversion: %s\n" % value)
+        rc, out, err = run(["--config", cfg], stdin=skipped)
+        check(rc == want_rc and ("error: no Deployment converted" in err) == (want_rc == 1) and
+              (out == "") == (want_rc == 1),
+              "--config requireConversion: %s -> exit %d (%s)" % (value, want_rc, err.strip()[-120:]))
+    with open(cfg, "w") as f:
+        f.write("apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\nspec:\n  requireConversion: true\n")
+    rc, _, err = run(["--config", cfg], {"DEPLOY2STS_REQUIRE_CONVERSION": "false"}, skipped)
+    check(rc == 0 and "warning: no Deployment converted" in err, "environment false wins over --config requireConversion")
+    with open(cfg, "w") as f:
+        f.write("apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\n"
+                "spec:\n  overrides:\n  - name: web\n    requireConversion: true\n")
+    rc, _, err = run(["--config", cfg], stdin=skipped)
+    check(rc == 2 and 'unknown key "requireConversion"' in err, "requireConversion is refused inside overrides[]")
+    item = ('- {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "annotations": '
+            '{"deploy2sts.io/convert": "false"}}, "spec": {"selector": {"matchLabels": {"app": "api"}}, '
+            '"template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": '
+            '[{"name": "api", "image": "api:1"}]}}}}\n')
+    forms = {"ConfigMap": "functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n"
+                          "  data:\n    require-conversion: \"%s\"\n",
+             "StatefulSetConversion": "functionConfig:\n  apiVersion: deploy2sts.io/v1alpha1\n"
+                                      "  kind: StatefulSetConversion\n  metadata: {name: c}\n"
+                                      "  spec:\n    requireConversion: %s\n"}
+    for kind, fc in sorted(forms.items()):
+        for value, want_rc in (("true", 1), ("false", 0)):
+            rl = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + item + fc % value
+            rc, out, err = run([], stdin=rl)
+            sev = "error" if want_rc else "warning"
+            check(rc == want_rc and "kind: ResourceList" in out and
+                  re.search(r"message: .*no Deployment converted[^\n]*\n\s*severity: %s" % sev, out) is not None,
+                  "%s functionConfig requireConversion %s: exit %d, a %s result" % (kind, value, want_rc, sev))
+
+
 with tempfile.TemporaryDirectory() as t:
     for fn in (test_env_every_option, test_precedence, test_config_claims, test_version, test_bash_completion,
-               test_claim_sizes):
+               test_claim_sizes, test_require_conversion_config):
         fn(t)
 print("options: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
