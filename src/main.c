@@ -308,9 +308,10 @@ static const char *last_error(const struct d2s_diag *diag)
 }
 
 /* After the run: the no-op check for --in-place (over every file), the
- * error, the --report file, and the summary
- * line on stderr unless -q. Returns the exit code; *summary gets the line
- * (malloc'ed, NULL when nothing was converted or skipped) for the log. */
+ * error, the --report file (not `--report -`: report_to_stderr writes it
+ * last), and the summary line on stderr unless -q. Returns the exit code;
+ * *summary gets the line (malloc'ed, NULL when nothing was converted or
+ * skipped) for the log. */
 static int finish_report(struct d2s_conv_report *rep, const struct d2s_options *o,
 			 const struct d2s_run *r, struct d2s_diag *diag, int rc, char **summary)
 {
@@ -320,9 +321,10 @@ static int finish_report(struct d2s_conv_report *rep, const struct d2s_options *
 		d2s_creport_error(rep, last_error(diag));
 	d2s_creport_to_diag(rep, diag); /* the facts as infos: the log file and the report */
 	enum d2s_creport_format fmt;
-	if (r->report && (d2s_creport_format(r->report, r->report_format, &fmt) ||
-			  d2s_creport_write_path(rep, diag, fmt, r->report))) {
-		fprintf(stderr, "deploy2sts: error: --report %s: %s\n", r->report, strerror(errno));
+	if (r->report && strcmp(r->report, "-") &&
+	    (d2s_creport_format(r->report, r->report_format, &fmt) ||
+	     d2s_creport_write_path(rep, diag, fmt, r->report))) {
+		fprintf(stderr, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(report), r->report, strerror(errno));
 		rc = 1;
 	}
 	*summary = d2s_creport_summary(rep);
@@ -337,6 +339,26 @@ static int finish_report(struct d2s_conv_report *rep, const struct d2s_options *
 	}
 	if (*summary && !r->quiet)
 		fprintf(stderr, "%s\n", *summary);
+	return rc;
+}
+
+/* `--report -`: the report on stderr as one YAML document between `---`
+ * and `...` (YAML 1.2 document markers; the JSON form is a YAML document
+ * too), written after every other line of stderr so that
+ * `2>&1 >/dev/null | sed -n '/^---$/,/^\.\.\.$/p'` extracts it: nothing
+ * inside the report starts a line with `---` or `...` (every string is
+ * quoted). Returns `rc`, or 1 when stderr cannot be written. */
+static int report_to_stderr(const struct d2s_conv_report *rep, const struct d2s_run *r,
+			    const struct d2s_diag *diag, int rc)
+{
+	enum d2s_creport_format fmt;
+	if (!rep || !r->report || strcmp(r->report, "-") ||
+	    d2s_creport_format(r->report, r->report_format, &fmt))
+		return rc;
+	fflush(stderr);
+	if (fputs("---\n", stderr) < 0 || d2s_creport_write(rep, diag, fmt, stderr) ||
+	    fputs("...\n", stderr) < 0 || fflush(stderr))
+		return 1;
 	return rc;
 }
 
@@ -384,6 +406,7 @@ int main(int argc, char **argv)
 	if (rc != 3)
 		d2s_runlog_end(&log, &diag, rc, summary && !strncmp(summary, tag, strlen(tag)) ?
 			       summary + strlen(tag) : summary);
+	rc = report_to_stderr(rep, &r, &diag, rc); /* after every other line of stderr */
 	free(summary);
 	d2s_creport_free(rep);
 	d2s_diag_free(&diag);
