@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,20 @@
 
 /* The long name of the run-time option that sets field `f` of d2s_run. */
 #define RUN_FLAG(f) (d2s_opt_find_run(offsetof(struct d2s_run, f))->name)
+
+/* An error printed outside the diagnostics: on stderr, and on the terminal
+ * under Helm 4 (which shows no plugin stderr). */
+static void say_error(struct d2s_diag *diag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_error(struct d2s_diag *diag, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fputs(msg, stderr);
+	d2s_diag_tty_puts(diag, msg);
+}
 
 /* A usage error: its text goes to `ue` (main prints it, and logs it). */
 static int usage_error(struct d2s_buf *ue, const char *msg)
@@ -324,7 +339,7 @@ static int finish_report(struct d2s_conv_report *rep, const struct d2s_options *
 	if (r->report && strcmp(r->report, "-") &&
 	    (d2s_creport_format(r->report, r->report_format, &fmt) ||
 	     d2s_creport_write_path(rep, diag, fmt, r->report))) {
-		fprintf(stderr, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(report), r->report, strerror(errno));
+		say_error(diag, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(report), r->report, strerror(errno));
 		rc = 1;
 	}
 	*summary = d2s_creport_summary(rep);
@@ -369,7 +384,7 @@ static int open_log(struct d2s_runlog *log, struct d2s_diag *diag, const struct 
 {
 	if (d2s_runlog_open(log, diag, r->log_file, argc, argv, ue->len ? ue->data : NULL) == 0)
 		return 0;
-	fprintf(stderr, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(log_file), r->log_file, strerror(errno));
+	say_error(diag, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(log_file), r->log_file, strerror(errno));
 	return 2;
 }
 
