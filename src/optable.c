@@ -155,7 +155,7 @@ const struct d2s_option d2s_optable[] = {
 		     "a claim template per replica (repeatable)", .path_aux = "spec.volumeMounts",
 		     .reset = d2s_vct_reset, .flags = D2S_OF_REPEAT),
 	OPT_LIST("shared-volume", 0, M(shared_volumes), LIST_COUNT(n_shared_volumes), "spec.sharedVolumes", "NAME",
-		 "keep pod volume NAME (a PVC) shared by all replicas"),
+		 "keep pod volume NAME (a PVC) shared by all replicas (repeatable)"),
 	OPT_LIST("split-volume", 0, M(split_volumes), LIST_COUNT(n_split_volumes), "spec.splitVolumes", "NAME",
 		 "split pod volume NAME into empty per-pod claims even when its PVC is shared "
 		 "(repeatable)"),
