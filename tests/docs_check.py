@@ -4,7 +4,8 @@ completion (`BIN --completion bash|zsh`) name the same options, all derived
 from the one option table (src/optable.c):
 
 - flags: the long flags of --help are exactly those of the README flag table,
-  the man page's OPTIONS and both completions (hidden ones: README and man);
+  the man page's OPTIONS and both completions (hidden ones: README and man),
+  and the man page files each under the section --help shows it in;
 - repeatable options (OPT_LIST, D2S_OF_REPEAT): marked "(repeatable)" in
   --help, "repeatable" in the README table row and the man entry, and listed
   as the options that take one value per line in the README "Environment"
@@ -129,6 +130,30 @@ def man_options(man):
     return entries
 
 
+def help_groups(text):
+    """flag -> its --help group title (without the colon)."""
+    out, group = {}, None
+    for ln in text.splitlines():
+        if re.match(r"^[A-Z][^:]*:$", ln):
+            group = ln[:-1]
+        m = re.match(r"^\s+(?:-\w, )?--([a-z][a-z-]*)", ln)
+        if m and group:
+            out[m.group(1)] = group
+    return out
+
+
+def man_groups(man):
+    """flag -> the .SS subsection of OPTIONS that documents it."""
+    out, group = {}, None
+    for ln in section(man, r"^\.SH OPTIONS", r"^\.SH ").splitlines():
+        if ln.startswith(".SS "):
+            group = ln[4:].strip().strip('"')
+        elif ln.startswith(".B"):
+            for f in re.findall(r"--([a-z][a-z-]*)", man_unescape(ln)):
+                out.setdefault(f, group)
+    return out
+
+
 def bash_flags(text):
     m = re.findall(r'compgen -W "(-[^"]*)" -- "\$cur"\)\)$', text, re.M)
     return {w[2:] for x in m for w in x.split() if w.startswith("--")}
@@ -212,6 +237,12 @@ def problems_of(docs):
         for where, got in (("README flag table", readme_table(docs["readme"])), ("man OPTIONS", man_options(docs["man"]))):
             if f not in got:
                 p.append("hidden flag --%s is not documented in %s" % (f, where))
+
+    # the man page files each flag under the section --help shows it in
+    hg, mg = help_groups(docs["help"]), man_groups(docs["man"])
+    for f in sorted(set(hg) & set(mg)):
+        if hg[f] != mg[f]:
+            p.append("man OPTIONS files --%s under \"%s\", --help under \"%s\"" % (f, mg[f], hg[f]))
 
     # repeatable options
     reps = {n for n, o in opts.items() if o["repeat"]}
@@ -298,6 +329,10 @@ DOCTORED = [
     ("README flag table without --split-volume",
      lambda d: d.update(readme="\n".join(ln for ln in d["readme"].split("\n") if not ln.startswith("| `--split-volume"))),
      "flag --split-volume (option table) missing from README flag table"),
+    ("man page filing --migrate-data under Diagnostics (issue 17)",
+     lambda d: d.update(man=d["man"].replace(".SS Diagnostics\n", "").replace(
+         ".BI \\-\\-migrate\\-data", ".SS Diagnostics\n.TP\n.BI \\-\\-migrate\\-data", 1)),
+     "man OPTIONS files --migrate-data under \"Diagnostics\", --help under \"Storage\""),
     ("man page without --exclude", sub("man", ".BI \\-\\-exclude \" GLOB\"\n", ""),
      "flag --exclude (option table) missing from man OPTIONS"),
     ("zsh completion without --strict", sub("zsh", "--strict", "--strikt", 99),
