@@ -32,7 +32,7 @@ static void format_where(struct d2s_buf *b, const struct d2s_where *w)
 	}
 }
 
-static void keep_entry(struct d2s_diag *d, enum d2s_severity sev,
+static void keep_entry(struct d2s_diag *d, enum d2s_severity sev, unsigned flags,
 		       const struct d2s_where *w, const char *msg)
 {
 	if (d->n_entries == d->cap_entries) {
@@ -43,6 +43,7 @@ static void keep_entry(struct d2s_diag *d, enum d2s_severity sev,
 	struct d2s_diag_entry *e = &d->entries[d->n_entries++];
 	memset(e, 0, sizeof(*e));
 	e->severity = sev;
+	e->flags = flags;
 	e->message = dup_or_null(msg);
 	if (w) {
 		e->file = dup_or_null(w->file);
@@ -61,8 +62,36 @@ int d2s_diag_hard_errors(const struct d2s_diag *d)
 	return d->errors - d->strict_warnings;
 }
 
+void d2s_diag_tty_puts(struct d2s_diag *d, const char *text)
+{
+	if (!d || !d->tty || !text)
+		return;
+	fputs(text, d->tty);
+	fflush(d->tty);
+	for (const char *p = text; *p; p++)
+		d->tty_lines += *p == '\n';
+}
+
 void d2s_diagf(struct d2s_diag *d, enum d2s_severity sev,
 		const struct d2s_where *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	d2s_vdiagf(d, sev, 0, w, fmt, ap);
+	va_end(ap);
+}
+
+void d2s_diagf_data(struct d2s_diag *d, enum d2s_severity sev,
+		    const struct d2s_where *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	d2s_vdiagf(d, sev, D2S_DIAG_DATA, w, fmt, ap);
+	va_end(ap);
+}
+
+void d2s_vdiagf(struct d2s_diag *d, enum d2s_severity sev, unsigned flags,
+		const struct d2s_where *w, const char *fmt, va_list ap)
 {
 	static const char *const label[] = { "info", "warning", "error" };
 	if (sev == D2S_WARNING && d->strict) {
@@ -77,15 +106,15 @@ void d2s_diagf(struct d2s_diag *d, enum d2s_severity sev,
 		return; /* nobody reads it: skip the formatting */
 
 	struct d2s_buf msg = {0};
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
 	if (n > 0) {
 		char *tmp = d2s_check_alloc(malloc((size_t)n + 1));
-		va_start(ap, fmt);
-		vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-		va_end(ap);
+		va_copy(ap2, ap);
+		vsnprintf(tmp, (size_t)n + 1, fmt, ap2);
+		va_end(ap2);
 		d2s_buf_add(&msg, tmp, (size_t)n);
 		free(tmp);
 	}
@@ -99,12 +128,15 @@ void d2s_diagf(struct d2s_diag *d, enum d2s_severity sev,
 	int show = sev == D2S_ERROR || (!d->quiet && (sev == D2S_WARNING || d->print_infos));
 	if (show && d->err)
 		fputs(line.data, d->err);
+	/* Helm 4 drops our stderr: errors and data-affecting warnings go to the terminal too */
+	if (sev == D2S_ERROR || (sev == D2S_WARNING && (flags & D2S_DIAG_DATA) && !d->quiet))
+		d2s_diag_tty_puts(d, line.data);
 	if (d->log) { /* the log is the whole record: notes too */
 		fputs(line.data, d->log);
 		fflush(d->log);
 	}
 	if (d->keep)
-		keep_entry(d, sev, w, msg.data ? msg.data : "");
+		keep_entry(d, sev, flags, w, msg.data ? msg.data : "");
 	d2s_buf_free(&line);
 	d2s_buf_free(&msg);
 }
@@ -138,4 +170,7 @@ void d2s_diag_free(struct d2s_diag *d)
 	if (d->log)
 		fclose(d->log);
 	d->log = NULL;
+	if (d->tty)
+		fclose(d->tty);
+	d->tty = NULL;
 }

@@ -7,6 +7,7 @@
 #ifndef D2S_DIAG_H
 #define D2S_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 struct d2s_conv_report;
@@ -26,11 +27,23 @@ struct d2s_where {
 	const char *field;       /**< field path, e.g. "spec.strategy" */
 };
 
+/** Flags of one diagnostic (d2s_vdiagf). */
+enum {
+	/** Data-affecting: the diagnostic tells what happens to the data users
+	 *  keep in volumes (claims that start empty, an absorbed PVC kept or
+	 *  dropped, a claim that stays shared or is split, a --migrate-data
+	 *  clone, a pre-bound volume left out). Such a warning also goes to the
+	 *  terminal under Helm 4 (d2s_diag.tty), which shows no plugin stderr.
+	 *  Errors go there anyway; the flag matters for warnings. */
+	D2S_DIAG_DATA = 1,
+};
+
 /** One kept diagnostic (all strings owned by the d2s_diag). */
 struct d2s_diag_entry {
 	enum d2s_severity severity;
 	char *message, *file, *api_version, *kind, *ns, *name, *field;
 	long line, col;
+	unsigned flags;     /**< D2S_DIAG_* of the report */
 };
 
 /** The diagnostics sink. Zero-initialise, then set the flags. */
@@ -50,6 +63,11 @@ struct d2s_diag {
 	 *  travels with the sink because every stage that decides something
 	 *  about a Deployment already holds the sink. */
 	struct d2s_conv_report *report;
+	/** The controlling terminal when Helm 4 hides our stderr (runlog.c
+	 *  opens it), owned; NULL = none. Errors and D2S_DIAG_DATA warnings
+	 *  (not with -q) are also written here, as git and gpg prompt there. */
+	FILE *tty;
+	int tty_lines;      /**< lines written to `tty` */
 };
 
 /** Report a diagnostic (printf format `fmt`) at `w`. Under --strict a
@@ -59,6 +77,26 @@ void d2s_diagf(struct d2s_diag *d, enum d2s_severity sev,
 		const struct d2s_where *w, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/** d2s_diagf for a data-affecting diagnostic (D2S_DIAG_DATA): what happens
+ *  to the data in a volume. Under Helm 4 such a warning also reaches the
+ *  terminal. */
+void d2s_diagf_data(struct d2s_diag *d, enum d2s_severity sev,
+		    const struct d2s_where *w, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/** The core of d2s_diagf with `flags` (D2S_DIAG_*) and a va_list, for
+ *  wrappers that format their own position (e.g. d2s_cx_diagf) and pass a
+ *  caller's flags on. */
+void d2s_vdiagf(struct d2s_diag *d, enum d2s_severity sev, unsigned flags,
+		const struct d2s_where *w, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+/** Write `text` (whole lines, each ending in a newline) to d->tty when it
+ *  is open, counting its lines; for messages printed outside d2s_diagf
+ *  (usage errors, an unwritable log or report). Nothing when d or d->tty
+ *  is NULL. */
+void d2s_diag_tty_puts(struct d2s_diag *d, const char *text);
+
 /** Errors reported at error severity, i.e. `errors` without the warnings
  *  --strict counts there. The pipeline derives its failure from this: a
  *  strict warning fails the run (exit code) but does not stop the flow. */
@@ -67,7 +105,7 @@ int d2s_diag_hard_errors(const struct d2s_diag *d);
 /** Open the log file `path` for appending; returns 0, or -1 with errno set. */
 int d2s_diag_open_log(struct d2s_diag *d, const char *path);
 
-/** Free kept entries and close the log file. */
+/** Free kept entries and close the log file and the terminal. */
 void d2s_diag_free(struct d2s_diag *d);
 
 #endif

@@ -283,16 +283,6 @@ static void write_list(FILE *out, const struct d2s_doc *doc, const struct krm_ou
 	d2s_buf_free(&rest);
 }
 
-/* --require-conversion from the flags and environment (`cli`). */
-static int require_conversion(const struct d2s_pairs *cli)
-{
-	struct d2s_run run = {0};
-	char err[256];
-	int req = cli && d2s_pairs_apply_run(cli, &run, err, sizeof(err)) == 0 && run.require_conversion;
-	d2s_run_free(&run);
-	return req;
-}
-
 int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_options *o,
 		const struct d2s_pairs *cli, struct d2s_diag *diag, FILE *out)
 {
@@ -322,7 +312,7 @@ int d2s_krm_run(const char *text, size_t len, const char *name, struct d2s_optio
 		run_items(&it, o, diag, &k, &items_out);
 	}
 	if (diag->report && !diag->errors) /* the no-op check, as in the CLI (main.c) */
-		d2s_creport_noop_check(diag->report, diag, require_conversion(cli));
+		d2s_creport_noop_check(diag->report, diag, o->require_conversion); /* functionConfig, flags, env */
 	if (diag->report) /* the results carry the report's facts (docs/report.md) */
 		d2s_creport_to_diag(diag->report, diag);
 	write_list(out, it.doc, &k, diag, &items_out);

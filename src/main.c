@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,20 @@
 
 /* The long name of the run-time option that sets field `f` of d2s_run. */
 #define RUN_FLAG(f) (d2s_opt_find_run(offsetof(struct d2s_run, f))->name)
+
+/* An error printed outside the diagnostics: on stderr, and on the terminal
+ * under Helm 4 (which shows no plugin stderr). */
+static void say_error(struct d2s_diag *diag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say_error(struct d2s_diag *diag, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fputs(msg, stderr);
+	d2s_diag_tty_puts(diag, msg);
+}
 
 /* A usage error: its text goes to `ue` (main prints it, and logs it). */
 static int usage_error(struct d2s_buf *ue, const char *msg)
@@ -238,9 +253,9 @@ static int feed_all(struct d2s_pipeline *p, const struct d2s_run *r, struct d2s_
 
 /* The no-op check: Deployments in the input and none converted is a
  * warning, an error under --require-conversion (returns 1 then). */
-static int noop_check(const struct d2s_run *r, struct d2s_diag *diag)
+static int noop_check(const struct d2s_options *o, struct d2s_diag *diag)
 {
-	return d2s_creport_noop_check(diag->report, diag, r->require_conversion);
+	return d2s_creport_noop_check(diag->report, diag, o->require_conversion);
 }
 
 /* One run into one output: `out` (NULL = stdout), all or nothing. In KRM
@@ -268,7 +283,7 @@ static int run(struct d2s_options *o, const struct d2s_run *r, const struct d2s_
 			rc = d2s_pipeline_finish(p);
 		d2s_pipeline_free(p);
 		if (!rc && !diag->errors && !r->in_place) /* before the output is committed */
-			rc = noop_check(r, diag);
+			rc = noop_check(o, diag);
 		ok = rc == 0 && diag->errors == 0;
 	}
 	d2s_buf_free(&head);
@@ -319,21 +334,23 @@ static const char *last_error(const struct d2s_diag *diag)
 }
 
 /* After the run: the no-op check for --in-place (over every file), the
- * error, the --report file, and the summary
- * line on stderr unless -q. Returns the exit code; *summary gets the line
- * (malloc'ed, NULL when nothing was converted or skipped) for the log. */
-static int finish_report(struct d2s_conv_report *rep, const struct d2s_run *r,
-			 struct d2s_diag *diag, int rc, char **summary)
+ * error, the --report file (not `--report -`: report_to_stderr writes it
+ * last), and the summary line on stderr unless -q. Returns the exit code;
+ * *summary gets the line (malloc'ed, NULL when nothing was converted or
+ * skipped) for the log. */
+static int finish_report(struct d2s_conv_report *rep, const struct d2s_options *o,
+			 const struct d2s_run *r, struct d2s_diag *diag, int rc, char **summary)
 {
-	if (!rc && r->in_place && noop_check(r, diag))
+	if (!rc && r->in_place && noop_check(o, diag))
 		rc = 1;
 	if (rc)
 		d2s_creport_error(rep, last_error(diag));
 	d2s_creport_to_diag(rep, diag); /* the facts as infos: the log file and the report */
 	enum d2s_creport_format fmt;
-	if (r->report && (d2s_creport_format(r->report, r->report_format, &fmt) ||
-			  d2s_creport_write_path(rep, diag, fmt, r->report))) {
-		fprintf(stderr, "deploy2sts: error: --report %s: %s\n", r->report, strerror(errno));
+	if (r->report && strcmp(r->report, "-") &&
+	    (d2s_creport_format(r->report, r->report_format, &fmt) ||
+	     d2s_creport_write_path(rep, diag, fmt, r->report))) {
+		say_error(diag, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(report), r->report, strerror(errno));
 		rc = 1;
 	}
 	*summary = d2s_creport_summary(rep);
@@ -351,6 +368,26 @@ static int finish_report(struct d2s_conv_report *rep, const struct d2s_run *r,
 	return rc;
 }
 
+/* `--report -`: the report on stderr as one YAML document between `---`
+ * and `...` (YAML 1.2 document markers; the JSON form is a YAML document
+ * too), written after every other line of stderr so that
+ * `2>&1 >/dev/null | sed -n '/^---$/,/^\.\.\.$/p'` extracts it: nothing
+ * inside the report starts a line with `---` or `...` (every string is
+ * quoted). Returns `rc`, or 1 when stderr cannot be written. */
+static int report_to_stderr(const struct d2s_conv_report *rep, const struct d2s_run *r,
+			    const struct d2s_diag *diag, int rc)
+{
+	enum d2s_creport_format fmt;
+	if (!rep || !r->report || strcmp(r->report, "-") ||
+	    d2s_creport_format(r->report, r->report_format, &fmt))
+		return rc;
+	fflush(stderr);
+	if (fputs("---\n", stderr) < 0 || d2s_creport_write(rep, diag, fmt, stderr) ||
+	    fputs("...\n", stderr) < 0 || fflush(stderr))
+		return 1;
+	return rc;
+}
+
 /* Open the log (named, or the default one under Helm); a usage error of
  * this run (`ue`) goes there too. Returns 0 or 2. */
 static int open_log(struct d2s_runlog *log, struct d2s_diag *diag, const struct d2s_run *r,
@@ -358,7 +395,7 @@ static int open_log(struct d2s_runlog *log, struct d2s_diag *diag, const struct 
 {
 	if (d2s_runlog_open(log, diag, r->log_file, argc, argv, ue->len ? ue->data : NULL) == 0)
 		return 0;
-	fprintf(stderr, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(log_file), r->log_file, strerror(errno));
+	say_error(diag, "deploy2sts: error: --%s %s: %s\n", RUN_FLAG(log_file), r->log_file, strerror(errno));
 	return 2;
 }
 
@@ -389,12 +426,13 @@ int main(int argc, char **argv)
 		rep = d2s_creport_new("deploy2sts " D2S_VERSION);
 		diag.report = rep;
 		diag.keep |= r.report != NULL; /* the report lists every diagnostic */
-		rc = finish_report(rep, &r, &diag, convert_all(&o, &r, &all, &diag), &summary);
+		rc = finish_report(rep, &o, &r, &diag, convert_all(&o, &r, &all, &diag), &summary);
 	}
 	const char *tag = "deploy2sts: "; /* the log's line has its own prefix */
 	if (rc != 3)
 		d2s_runlog_end(&log, &diag, rc, summary && !strncmp(summary, tag, strlen(tag)) ?
 			       summary + strlen(tag) : summary);
+	rc = report_to_stderr(rep, &r, &diag, rc); /* after every other line of stderr */
 	free(summary);
 	d2s_creport_free(rep);
 	d2s_diag_free(&diag);

@@ -31,7 +31,6 @@ struct d2s_run {
 	char *config;      /**< --config FILE */
 	char *report;      /**< --report FILE ('-' = stderr) or NULL */
 	char *report_format; /**< --report-format yaml|json or NULL (by extension) */
-	int require_conversion; /**< --require-conversion: converting nothing is an error */
 };
 
 /** Free what `r` owns and zero it. */

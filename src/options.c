@@ -203,13 +203,94 @@ static int vct_kv(struct d2s_vct *v, char *kv, char *err, size_t errlen)
 	return 0;
 }
 
-int d2s_vct_check(const struct d2s_vct *v, const char **field, const char **want)
+/* A plain byte count that is a whole number of one unit, written with the
+ * largest such unit ("1073741824" -> "1Gi", "5000000000" -> "5G") into buf;
+ * 0 when it is not one (a fraction, too long, or no unit divides it). */
+static int exact_unit(const char *number, size_t len, char *buf, size_t n)
+{
+	static const struct { const char *sfx; unsigned long long mul; } units[] = {
+		{ "Ei", 1ULL << 60 }, { "E", 1000000000000000000ULL }, { "Pi", 1ULL << 50 },
+		{ "P", 1000000000000000ULL }, { "Ti", 1ULL << 40 }, { "T", 1000000000000ULL },
+		{ "Gi", 1ULL << 30 }, { "G", 1000000000ULL }, { "Mi", 1ULL << 20 }, { "M", 1000000ULL },
+	};
+	unsigned long long v = 0;
+	if (len == 0 || len > 19)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (number[i] < '0' || number[i] > '9')
+			return 0;
+		v = v * 10 + (unsigned long long)(number[i] - '0');
+	}
+	for (size_t i = 0; v && i < sizeof(units) / sizeof(units[0]); i++)
+		if (v % units[i].mul == 0) {
+			snprintf(buf, n, "%llu%s", v / units[i].mul, units[i].sfx);
+			return 1;
+		}
+	return 0;
+}
+
+/* The likely meant size for a `size=` below the minimum: the same number
+ * with the first unit of `units` (NULL-ended) that is not `sfx` and reaches
+ * D2S_VCT_MIN_SIZE, into buf; 0 when none does. */
+static int likely_size(const struct d2s_quantity *q, const char *const *units, char *buf, size_t n)
+{
+	for (; *units; units++) {
+		int cmp;
+		if (!strcmp(*units, q->suffix))
+			continue;
+		snprintf(buf, n, "%.*s%s", (int)q->number_len, q->number, *units);
+		if (d2s_quantity_cmp(buf, D2S_VCT_MIN_SIZE, &cmp) == 0 && cmp >= 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* size=: a resource.Quantity (k8s.io/apimachinery pkg/api/resource,
+ * ParseQuantity) greater than zero (ValidatePersistentVolumeClaimSpec),
+ * written with a unit suffix, and at least D2S_VCT_MIN_SIZE. A plain
+ * number is a count of bytes and "m" means milli (10^-3) to Kubernetes, so
+ * "10" or "100m" is a valid quantity that asks for 10 bytes or a tenth of
+ * one byte: always a mistake for a volume, reported with the likely unit.
+ * Returns 0, or -1 with what is wrong after the value in `want`. */
+static int check_size(const char *size, char *want, size_t n)
+{
+	static const char *const for_plain[] = { "Gi", NULL }; /* values files: `size: 10` = 10Gi */
+	static const char *const for_milli[] = { "Mi", "Gi", NULL }; /* m (milli) for M (mega) */
+	static const char *const for_small[] = { "Mi", "Gi", NULL };
+	struct d2s_quantity q;
+	char likely[96];
+	int cmp = 0;
+	if (!size || d2s_quantity_split(size, &q) || q.sign <= 0) {
+		snprintf(want, n, "must be a storage quantity greater than zero such as 1Gi");
+		return -1;
+	}
+	int small = d2s_quantity_cmp(size, D2S_VCT_MIN_SIZE, &cmp) == 0 && cmp < 0;
+	if (!*q.suffix) {
+		int found = small ? likely_size(&q, for_plain, likely, sizeof(likely))
+				  : exact_unit(q.number, q.number_len, likely, sizeof(likely));
+		snprintf(want, n, "has no unit, so Kubernetes reads it as %s bytes; %s%s%s",
+			 small ? size : "a count of", found ? "did you mean " : "write it with a unit such as Mi or Gi",
+			 found ? likely : "", found ? "?" : "");
+		return -1;
+	}
+	if (!small)
+		return 0;
+	int milli = !strcmp(q.suffix, "m");
+	int exponent = q.suffix[0] == 'e' || q.suffix[0] == 'E';
+	int found = !exponent && likely_size(&q, milli ? for_milli : for_small, likely, sizeof(likely));
+	snprintf(want, n, "is below the minimum of %s%s; %s%s%s", D2S_VCT_MIN_SIZE,
+		 milli ? " (\"m\" means milli: a thousandth of a byte)" : "",
+		 found ? "did you mean " : "give a size such as 1Gi", found ? likely : "", found ? "?" : "");
+	return -1;
+}
+
+int d2s_vct_check(const struct d2s_vct *v, const char **field, char *want, size_t wantlen)
 {
 	const char *f = NULL, *w = NULL;
 	if (!v->name || !d2s_is_dns1123_label(v->name, 63))
 		f = "name", w = "must be a DNS-1123 label (lower case letters, digits, '-', at most 63)";
-	else if (!v->size || !d2s_quantity_positive(v->size))
-		f = "size", w = "must be a storage quantity greater than zero such as 1Gi";
+	else if (check_size(v->size, want, wantlen))
+		f = "size";
 	else if (v->mount_path && (v->mount_path[0] != '/' || strpbrk(v->mount_path, "\n\r\t")))
 		f = "mountPath", w = "must be an absolute path";
 	else if (v->volume_mode && !one_of(v->volume_mode, "Filesystem", "Block"))
@@ -222,8 +303,9 @@ int d2s_vct_check(const struct d2s_vct *v, const char **field, const char **want
 					    "'-', '.', at most 253), or empty for no class";
 	else if (v->containers && strpbrk(v->containers, " \n\r\t:#\"'{}[]"))
 		f = "containers", w = "takes container names or * separated by ';' or '+'";
+	if (w)
+		snprintf(want, wantlen, "%s", w);
 	*field = f;
-	*want = w;
 	return f ? -1 : 0;
 }
 
@@ -235,9 +317,13 @@ int d2s_vct_parse(struct d2s_vct *v, const char *text, char *err, size_t errlen)
 	for (char *kv = strtok_r(copy, ",", &save); kv && !rc; kv = strtok_r(NULL, ",", &save))
 		rc = vct_kv(v, kv, err, errlen);
 	free(copy);
-	const char *field, *want;
-	if (!rc && d2s_vct_check(v, &field, &want)) {
-		snprintf(err, errlen, "%s= %s", field, want);
+	const char *field;
+	char want[400];
+	if (!rc && d2s_vct_check(v, &field, want, sizeof(want))) {
+		if (!strcmp(field, "size") && v->size)
+			snprintf(err, errlen, "size=%s %s", v->size, want);
+		else
+			snprintf(err, errlen, "%s= %s", field, want);
 		rc = -1;
 	}
 	if (rc)

@@ -55,6 +55,11 @@ struct d2s_options {
 	size_t n_split_volumes;
 	/* the stream */
 	char *default_namespace;     /**< -n: namespace of objects without one (NULL: unknown) */
+	/* the run */
+	int require_conversion;      /**< --require-conversion (spec.requireConversion, top level
+				      *   only): Deployments in the input and none converted is an
+				      *   error, not a warning. In the model so that --config and a
+				      *   functionConfig set it too */
 	/* overrides */
 	struct d2s_override *overrides;
 	size_t n_overrides;
@@ -83,13 +88,22 @@ int d2s_option_is_bool(const char *key);
 /** Parse a `--volume-claim-template` value into `v` (fields owned by `v`).
  *  Returns 0 or -1 with the reason (without the value) in err. */
 int d2s_vct_parse(struct d2s_vct *v, const char *text, char *err, size_t errlen);
+/** The smallest `size=` of a claim template: a claim below it is always a
+ *  unit mistake (a plain number counts bytes, "m" is milli). */
+#define D2S_VCT_MIN_SIZE "1Mi"
+
 /** Check the fields of `v` (however filled). Returns 0, or -1 with *field
- *  set to the key at fault (`name`, `size`, `mountPath`, ...) and *want to
- *  what it must be. Rules: name is a DNS-1123 label (PVC names,
- *  pkg/apis/core/validation ValidatePersistentVolumeClaim), size a
- *  resource.Quantity, mountPath absolute (ValidateVolumeMounts), volumeMode
- *  Filesystem|Block, accessModes from the PersistentVolume access modes. */
-int d2s_vct_check(const struct d2s_vct *v, const char **field, const char **want);
+ *  set to the key at fault (`name`, `size`, `mountPath`, ...) and what it
+ *  must be in `want` (size `wantlen`; for `size`, a phrase that follows the
+ *  value, with the likely meant size: "has no unit, so it counts bytes
+ *  (resource.Quantity); did you mean 10Gi?"). Rules: name is a DNS-1123
+ *  label (PVC names, pkg/apis/core/validation ValidatePersistentVolumeClaim),
+ *  size a resource.Quantity greater than zero (ValidatePersistentVolumeClaimSpec)
+ *  with a suffix (binary or decimal SI, or an exponent such as 1e9) and at
+ *  least D2S_VCT_MIN_SIZE, mountPath absolute
+ *  (ValidateVolumeMounts), volumeMode Filesystem|Block, accessModes from
+ *  the PersistentVolume access modes. */
+int d2s_vct_check(const struct d2s_vct *v, const char **field, char *want, size_t wantlen);
 /** Append `t` (moved: zeroed on return either way) to o->vcts. Returns 0,
  *  or -1 when a template of that name exists (t is freed). */
 int d2s_options_add_vct(struct d2s_options *o, struct d2s_vct *t);

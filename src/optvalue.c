@@ -134,8 +134,9 @@ static int one_template(struct d2s_options *o, const struct d2s_node *t, const s
 	struct d2s_vct v = { .name = dup_or_null(name), .size = dup_or_null(size),
 			     .mount_path = dup_or_null(mount_path_for(mounts, name)) };
 	int rc = template_spec(&v, d2s_get(t, "spec"), path, c);
-	const char *field, *want;
-	if (!rc && d2s_vct_check(&v, &field, &want))
+	const char *field;
+	char want[400];
+	if (!rc && d2s_vct_check(&v, &field, want, sizeof(want)))
 		rc = d2s_cfg_fail(c, t, "%s[%s].%s: \"%s\" %s", path, name, yaml_field(field),
 				  !strcmp(field, "name") ? name : !strcmp(field, "size") ? size : "", want);
 	if (rc) {

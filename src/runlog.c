@@ -3,10 +3,12 @@
 #include "runlog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +103,41 @@ static int make_parents(const char *path)
 	return rc;
 }
 
+/* Writing to terminal `fd` would stop us with SIGTTOU: we are a background
+ * job and the terminal has TOSTOP set (termios(3)). */
+static int would_stop(int fd)
+{
+	struct termios t;
+	pid_t fg = tcgetpgrp(fd);
+	return fg >= 0 && fg != getpgrp() && tcgetattr(fd, &t) == 0 && (t.c_lflag & TOSTOP);
+}
+
+/* File descriptors a and b are the same terminal device. */
+static int same_tty(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && S_ISCHR(sa.st_mode) && S_ISCHR(sb.st_mode) &&
+	       sa.st_rdev == sb.st_rdev;
+}
+
+int d2s_runlog_open_tty(const struct d2s_runlog *l, struct d2s_diag *d, const char *path)
+{
+	if (l->client != D2S_CLIENT_HELM_PLUGIN || d->tty)
+		return 0;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* no controlling terminal: CI, cron, a daemon */
+	FILE *f = NULL;
+	if (isatty(fd) && !same_tty(fd, 2) && !would_stop(fd))
+		f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return 0;
+	}
+	d->tty = f;
+	return 1;
+}
+
 static const char *env_get(const char *name)
 {
 	return getenv(name);
@@ -169,6 +206,9 @@ static int open_default(struct d2s_runlog *l, struct d2s_diag *d)
 int d2s_runlog_open(struct d2s_runlog *l, struct d2s_diag *d, const char *named, int argc,
 		    char **argv, const char *early)
 {
+	d2s_runlog_open_tty(l, d, D2S_TTY_PATH);
+	if (early)
+		d2s_diag_tty_puts(d, early); /* usage errors */
 	if (named && !*named)
 		return 0;
 	if (named) {
@@ -176,10 +216,12 @@ int d2s_runlog_open(struct d2s_runlog *l, struct d2s_diag *d, const char *named,
 			return -1;
 		l->path = strdup(named);
 	} else if (l->client != D2S_CLIENT_NONE && open_default(l, d)) {
+		char msg[PATH_MAX + 200];
+		snprintf(msg, sizeof(msg), "deploy2sts: warning: cannot open the log file %s: %s "
+			 "(diagnostics go to stderr only)\n", l->path ? l->path : "(no HOME)", strerror(errno));
 		if (d->err)
-			fprintf(d->err, "deploy2sts: warning: cannot open the log file %s: %s "
-				"(diagnostics go to stderr only)\n", l->path ? l->path : "(no HOME)",
-				strerror(errno));
+			fputs(msg, d->err);
+		d2s_diag_tty_puts(d, msg);
 		free(l->path);
 		l->path = NULL;
 		return 0;
@@ -208,6 +250,15 @@ void d2s_runlog_end(struct d2s_runlog *l, struct d2s_diag *d, int exit_code, con
 	}
 	if (exit_code && l->client != D2S_CLIENT_NONE && l->path && d->err)
 		fprintf(d->err, "deploy2sts: all diagnostics of this run are in %s\n", l->path);
+	if (d->tty && d->tty_lines) {
+		if (l->path)
+			fprintf(d->tty, "deploy2sts: Helm 4 does not show this plugin's stderr: these messages "
+				"and every other one of this run are in %s\n", l->path);
+		else
+			fputs("deploy2sts: Helm 4 does not show this plugin's stderr, and this run wrote no log "
+			      "file (--log-file FILE names one)\n", d->tty);
+		fflush(d->tty);
+	}
 	free(l->path);
 	l->path = NULL;
 }

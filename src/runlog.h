@@ -8,7 +8,14 @@
  * diagnostic also goes to D2S_DEFAULT_LOG under $XDG_STATE_HOME (else
  * $HOME/.local/state), and a failing run's last stderr line names that file.
  * Each run appends a header line (time, pid, client, argv) and an end line
- * (exit status, counts, summary). */
+ * (exit status, counts, summary).
+ *
+ * Under Helm 4 (also 4.3.2: internal/plugin/runtime_subprocess.go
+ * runPostrenderer collects the plugin's stderr into a buffer nobody reads)
+ * errors and data-affecting warnings also go to the controlling terminal,
+ * /dev/tty, as git and gpg prompt there (d2s_diag.tty), followed by one
+ * line that names the log file. Without a terminal (CI, a daemon) nothing
+ * is written there and nothing fails. */
 #ifndef D2S_RUNLOG_H
 #define D2S_RUNLOG_H
 
@@ -41,14 +48,27 @@ enum d2s_client d2s_client_detect(void);
 /** Short name of `c` for the log header ("helm4-plugin", ...). */
 const char *d2s_client_name(enum d2s_client c);
 
+/** The terminal device of Helm 4 runs (D2S_CLIENT_HELM_PLUGIN). */
+#define D2S_TTY_PATH "/dev/tty"
+
+/** Open the terminal `path` (D2S_TTY_PATH; a test may name a pty) for
+ *  writing into d->tty, when l->client is the Helm 4 plugin, our stderr is
+ *  not that terminal already (then Helm shows it) and writing would not
+ *  stop us (a background job on a terminal with `stty tostop`). Returns 1
+ *  when opened, 0 otherwise: no terminal (ENXIO in CI), another client,
+ *  any failure. Never an error: the terminal is a courtesy. */
+int d2s_runlog_open_tty(const struct d2s_runlog *l, struct d2s_diag *d, const char *path);
+
 /** The default log path for the environment `getenv` (malloc'ed), or NULL
  *  when neither an absolute XDG_STATE_HOME nor HOME is set. */
 char *d2s_runlog_default_path(const char *(*get)(const char *));
 
 /** Open the log of this run into d->log: `named` (a --log-file value; ""
  *  = none) if not NULL, else the default log when l->client is Helm.
- *  Writes the header line (argv: `argc`, `argv`) and then `early`
- *  (messages already printed before the log was open, may be NULL).
+ *  First opens the terminal under Helm 4 (d2s_runlog_open_tty with
+ *  D2S_TTY_PATH). Writes the header line (argv: `argc`, `argv`) and then
+ *  `early` (messages already printed before the log was open, may be NULL;
+ *  they are errors, so they go to the terminal too).
  *  Returns 0, or -1 (errno set) only when the `named` file cannot be
  *  opened: a default log that cannot be opened prints one warning on
  *  d->err and the run goes on without it. */
@@ -58,7 +78,9 @@ int d2s_runlog_open(struct d2s_runlog *l, struct d2s_diag *d, const char *named,
 /** End the run's log: `summary` (one line without newline, or NULL),
  *  then an end line with `exit_code` and the error and warning counts of
  *  `d` (exit 2: "usage error" instead). Under Helm, a failing run then prints the log path
- *  as its last line on d->err. Frees l->path (the FILE is d's). */
+ *  as its last line on d->err; when anything went to the terminal
+ *  (d->tty_lines), a last line there names the log too. Frees l->path
+ *  (the FILEs are d's). */
 void d2s_runlog_end(struct d2s_runlog *l, struct d2s_diag *d, int exit_code, const char *summary);
 
 #endif

@@ -269,18 +269,98 @@ def test_bash_completion(tmp):
 
 def test_claim_sizes(tmp):
     """size= is a Kubernetes quantity greater than zero (PVC storage > 0,
-    ValidatePersistentVolumeClaimSpec); anything else is a usage error."""
+    ValidatePersistentVolumeClaimSpec) with a unit and at least 1Mi (README
+    "Storage"): a plain number counts bytes and "m" is milli to
+    resource.Quantity, so size=10 or size=100m is a unit mistake, refused with
+    the likely unit, through every door (flag, environment, --config,
+    ConfigMap and typed functionConfig)."""
     for size in ("0", "0Gi", "1GB", "-1Gi", "lots", "1..5Gi"):
         rc, out, err = run(["--volume-claim-template", "name=d,mountPath=/d,size=" + size], stdin="")
         check(rc == 2 and out == "" and "greater than zero" in err, "size=%s is a usage error" % size)
-    for size in ("1Gi", "1.5Gi", "500M", "1e3", "0.5Ti"):
+    for size, hint in (("10", "10 bytes; did you mean 10Gi?"), ("1.5", "did you mean 1.5Gi?"),
+                       ("100m", '"m" means milli: a thousandth of a byte); did you mean 100Mi?'),
+                       ("500k", "did you mean 500Mi?"), ("0.5Mi", "did you mean 0.5Gi?"),
+                       ("1M", "did you mean 1Mi?"), ("1e3", "below the minimum of 1Mi"),
+                       ("1073741824", "has no unit, so Kubernetes reads it as a count of bytes; did you mean 1Gi?")):
+        rc, out, err = run(["--volume-claim-template", "name=d,mountPath=/d,size=" + size], stdin="")
+        check(rc == 2 and out == "" and ("size=%s " % size) in err and hint in err,
+              "size=%s is a usage error suggesting the unit (%s)" % (size, err.strip().splitlines()[0] if err else ""))
+    for size in ("1Gi", "1.5Gi", "500M", "500Mi", "1G", "1e9", "0.5Ti", "1Mi", "1.048576M"):
         rc, _, err = run(["--volume-claim-template", "name=d,mountPath=/d,size=" + size], stdin="")
         check(rc == 0, "size=%s is accepted (%s)" % (size, err.strip()))
+    rc, _, err = run([], {"DEPLOY2STS_VOLUME_CLAIM_TEMPLATE": "name=d,mountPath=/d,size=10"})
+    check(rc == 2 and "DEPLOY2STS_VOLUME_CLAIM_TEMPLATE" in err and "did you mean 10Gi?" in err,
+          "size=10 in the environment: usage error naming the variable and the unit")
+    cfg = os.path.join(tmp, "size.yaml")
+    with open(cfg, "w") as f:
+        f.write("apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\nspec:\n"
+                "  volumeClaimTemplates:\n  - metadata: {name: data}\n"
+                "    spec: {resources: {requests: {storage: 100m}}}\n")
+    rc, _, err = run(["--config", cfg])
+    check(rc == 2 and "size.yaml:5:5:" in err and "spec.resources.requests.storage" in err and
+          '"100m" is below the minimum of 1Mi' in err and "did you mean 100Mi?" in err,
+          "storage: 100m in --config: file:line:col, key path and the unit")
+    items = ('- {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api"}, "spec": '
+             '{"selector": {"matchLabels": {"app": "api"}}, "template": {"metadata": {"labels": {"app": "api"}}, '
+             '"spec": {"containers": [{"name": "api", "image": "api:1"}]}}}}\n')
+    for fc in ("functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data:\n"
+               "    volume-claim-template: name=d,mountPath=/d,size=10\n",
+               "functionConfig:\n  apiVersion: deploy2sts.io/v1alpha1\n  kind: StatefulSetConversion\n"
+               "  metadata: {name: c}\n  spec:\n    volumeClaimTemplates:\n    - metadata: {name: d}\n"
+               "      spec: {resources: {requests: {storage: '10'}}}\n"):
+        rl = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + items + fc
+        rc, out, err = run([], stdin=rl)
+        check(rc == 1 and "severity: error" in out and "did you mean 10Gi?" in out,
+              "size 10 in a %s functionConfig: error result with the unit" % fc.split("kind: ")[1].split("\n")[0])
+
+
+def test_require_conversion_config(tmp):
+    """requireConversion, the config key of --require-conversion, works in
+    --config and in both functionConfig forms (typed StatefulSetConversion and
+    the ConfigMap of `kpt fn eval -- require-conversion=true`); flags and
+    environment still win over the file."""
+    skipped = PVC_DEPLOY.replace("name: web\n", "name: web\n  annotations:\n"
+                                 "    deploy2sts.io/convert: \"false\"\n", 1)
+    cfg = os.path.join(tmp, "require.yaml")
+    for value, want_rc in (("true", 1), ("false", 0)):
+        with open(cfg, "w") as f:
+            f.write("apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\n"
+                    "spec:\n  requireConversion: %s\n" % value)
+        rc, out, err = run(["--config", cfg], stdin=skipped)
+        check(rc == want_rc and ("error: no Deployment converted" in err) == (want_rc == 1) and
+              (out == "") == (want_rc == 1),
+              "--config requireConversion: %s -> exit %d (%s)" % (value, want_rc, err.strip()[-120:]))
+    with open(cfg, "w") as f:
+        f.write("apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\nspec:\n  requireConversion: true\n")
+    rc, _, err = run(["--config", cfg], {"DEPLOY2STS_REQUIRE_CONVERSION": "false"}, skipped)
+    check(rc == 0 and "warning: no Deployment converted" in err, "environment false wins over --config requireConversion")
+    with open(cfg, "w") as f:
+        f.write("apiVersion: deploy2sts.io/v1alpha1\nkind: StatefulSetConversion\n"
+                "spec:\n  overrides:\n  - name: web\n    requireConversion: true\n")
+    rc, _, err = run(["--config", cfg], stdin=skipped)
+    check(rc == 2 and 'unknown key "requireConversion"' in err, "requireConversion is refused inside overrides[]")
+    item = ('- {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "annotations": '
+            '{"deploy2sts.io/convert": "false"}}, "spec": {"selector": {"matchLabels": {"app": "api"}}, '
+            '"template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": '
+            '[{"name": "api", "image": "api:1"}]}}}}\n')
+    forms = {"ConfigMap": "functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n"
+                          "  data:\n    require-conversion: \"%s\"\n",
+             "StatefulSetConversion": "functionConfig:\n  apiVersion: deploy2sts.io/v1alpha1\n"
+                                      "  kind: StatefulSetConversion\n  metadata: {name: c}\n"
+                                      "  spec:\n    requireConversion: %s\n"}
+    for kind, fc in sorted(forms.items()):
+        for value, want_rc in (("true", 1), ("false", 0)):
+            rl = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + item + fc % value
+            rc, out, err = run([], stdin=rl)
+            sev = "error" if want_rc else "warning"
+            check(rc == want_rc and "kind: ResourceList" in out and
+                  re.search(r"message: .*no Deployment converted[^\n]*\n\s*severity: %s" % sev, out) is not None,
+                  "%s functionConfig requireConversion %s: exit %d, a %s result" % (kind, value, want_rc, sev))
 
 
 with tempfile.TemporaryDirectory() as t:
     for fn in (test_env_every_option, test_precedence, test_config_claims, test_version, test_bash_completion,
-               test_claim_sizes):
+               test_claim_sizes, test_require_conversion_config):
         fn(t)
 print("options: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

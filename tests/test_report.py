@@ -299,6 +299,55 @@ def formats(rp):
     check(rp, None, "--report - writes to stderr; --report-format json wins", p.returncode == 0 and ok, j[:300])
 
 
+def readme_sed():
+    """The extraction command of the README's `--report -` example (tested as written)."""
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")) as f:
+        m = re.search(r"--report - 2>&1 >/dev/null \| (sed -n '[^']*')", f.read())
+    return m.group(1) if m else "false  # the README shows no --report - example"
+
+
+def report_on_stderr(rp):
+    """`--report -` writes one YAML document between `---` and `...` after
+    every diagnostic and the summary line, so the README's
+    `2>&1 >/dev/null | sed -n '/^---$/,/^\\.\\.\\.$/p'` extracts exactly
+    the report (the same value as --report FILE), also when the run fails and
+    in JSON (`sed '1d;$d'` of it is the JSON text)."""
+    # two warnings (claims not in the input), a summary line; then a failing run
+    ok_data = stream(deploy("web", claim="gone"), deploy("api", claim="lost"))
+    bad_data = ok_data + b"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {replicas: three}\n"
+    for what, data, fmt in (("warnings", ok_data, "yaml"), ("a failing run", bad_data, "yaml"),
+                            ("warnings, JSON", ok_data, "json")):
+        _, _, _, want = run(["--report-format", fmt], data, report="r.yaml")
+        cmd = "%s --report - --report-format %s 2>&1 >/dev/null | %s" % (BIN, fmt, readme_sed())
+        p = subprocess.run(["sh", "-c", cmd], input=data, capture_output=True, timeout=60)
+        text = p.stdout.decode()
+        lines = text.splitlines()
+        try:
+            docs = list(yaml.safe_load_all(text))
+        except yaml.YAMLError as e:
+            docs = ["unparsable: %s" % e]
+        body = "\n".join(lines[1:-1])
+        as_json = None
+        if fmt == "json":
+            try:
+                as_json = json.loads(body)
+            except ValueError:
+                pass
+        check(rp, None, "--report - with %s: the README's sed gives one document, the report and nothing else" % what,
+              lines[:1] == ["---"] and lines[-1:] == ["..."] and docs == [want] and want is not None and
+              not [ln for ln in lines if ln.startswith("deploy2sts: ")] and (fmt != "json" or as_json == want),
+              (docs[:1] == [want], text[:300]))
+        full = subprocess.run([BIN, "--report", "-", "--report-format", fmt], input=data, capture_output=True,
+                              timeout=60).stderr.decode().splitlines()
+        start = full.index("---") if "---" in full else len(full)
+        check(rp, None, "--report - with %s: every diagnostic and the summary come before the report" % what,
+              full[-1:] == ["..."] and [ln for ln in full[:start] if ln.startswith("deploy2sts: ")] ==
+              full[:start] and sum(ln.startswith("deploy2sts: %s:" % ("warning" if data == ok_data else "error"))
+                                   for ln in full[:start]) >= 2 and
+              (data == ok_data or full[start - 1].startswith("deploy2sts: failed, nothing was written")) and
+              not [ln for ln in full[start:] if ln.startswith("deploy2sts: ")], full[:6] + full[-3:])
+
+
 # ---------- charts ----------
 
 def helm(*args):
@@ -449,6 +498,7 @@ def main():
         fates(rp)
         summary_and_noop(rp)
         formats(rp)
+        report_on_stderr(rp)
         krm(rp)
         clone_small(rp)
         charts(rp)

@@ -30,6 +30,8 @@ FLAGS = [
     ([VCT, "name=d,mountPath=/d,size=lots"], 2, "size"),
     ([VCT, "name=d,mountPath=/d,size=0"], 2, "size"),       # a resource.Quantity > 0 (README "Storage")
     ([VCT, "name=d,mountPath=/d,size=-1Gi"], 2, "size"),
+    ([VCT, "name=d,mountPath=/d,size=10"], 2, "did you mean 10Gi?"),   # no unit: bytes (README "Storage")
+    ([VCT, "name=d,mountPath=/d,size=100m"], 2, "did you mean 100Mi?"),  # below 1Mi: m is milli
     (["-n", "Bad_NS"], 2, "namespace"),                        # a DNS-1123 label (ValidateNamespaceName)
     ([VCT, "name=d,mountPath=/d,size=1Gi,volumeMode=Tape"], 2, "volumeMode"),
     ([VCT, "name=d,mountPath=/d,size=1Gi,accessModes=ReadSometimes"], 2, "accessModes"),
@@ -57,6 +59,8 @@ CONFIGS = [
     ("  volumeClaimTemplates: data\n", "spec.volumeClaimTemplates"),
     ("  volumeClaimTemplates: [{metadata: {name: d}}]\n", "storage"),
     ("  volumeClaimTemplates: [{metadata: {name: d}, spec: {resources: {requests: {storage: '0'}}}}]\n", "storage"),
+    ("  volumeClaimTemplates: [{metadata: {name: d}, spec: {resources: {requests: {storage: 10}}}}]\n",
+     "did you mean 10Gi?"),
     ("  volumeClaimTemplates: [{metadata: {name: d}, spec: {colour: red, resources: {requests: {storage: 1Gi}}}}]\n",
      "colour"),
     ("  volumeClaimTemplates: [{metadata: {name: d}, spec: {storageClassName: [a], resources: {requests: "
