@@ -82,10 +82,10 @@ static void clone(struct d2s_index *ix, struct d2s_pvc_fact *r, const struct d2s
 	} else {
 		r->fate = D2S_PVC_CLONE;
 		r->clone_name = d2s_index_strdup(ix, name.data);
-		d2s_diagf(ix->diag, D2S_WARNING, w, "--migrate-data: PersistentVolumeClaim %s added with "
-			  "dataSource %s %s, so pod %s-%ld starts with this claim's data; the other replicas' "
-			  "claims start EMPTY", name.data, snapshot ? "VolumeSnapshot" : "PersistentVolumeClaim",
-			  snapshot ? snapshot : w->name, d->name, start);
+		d2s_diagf_data(ix->diag, D2S_WARNING, w, "--migrate-data: PersistentVolumeClaim %s added with "
+			       "dataSource %s %s, so pod %s-%ld starts with this claim's data; the other replicas' "
+			       "claims start EMPTY", name.data, snapshot ? "VolumeSnapshot" : "PersistentVolumeClaim",
+			       snapshot ? snapshot : w->name, d->name, start);
 	}
 	d2s_buf_free(&name);
 }
@@ -116,8 +116,8 @@ void d2s_claims_decide(struct d2s_index *ix, struct d2s_pvc_fact *r)
 	d2s_creport_pvc(ix->diag->report, &rp);
 	if (drop) {
 		r->fate = D2S_PVC_DROP;
-		d2s_diagf(ix->diag, D2S_WARNING, &w, "absorbed into per-pod claims of StatefulSet %s and "
-			  "removed (--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", d->name);
+		d2s_diagf_data(ix->diag, D2S_WARNING, &w, "absorbed into per-pod claims of StatefulSet %s and "
+			       "removed (--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", d->name);
 	} else {
 		r->fate = D2S_PVC_KEEP;
 		if (d2s_migrate_copies(o) && r->in_list)
@@ -126,15 +126,15 @@ void d2s_claims_decide(struct d2s_index *ix, struct d2s_pvc_fact *r)
 		else if (d2s_migrate_copies(o))
 			clone(ix, r, &w, d); /* a refusal is an error: the run fails */
 		if (others.len)
-			d2s_diagf(ix->diag, D2S_WARNING, &w, "now replaced by per-pod claims of StatefulSet %s, "
-				  "which start EMPTY, but still mounted by %s: kept (helm.sh/resource-policy: "
-				  "keep%s)", d->name, others.data,
-				  o->drop_absorbed_pvcs ? "; not removed by --drop-absorbed-pvcs" : "");
+			d2s_diagf_data(ix->diag, D2S_WARNING, &w, "now replaced by per-pod claims of StatefulSet %s, "
+				       "which start EMPTY, but still mounted by %s: kept (helm.sh/resource-policy: "
+				       "keep%s)", d->name, others.data,
+				       o->drop_absorbed_pvcs ? "; not removed by --drop-absorbed-pvcs" : "");
 		else if (!o->migrate_data) /* else clone() says which claims start empty */
-			d2s_diagf(ix->diag, D2S_WARNING, &w, "now replaced by per-pod claims of StatefulSet %s, "
-				  "which start EMPTY; the claim is kept (helm.sh/resource-policy: keep) so its data "
-				  "survives: copy the data into the new claim of pod 0, then delete this PVC (or "
-				  "pass --drop-absorbed-pvcs)", d->name);
+			d2s_diagf_data(ix->diag, D2S_WARNING, &w, "now replaced by per-pod claims of StatefulSet %s, "
+				       "which start EMPTY; the claim is kept (helm.sh/resource-policy: keep) so its data "
+				       "survives: copy the data into the new claim of pod 0, then delete this PVC (or "
+				       "pass --drop-absorbed-pvcs)", d->name);
 		else if (!d2s_migrate_copies(o)) /* --migrate-data none: chosen, so no warning */
 			d2s_diagf(ix->diag, D2S_INFO, &w, "now replaced by per-pod claims of StatefulSet %s, "
 				  "which start empty (--migrate-data none); the claim is kept "

@@ -5,8 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void d2s_cx_diagf(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
-		   const char *field, const char *fmt, ...)
+/* d2s_cx_diagf and d2s_cx_diagf_data: `flags` are D2S_DIAG_*. */
+static void cx_vdiag(struct d2s_cx *c, enum d2s_severity sev, unsigned flags,
+		     const struct d2s_node *at, const char *field, const char *fmt, va_list ap)
 {
 	struct d2s_where w = {
 		.file = c->file, .api_version = "apps/v1", .kind = "Deployment",
@@ -21,13 +22,31 @@ void d2s_cx_diagf(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node
 		w.col = col;
 	}
 	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	d2s_diagf(c->diag, sev, &w, "%s", msg);
+	if (flags & D2S_DIAG_DATA)
+		d2s_diagf_data(c->diag, sev, &w, "%s", msg);
+	else
+		d2s_diagf(c->diag, sev, &w, "%s", msg);
 	if (sev == D2S_ERROR)
 		c->failed = 1;
+}
+
+void d2s_cx_diagf(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
+		  const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cx_vdiag(c, sev, 0, at, field, fmt, ap);
+	va_end(ap);
+}
+
+void d2s_cx_diagf_data(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
+		       const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cx_vdiag(c, sev, D2S_DIAG_DATA, at, field, fmt, ap);
+	va_end(ap);
 }
 
 size_t d2s_cx_pair_index(const struct d2s_node *map, const char *key)

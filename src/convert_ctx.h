@@ -37,6 +37,11 @@ struct d2s_cx {
 void d2s_cx_diagf(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
 		   const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/** d2s_cx_diagf for a data-affecting diagnostic (diag.h D2S_DIAG_DATA):
+ *  under Helm 4 such a warning also reaches the terminal. */
+void d2s_cx_diagf_data(struct d2s_cx *c, enum d2s_severity sev, const struct d2s_node *at,
+		       const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /** Whether the text of node `n` (field path `field`) may be edited for
  *  the place it was reached from: not when `n` is, or lies inside, a node
  *  that an alias refers to (d2s_shared), because editing the text in place

@@ -111,7 +111,7 @@ static int check_claim(struct d2s_cx *c, const struct d2s_node *vol, const char 
 	}
 	if (spec && spec->n && !strcmp(spec->keys[spec->n - 1], "volumeName")) {
 		struct d2s_val *pv = spec->kids[--spec->n];
-		d2s_cx_diagf(c, D2S_WARNING, vol, "spec.volumeClaimTemplates",
+		d2s_cx_diagf_data(c, D2S_WARNING, vol, "spec.volumeClaimTemplates",
 			      "PersistentVolumeClaim %s%s%s is bound to PersistentVolume %s (spec.volumeName); "
 			      "the claim template leaves it out, because every replica's claim would name that "
 			      "one volume and only the first could bind: the replicas get new volumes",
@@ -162,7 +162,7 @@ static struct d2s_val *absorb(struct d2s_cx *c, const struct d2s_node *vol, d2s_
 	}
 	struct d2s_val *tpl = lookup ? lookup(ctx, &c->a, c->ns, claim, vname) : NULL;
 	if (!tpl) {
-		d2s_cx_diagf(c, D2S_WARNING, vol, "spec.template.spec.volumes",
+		d2s_cx_diagf_data(c, D2S_WARNING, vol, "spec.template.spec.volumes",
 			      "volume %s mounts PersistentVolumeClaim %s, which is not in the input: every "
 			      "replica shares it (a ReadWriteOnce claim fails with Multi-Attach errors "
 			      "when replicas > 1)", vname, claim);

@@ -19,6 +19,7 @@ from the Go module proxy by tests/helm4new/build.sh into .tools/bin/helm4.3
 Usage: test_helm_tty.py path/to/deploy2sts
 """
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -49,14 +50,16 @@ def clean_env(extra):
 
 def plugin_dir(tmp, b):
     """The Helm 4 plugin as the release archive lays it out: plugin.yaml, the
-    install hook and a prebuilt bin/deploy2sts (the binary under test; the hook
-    keeps it since its version is the plugin's)."""
+    install hook and a prebuilt bin/linux-<arch>/deploy2sts for this machine
+    (the binary under test; the hook takes it since its version is the
+    plugin's)."""
     d = os.path.join(tmp, "plugin")
-    os.makedirs(os.path.join(d, "bin"))
+    plat = "linux-arm64" if platform.machine() in ("aarch64", "arm64") else "linux-amd64"
+    os.makedirs(os.path.join(d, "bin", plat))
     os.makedirs(os.path.join(d, "packaging"))
     shutil.copy(os.path.join(ROOT, "plugin.yaml"), d)
     shutil.copy(os.path.join(ROOT, "packaging", "helm-plugin-hook.sh"), os.path.join(d, "packaging"))
-    shutil.copy(b, os.path.join(d, "bin", "deploy2sts"))
+    shutil.copy(b, os.path.join(d, "bin", plat, "deploy2sts"))
     return d
 
 
@@ -69,7 +72,7 @@ def setup_helm(helm, tag, tmp, plugin, chart):
                      "SHELL": "/bin/sh"})
     p = subprocess.run([helm, "plugin", "install", plugin], env=env, capture_output=True, text=True, timeout=120)
     case("%s: plugin installed with the prebuilt binary" % tag, p.returncode == 0 and
-         "using the prebuilt bin/deploy2sts" in p.stdout + p.stderr, p.stdout + p.stderr)
+         "deploy2sts: using the prebuilt" in p.stdout + p.stderr, p.stdout + p.stderr)
     return env if p.returncode == 0 else None
 
 

@@ -40,10 +40,13 @@ OTHER=$(fpr other@example.invalid)
 gpg_s --export-secret-keys release@example.invalid > "$T/secring.gpg"   # Helm signs from the legacy secring
 gpg_s --armor --export release@example.invalid > "$W/deploy2sts-release-key.asc"
 P=$T/plugin/deploy2sts
-mkdir -p "$P/bin" "$P/packaging"
+# the release archive's layout: one prebuilt binary per platform (packaging/dist.sh);
+# the binary under test is this machine's
+case "$(uname -m)" in aarch64 | arm64) PLAT=linux-arm64 ;; *) PLAT=linux-amd64 ;; esac
+mkdir -p "$P/bin/$PLAT" "$P/packaging"
 cp "$ROOT/plugin.yaml" "$P/"
 cp "$ROOT/packaging/helm-plugin-hook.sh" "$P/packaging/"
-cp "$BIN" "$P/bin/deploy2sts"
+cp "$BIN" "$P/bin/$PLAT/deploy2sts"
 out=$("$H4" plugin package "$P" --sign --key "deploy2sts release test" --keyring "$T/secring.gpg" -d "$W" 2>&1)
 [ -s "$W/deploy2sts-$VERSION.tgz" ] && [ -s "$W/deploy2sts-$VERSION.tgz.prov" ] && [ ${#FPR} = 40 ] && [ ${#OTHER} = 40 ]
 check $? "a throwaway key signs deploy2sts-$VERSION.tgz (helm plugin package --sign)" "$out"
