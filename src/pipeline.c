@@ -13,40 +13,23 @@
  * other piece is copied as it was read. The output is written in input
  * order, all of it (output.c holds it until the run succeeded). */
 #include "pipeline.h"
-#include "claims.h"
 #include "index.h"
+#include "input.h"
 #include "parsepool.h"
 #include "reader.h"
 #include "rules.h"
-#include "spool.h"
 #include "stream.h"
 #include "tree.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-/* An input, kept for pass 2: memory (borrowed), a regular file read again
- * from offset `off` after `prefix`, or a spool holding all of it. */
-struct input {
-	const char *name;
-	const char *mem;            /* memory input (borrowed), or NULL */
-	size_t len;
-	int fd;                     /* regular file (our dup), or -1 */
-	off_t off;
-	char *prefix;               /* bytes read before `off` (owned) */
-	size_t n_prefix;
-	struct d2s_spool spool;     /* a pipe: everything read (used when fd < 0 && !mem) */
-};
 
 struct d2s_pipeline {
 	const struct d2s_options *o;
 	struct d2s_diag *diag;
 	FILE *out;
 	struct d2s_index *ix;
-	struct input *inputs;
+	struct d2s_input *inputs;   /* read in pass 1, read again in pass 2 */
 	size_t n_inputs;
 	struct d2s_pool *pool;      /* fd inputs parse ahead on workers (NULL until used) */
 	struct d2s_parser *parser;  /* pass 2: re-emits and List items */
@@ -108,10 +91,8 @@ static int big_facts(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_pi
 		return d2s_reader_complete(r, pc) ? -1 : 0;
 	struct d2s_stream_claims sc = {0};
 	int rc = d2s_stream_piece(r, p->diag, file, pc->line, need ? &sc : NULL);
-	if (!rc && sc.kind && sc.name && d2s_is_workload(sc.kind))
-		d2s_claims_users_streamed(p->ix, &sc);
+	d2s_rules_streamed(p->ix, rc ? NULL : &sc);
 	d2s_stream_claims_free(&sc);
-	d2s_rules_no_facts(p->ix);
 	return rc ? -1 : 1;
 }
 
@@ -149,16 +130,11 @@ static int facts(struct d2s_pipeline *p, struct d2s_reader *r, const char *file)
 	return rc; /* other errors do not stop the run: pass 2 reports its own too */
 }
 
-/* A new input named `name`. */
-static struct input *add_input(struct d2s_pipeline *p, const char *name)
+/* Room for one more input. */
+static struct d2s_input *add_input(struct d2s_pipeline *p)
 {
 	p->inputs = d2s_check_alloc(realloc(p->inputs, (p->n_inputs + 1) * sizeof(*p->inputs)));
-	struct input *in = &p->inputs[p->n_inputs++];
-	memset(in, 0, sizeof(*in));
-	in->name = name;
-	in->fd = -1;
-	d2s_spool_init(&in->spool, 4u << 20);
-	return in;
+	return &p->inputs[p->n_inputs++];
 }
 
 static struct d2s_pool *fd_pool(struct d2s_pipeline *p)
@@ -178,38 +154,16 @@ int d2s_pipeline_feed_fd(struct d2s_pipeline *p, int fd, const char *name)
 int d2s_pipeline_feed_fd_prefixed(struct d2s_pipeline *p, int fd, const char *name,
 				  const char *prefix, size_t n)
 {
-	struct d2s_reader *r = d2s_reader_new(fd, name, 0);
-	struct input *in = add_input(p, name);
-	struct stat st;
-	if (!r || !fd_pool(p)) {
-		d2s_reader_free(r);
-		return -1;
-	}
-	in->off = lseek(fd, 0, SEEK_CUR);
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && in->off >= 0)
-		in->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0); /* read again in pass 2 */
-	if (in->fd < 0) {
-		d2s_spool_add(&in->spool, prefix ? prefix : "", n);
-		d2s_reader_tee(r, &in->spool);
-	} else if (n) {
-		in->prefix = d2s_check_alloc(malloc(n));
-		memcpy(in->prefix, prefix, n);
-		in->n_prefix = n;
-	}
-	if (n)
-		d2s_reader_preload(r, prefix, n);
-	int rc = facts(p, r, name);
+	struct d2s_reader *r = d2s_input_fd(add_input(p), fd, name, prefix, n);
+	int rc = r && fd_pool(p) ? facts(p, r, name) : -1;
 	d2s_reader_free(r);
 	return rc;
 }
 
 int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, const char *name)
 {
-	struct d2s_reader *r = d2s_reader_new_mem(data, len, name);
-	struct input *in = add_input(p, name);
+	struct d2s_reader *r = d2s_input_mem(add_input(p), data, len, name);
 	struct d2s_pool *fdp = p->pool;
-	in->mem = data;
-	in->len = len;
 	p->pool = d2s_pool_new(0, 2, d2s_kind_wanted); /* in memory: parse inline */
 	int rc = r && p->pool ? facts(p, r, name) : -1;
 	d2s_pool_free(p->pool);
@@ -219,23 +173,6 @@ int d2s_pipeline_feed_mem(struct d2s_pipeline *p, const char *data, size_t len, 
 }
 
 /* ---------- pass 2: rewrite ---------- */
-
-/* A reader over input `in` again, from its first byte. */
-static struct d2s_reader *reread(struct input *in)
-{
-	struct d2s_reader *r;
-	if (in->mem)
-		return d2s_reader_new_mem(in->mem, in->len, in->name);
-	if (in->fd < 0 && in->spool.fd < 0)
-		return d2s_reader_new_mem(in->spool.mem ? in->spool.mem : "", in->spool.len, in->name);
-	int fd = in->fd >= 0 ? in->fd : in->spool.fd;
-	if (lseek(fd, in->fd >= 0 ? in->off : 0, SEEK_SET) < 0 || !(r = d2s_reader_new(fd, in->name, 0)))
-		return NULL;
-	if (in->fd >= 0 ? in->n_prefix : in->spool.len)
-		d2s_reader_preload(r, in->fd >= 0 ? in->prefix : in->spool.mem,
-				   in->fd >= 0 ? in->n_prefix : in->spool.len);
-	return r;
-}
 
 /* Write piece `pc` (number `i`): rewritten when a rule says so (parsed
  * for that here, or from what the rule kept in pass 1), else as read. */
@@ -277,9 +214,9 @@ static void separate(struct d2s_pipeline *p, char last, const struct d2s_piece *
 
 /* Pass 2 over input `in`, whose pieces are numbered from *i on. One
  * thread: the pieces parsed again are few (pass 1 prepared the rest). */
-static int rewrite(struct d2s_pipeline *p, struct input *in, size_t *i, char *last)
+static int rewrite(struct d2s_pipeline *p, struct d2s_input *in, size_t *i, char *last)
 {
-	struct d2s_reader *r = reread(in);
+	struct d2s_reader *r = d2s_input_again(in);
 	struct d2s_piece pc;
 	size_t first = *i;
 	int k = r ? 1 : -1;
@@ -333,12 +270,8 @@ void d2s_pipeline_free(struct d2s_pipeline *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n_inputs; i++) {
-		if (p->inputs[i].fd >= 0)
-			close(p->inputs[i].fd);
-		free(p->inputs[i].prefix);
-		d2s_spool_free(&p->inputs[i].spool);
-	}
+	for (size_t i = 0; i < p->n_inputs; i++)
+		d2s_input_free(&p->inputs[i]);
 	free(p->inputs);
 	d2s_index_free(p->ix);
 	d2s_pool_free(p->pool);

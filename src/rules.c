@@ -311,8 +311,10 @@ void d2s_rules_facts(struct d2s_index *ix, const struct d2s_src *src, const stru
 	d2s_index_piece(ix, r);
 }
 
-void d2s_rules_no_facts(struct d2s_index *ix)
+void d2s_rules_streamed(struct d2s_index *ix, const struct d2s_stream_claims *sc)
 {
+	if (sc && sc->kind && sc->name && d2s_is_workload(sc->kind))
+		d2s_claims_users_streamed(ix, sc);
 	d2s_index_piece(ix, 0);
 }
 

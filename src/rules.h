@@ -19,15 +19,18 @@
 #include "buf.h"
 #include "index.h"
 #include "rule.h"
+#include "stream.h"
 #include "tree.h"
 
 /** Pass 1: record document `doc` (parsed from `src`) through the table and
  *  append its record to the index's piece list (0 when no rule takes it).
  *  A kind: List records each item. */
 void d2s_rules_facts(struct d2s_index *ix, const struct d2s_src *src, const struct d2s_doc *doc);
-/** Pass 1: a piece that was not parsed whole (too big, or of a kind no
- *  rule reads): its record is 0. */
-void d2s_rules_no_facts(struct d2s_index *ix);
+/** Pass 1: a piece too big to hold that was streamed past instead of
+ *  parsed: `sc` (NULL when it could not be read) holds what was collected
+ *  of a workload on the way (the claims it mounts). Its record is 0: no
+ *  rule rewrites it. */
+void d2s_rules_streamed(struct d2s_index *ix, const struct d2s_stream_claims *sc);
 /** End of pass 1: every rule's seal, then which records pass 2 rewrites. */
 void d2s_rules_seal(struct d2s_index *ix);
 /** Pass 2: whether piece `i` (0-based, in input order) is rewritten: 0
