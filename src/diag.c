@@ -90,10 +90,15 @@ void d2s_diagf_data(struct d2s_diag *d, enum d2s_severity sev,
 	va_end(ap);
 }
 
+const char *d2s_diag_severity_name(enum d2s_severity sev)
+{
+	static const char *const names[] = { "info", "warning", "error" };
+	return names[sev];
+}
+
 void d2s_vdiagf(struct d2s_diag *d, enum d2s_severity sev, unsigned flags,
 		const struct d2s_where *w, const char *fmt, va_list ap)
 {
-	static const char *const label[] = { "info", "warning", "error" };
 	if (sev == D2S_WARNING && d->strict) {
 		sev = D2S_ERROR;
 		d->strict_warnings++;
@@ -120,7 +125,7 @@ void d2s_vdiagf(struct d2s_diag *d, enum d2s_severity sev, unsigned flags,
 	}
 
 	struct d2s_buf line = {0};
-	d2s_buf_printf(&line, "deploy2sts: %s: ", label[sev]);
+	d2s_buf_printf(&line, "deploy2sts: %s: ", d2s_diag_severity_name(sev));
 	format_where(&line, w);
 	d2s_buf_add(&line, msg.data ? msg.data : "", msg.len);
 	d2s_buf_puts(&line, "\n");

@@ -14,6 +14,9 @@ struct d2s_conv_report;
 
 /** Severity of one diagnostic; the names are the KRM `results[].severity`. */
 enum d2s_severity { D2S_INFO, D2S_WARNING, D2S_ERROR };
+/** The name of `sev`: "info", "warning" or "error" (KRM results, the
+ *  report, messages). */
+const char *d2s_diag_severity_name(enum d2s_severity sev);
 
 /** Where a diagnostic points. Every field is optional (NULL / 0 = unknown);
  *  the strings are borrowed for the duration of the call only. */

@@ -180,7 +180,6 @@ static void put_generated(struct d2s_arena *a, struct d2s_val *results, const st
  * (path, index) where known. */
 static void write_results(const struct d2s_diag *diag, const struct krm_out *k, struct d2s_buf *out)
 {
-	static const char *const sev[] = { "info", "warning", "error" };
 	struct d2s_arena a = {0};
 	struct d2s_layout l = { .indent = 2, .seq_indent = 0, .nl = "\n" };
 	struct d2s_val *root = d2s_v_map(&a), *results = d2s_v_seq(&a);
@@ -188,7 +187,7 @@ static void write_results(const struct d2s_diag *diag, const struct krm_out *k, 
 		const struct d2s_diag_entry *e = &diag->entries[i];
 		struct d2s_val *r = d2s_v_map(&a);
 		d2s_v_put(&a, r, "message", d2s_v_str(&a, e->message ? e->message : ""));
-		d2s_v_put(&a, r, "severity", d2s_v_str(&a, sev[e->severity]));
+		d2s_v_put(&a, r, "severity", d2s_v_str(&a, d2s_diag_severity_name(e->severity)));
 		put_object(&a, r, k, e);
 		d2s_v_push(&a, results, r);
 	}

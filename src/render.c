@@ -4,6 +4,7 @@
 #include "render.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -229,29 +230,84 @@ int d2s_plain_safe(const char *s)
 	return 1;
 }
 
+/* Decode one UTF-8 sequence at s into *cp; 0 when it is not well-formed. */
+static size_t u8dec(const unsigned char *s, uint32_t *cp)
+{
+	size_t n;
+	uint32_t min;
+	if (s[0] < 0x80)
+		return *cp = s[0], 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, min = 0x80, *cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, min = 0x800, *cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, min = 0x10000, *cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void d2s_render_quoted(struct d2s_buf *b, const char *s)
 {
 	d2s_buf_puts(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': d2s_buf_puts(b, "\\\""); break;
-		case '\\': d2s_buf_puts(b, "\\\\"); break;
-		case '\n': d2s_buf_puts(b, "\\n"); break;
-		case '\r': d2s_buf_puts(b, "\\r"); break;
-		case '\t': d2s_buf_puts(b, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				d2s_buf_printf(b, "\\x%02x", *p);
-			else
-				d2s_buf_add(b, (const char *)p, 1);
-		}
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		uint32_t cp;
+		size_t n = u8dec(p, &cp);
+		if (!n)
+			d2s_buf_puts(b, "\\ufffd"), n = 1;
+		else if (cp == '"' || cp == '\\')
+			d2s_buf_printf(b, "\\%c", (char)cp);
+		else if (cp == '\n' || cp == '\t')
+			d2s_buf_puts(b, cp == '\n' ? "\\n" : "\\t");
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+			 cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
+			d2s_buf_printf(b, "\\u%04x", (unsigned)cp);
+		else
+			d2s_buf_add(b, (const char *)p, n);
+		p += n;
 	}
 	d2s_buf_puts(b, "\"");
 }
 
-static void put_scalar(struct d2s_buf *b, const struct d2s_val *v)
+static void json(struct d2s_buf *b, const struct d2s_val *v, size_t ind)
 {
-	if (v->type == D2S_V_RAW || d2s_plain_safe(v->s))
+	if ((v->type != D2S_V_MAP && v->type != D2S_V_SEQ) || !v->n) {
+		if (v->type == D2S_V_STR)
+			d2s_render_quoted(b, v->s);
+		else
+			d2s_buf_puts(b, v->type == D2S_V_RAW ? v->s : v->type == D2S_V_MAP ? "{}" : "[]");
+		return;
+	}
+	d2s_buf_puts(b, v->type == D2S_V_MAP ? "{" : "[");
+	for (size_t i = 0; i < v->n; i++) {
+		d2s_buf_puts(b, i ? ",\n" : "\n");
+		d2s_buf_fill(b, ' ', ind + 2);
+		if (v->type == D2S_V_MAP)
+			d2s_render_quoted(b, v->keys[i]), d2s_buf_puts(b, ": ");
+		json(b, v->kids[i], ind + 2);
+	}
+	d2s_buf_puts(b, "\n");
+	d2s_buf_fill(b, ' ', ind);
+	d2s_buf_puts(b, v->type == D2S_V_MAP ? "}" : "]");
+}
+
+void d2s_render_json(struct d2s_buf *b, const struct d2s_val *v)
+{
+	json(b, v, 0);
+	d2s_buf_puts(b, "\n");
+}
+
+static void put_scalar(struct d2s_buf *b, const struct d2s_val *v, const struct d2s_layout *l)
+{
+	if (v->type == D2S_V_RAW || (!l->quote_all && d2s_plain_safe(v->s)))
 		d2s_buf_puts(b, v->s);
 	else
 		d2s_render_quoted(b, v->s);
@@ -273,7 +329,7 @@ static void put_leaf(struct d2s_buf *b, const struct d2s_val *c, const struct d2
 	else if (c->type == D2S_V_SEQ)
 		d2s_buf_puts(b, "[]");
 	else
-		put_scalar(b, c);
+		put_scalar(b, c, l);
 	d2s_buf_puts(b, l->nl);
 }
 
@@ -338,6 +394,7 @@ void d2s_render_pairs(struct d2s_buf *b, const struct d2s_val *v, int col,
 void d2s_layout_detect(const struct d2s_doc *doc, struct d2s_layout *l)
 {
 	l->indent = 2;
+	l->quote_all = 0;
 	l->seq_indent = 0;
 	const char *lf = memchr(doc->text, '\n', doc->len);
 	l->nl = lf && lf > doc->text && lf[-1] == '\r' ? "\r\n" : "\n"; /* the first break says */

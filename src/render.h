@@ -1,8 +1,9 @@
-/* render.h - edit stage: generated YAML. New keys, claim templates, the
- * headless Service and KRM results are built as small value trees and
- * rendered as block YAML in the layout of the document they go into
- * (indentation, sequence style, line breaks), so inserted text looks like the
- * text around it. */
+/* render.h - edit stage: generated YAML, and the one value tree of the
+ * program. New keys, claim templates, the headless Service, KRM results and
+ * the ConversionReport are built as small value trees; they are rendered as
+ * block YAML in the layout of the document they go into (indentation,
+ * sequence style, line breaks), so inserted text looks like the text around
+ * it, or as JSON (the report's JSON format). */
 #ifndef D2S_RENDER_H
 #define D2S_RENDER_H
 
@@ -15,6 +16,7 @@ struct d2s_layout {
 	int indent;        /**< spaces per mapping level (default 2) */
 	int seq_indent;    /**< dash column minus parent key column (0 or indent) */
 	const char *nl;    /**< "\n" or "\r\n" */
+	int quote_all;     /**< every STR double-quoted (the report), else plain when safe */
 };
 
 /** Value tree for generated YAML; allocate in an arena. */
@@ -63,9 +65,15 @@ void d2s_render_value(struct d2s_buf *b, const struct d2s_val *v, int col,
 /** Render SEQ `v` as block items with their dashes at column `dash`. */
 void d2s_render_items(struct d2s_buf *b, const struct d2s_val *v, int dash,
 		      const struct d2s_layout *l);
-/** Append `s` as a double-quoted scalar (quote, backslash and control bytes
- *  escaped). */
+/** Append `s` as a double-quoted scalar that is also a JSON string
+ *  (RFC 8259 section 7; YAML 1.2's double-quoted escapes are a superset):
+ *  quote, backslash, controls, DEL, C1, U+2028/9, BOM and non-characters
+ *  escaped; ill-formed UTF-8 becomes U+FFFD. */
 void d2s_render_quoted(struct d2s_buf *b, const char *s);
+/** Append `v` as pretty JSON (2-space indent, final line break): MAP an
+ *  object, SEQ an array, STR a string, RAW verbatim (it must be a JSON
+ *  number, true, false or null). */
+void d2s_render_json(struct d2s_buf *b, const struct d2s_val *v);
 /** True when `s` can be written as a plain scalar and read back as the same
  *  string (not null, bool, number, and no indicator characters). */
 int d2s_plain_safe(const char *s);

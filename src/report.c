@@ -46,6 +46,24 @@ void d2s_creport_free(struct d2s_conv_report *r)
 }
 
 /* The entry of Deployment ns/name, created at its first mention. */
+const char *d2s_cr_status_name(enum d2s_cr_status s)
+{
+	static const char *const names[] = { "pending", "converted", "skipped", "failed" };
+	return names[s];
+}
+
+const char *d2s_cr_svc_name(enum d2s_creport_svc s)
+{
+	static const char *const names[] = { "none", "generated", "reused" };
+	return names[s];
+}
+
+const char *d2s_cr_fate_name(enum d2s_creport_fate f)
+{
+	static const char *const names[] = { "kept", "dropped", "kept-shared", "cloned" };
+	return names[f];
+}
+
 static struct d2s_cr_dep *dep_get(struct d2s_conv_report *r, const char *ns, const char *name)
 {
 	char key[512];

@@ -13,11 +13,12 @@
 /** Decision recorded for one Deployment. */
 enum d2s_cr_status { D2S_CR_PENDING, D2S_CR_CONVERTED, D2S_CR_SKIPPED, D2S_CR_FAILED };
 
-/* Output names of the enums, indexed by value. */
-static const char *const status_names[] = { "pending", "converted", "skipped", "failed" };
-static const char *const svc_names[] = { "none", "generated", "reused" };
-static const char *const fate_names[] = { "kept", "dropped", "kept-shared", "cloned" };
-static const char *const sev_names[] = { "info", "warning", "error" };
+/** The report's name of status `s` ("pending", "converted", ...). */
+const char *d2s_cr_status_name(enum d2s_cr_status s);
+/** The report's name of Service kind `s` ("none", "generated", "reused"). */
+const char *d2s_cr_svc_name(enum d2s_creport_svc s);
+/** The report's name of PVC fate `f` ("kept", "dropped", ...). */
+const char *d2s_cr_fate_name(enum d2s_creport_fate f);
 
 /** One claim template (strings in the report's arena). */
 struct d2s_cr_claim { char *name, *from_pvc, *storage, *storage_class, *access_modes; };

@@ -45,7 +45,7 @@ static void add_names(struct d2s_buf *b, const struct d2s_conv_report *r, enum d
 		if (why && st == D2S_CR_SKIPPED)
 			d2s_buf_printf(b, ": %s", d->detail ? d->detail : d2s_skip_name(d->why));
 		else if (why)
-			d2s_buf_printf(b, ": %s", status_names[st]);
+			d2s_buf_printf(b, ": %s", d2s_cr_status_name(st));
 	}
 	if (total > shown)
 		d2s_buf_printf(b, " and %zu more", total - shown);
@@ -68,9 +68,9 @@ static void add_pvcs(struct d2s_buf *b, const struct d2s_cr_counts *c)
 			if (!n)
 				continue;
 			if (kinds == 1)
-				d2s_buf_printf(b, " and %s", fate_names[order[i]]);
+				d2s_buf_printf(b, " and %s", d2s_cr_fate_name(order[i]));
 			else
-				d2s_buf_printf(b, "%s%zu %s", k++ ? ", " : " (", n, fate_names[order[i]]);
+				d2s_buf_printf(b, "%s%zu %s", k++ ? ", " : " (", n, d2s_cr_fate_name(order[i]));
 		}
 		if (kinds > 1)
 			d2s_buf_puts(b, ")");
