@@ -1,5 +1,5 @@
-/* hashmap.c - support for the references stage: open-addressing string
- * hash map (FNV-1a) behind the cross-document index (xref.c). */
+/* hashmap.c - support: open-addressing string
+ * hash map (FNV-1a) behind the index of pass 1 (index.c) and the report. */
 #include "hashmap.h"
 #include "buf.h"
 

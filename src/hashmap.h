@@ -1,6 +1,6 @@
-/* hashmap.h - support for the references stage (xref.c): a string-keyed
+/* hashmap.h - support for the index (index.c) and the report: a string-keyed
  * open-addressing hash map with integer values, and the "ns/name" keys the
- * cross-document index uses. */
+ * index uses. */
 #ifndef D2S_HASHMAP_H
 #define D2S_HASHMAP_H
 

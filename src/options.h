@@ -82,9 +82,6 @@ void d2s_options_copy(struct d2s_options *dst, const struct d2s_options *src);
 int d2s_options_set(struct d2s_options *o, const char *key, const char *value,
 		    char *err, size_t errlen);
 
-/** True when `key` names a boolean option. */
-int d2s_option_is_bool(const char *key);
-
 /** Parse a `--volume-claim-template` value into `v` (fields owned by `v`).
  *  Returns 0 or -1 with the reason (without the value) in err. */
 int d2s_vct_parse(struct d2s_vct *v, const char *text, char *err, size_t errlen);

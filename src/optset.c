@@ -119,12 +119,6 @@ int d2s_options_set(struct d2s_options *o, const char *key, const char *value, c
 	return rc;
 }
 
-int d2s_option_is_bool(const char *key)
-{
-	const struct d2s_option *opt = d2s_opt_find(key);
-	return opt && opt->kind == D2S_OPT_BOOL;
-}
-
 /* ---------- pairs ---------- */
 
 void d2s_pairs_add(struct d2s_pairs *p, const char *key, const char *val)
