@@ -24,18 +24,6 @@
 #define D2S_CLAIMS_H
 
 #include "rule.h"
-#include "stream.h"
-
-/** True when `kind` is a workload kind with a pod spec (Pod, Deployment,
- *  ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
- *  ReplicationController). */
-int d2s_is_workload(const char *kind);
-/** Record the PVCs that workload `root` (identity `id`, with a name; a Helm
- *  `hook` or not) mounts in its pod spec volumes. */
-void d2s_claims_users(struct d2s_index *ix, const struct d2s_node *root, const struct d2s_ident *id,
-		      int hook);
-/** d2s_claims_users for a workload streamed without a tree (stream.h). */
-void d2s_claims_users_streamed(struct d2s_index *ix, const struct d2s_stream_claims *sc);
 
 /** The rule matches a v1 PersistentVolumeClaim with a name. */
 int d2s_pvc_match(const struct d2s_ident *id, const struct d2s_node *root);

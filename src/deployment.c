@@ -104,7 +104,7 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in)
 	if (!in->in_list)
 		w.col = 1;
 	if (id->name) {
-		d2s_claims_users(ix, in->root, id, in->hook);
+		d2s_index_workload(ix, in->root, id, in->hook);
 		d2s_creport_seen(ix->diag->report, id->ns, id->name, w.file, w.line, w.col);
 	}
 	if (in->hook) {

@@ -164,3 +164,56 @@ void d2s_index_claim_user(struct d2s_index *ix, const char *ns, const char *clai
 	u->key = d2s_index_strdup(ix, key);
 	u->hook = hook;
 }
+
+/* ---------- who mounts what ----------
+ * A PVC is mounted through a pod spec's volumes[].persistentVolumeClaim
+ * (https://kubernetes.io/docs/concepts/storage/persistent-volumes/#claims-as-volumes);
+ * the pod spec of each workload kind is at: */
+
+/* The kinds whose pod spec is at spec.template.spec. */
+static int templated(const char *kind)
+{
+	static const char *const kinds[] = { "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+		"Job", "ReplicationController", NULL };
+	for (int i = 0; kinds[i]; i++)
+		if (!strcmp(kind, kinds[i]))
+			return 1;
+	return 0;
+}
+
+int d2s_is_workload(const char *kind)
+{
+	return kind && (!strcmp(kind, "Pod") || !strcmp(kind, "CronJob") || templated(kind));
+}
+
+static const struct d2s_node *pod_spec(const struct d2s_node *root, const char *kind)
+{
+	if (!kind)
+		return NULL;
+	if (!strcmp(kind, "Pod"))
+		return d2s_get(root, "spec");
+	if (!strcmp(kind, "CronJob"))
+		return d2s_path(root, "spec", "jobTemplate", "spec", "template", "spec");
+	return templated(kind) ? d2s_path(root, "spec", "template", "spec") : NULL;
+}
+
+void d2s_index_workload(struct d2s_index *ix, const struct d2s_node *root, const struct d2s_ident *id,
+		      int hook)
+{
+	const struct d2s_node *vols = d2s_get(pod_spec(root, id->kind), "volumes");
+	char wkey[512];
+	d2s_key(wkey, sizeof(wkey), d2s_index_ns(ix, id->ns), id->name);
+	for (size_t i = 0; vols && vols->type == D2S_SEQ && i < vols->n; i++) {
+		const char *claim = d2s_str(d2s_path(vols->kids[i], "persistentVolumeClaim", "claimName"));
+		if (claim)
+			d2s_index_claim_user(ix, id->ns, claim, id->kind, wkey, hook);
+	}
+}
+
+void d2s_index_workload_streamed(struct d2s_index *ix, const struct d2s_stream_claims *sc)
+{
+	char wkey[512];
+	d2s_key(wkey, sizeof(wkey), d2s_index_ns(ix, sc->ns), sc->name);
+	for (size_t i = 0; i < sc->n_claims; i++)
+		d2s_index_claim_user(ix, sc->ns, sc->claims[i], sc->kind, wkey, sc->hook);
+}

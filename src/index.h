@@ -27,6 +27,7 @@
 #include "options.h"
 #include "render.h"
 #include "spool.h"
+#include "stream.h"
 #include "tree.h"
 
 /** What became of a Deployment (0 = not read, or not an apps/v1 one). */
@@ -224,5 +225,16 @@ long d2s_index_max_replicas(const struct d2s_index *ix, const char *ns, const ch
  *  user of claim `claim` in the same namespace `ns` (once per triple). */
 void d2s_index_claim_user(struct d2s_index *ix, const char *ns, const char *claim,
 			  const char *kind, const char *key, int hook);
+
+/** True when `kind` is a workload kind with a pod spec (Pod, Deployment,
+ *  ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
+ *  ReplicationController). */
+int d2s_is_workload(const char *kind);
+/** Record the PVCs that workload `root` (identity `id`, with a name; a Helm
+ *  `hook` or not) mounts in its pod spec volumes. */
+void d2s_index_workload(struct d2s_index *ix, const struct d2s_node *root, const struct d2s_ident *id,
+			int hook);
+/** d2s_index_workload for a workload streamed without a tree (stream.h). */
+void d2s_index_workload_streamed(struct d2s_index *ix, const struct d2s_stream_claims *sc);
 
 #endif

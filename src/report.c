@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "report_int.h"
 
 /* Copy s into the report's arena (NULL stays NULL). */
 static char *dup(struct d2s_conv_report *r, const char *s)

@@ -1,14 +1,13 @@
 /* report_text.c - conversion report stage, text side: the one-line run
  * summary, the no-op check and the per-object descriptions that become
  * diagnostics (and so KRM results). Reads the collector's records
- * (report_int.h); see report.h. */
+ * (report.h, its last section). */
 #include "report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "report_int.h"
 
 /** Names listed in the summary line before "and N more". */
 #define SUMMARY_NAMES 10

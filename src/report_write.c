@@ -12,7 +12,6 @@
 
 #include "buf.h"
 #include "render.h"
-#include "report_int.h"
 
 /** Most PVC names listed per claim template; the rest are counted. */
 #define NAMES_MAX 1000

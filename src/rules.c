@@ -82,7 +82,7 @@ static int workload_match(const struct d2s_ident *id, const struct d2s_node *roo
 
 static d2s_rec workload_facts(const struct d2s_fact_in *in)
 {
-	d2s_claims_users(in->ix, in->root, in->id, in->hook);
+	d2s_index_workload(in->ix, in->root, in->id, in->hook);
 	return 0;
 }
 
@@ -314,7 +314,7 @@ void d2s_rules_facts(struct d2s_index *ix, const struct d2s_src *src, const stru
 void d2s_rules_streamed(struct d2s_index *ix, const struct d2s_stream_claims *sc)
 {
 	if (sc && sc->kind && sc->name && d2s_is_workload(sc->kind))
-		d2s_claims_users_streamed(ix, sc);
+		d2s_index_workload_streamed(ix, sc);
 	d2s_index_piece(ix, 0);
 }
 

@@ -156,7 +156,7 @@ int d2s_stream_piece(struct d2s_reader *r, struct d2s_diag *dg, const char *file
 
 /* Kinds some rule reads or changes; other documents are only checked. The
  * workload kinds from "Pod" on are read only for the PVCs their pod specs
- * mount (claims.h d2s_claims_users): a big one is streamed (FIRST_CLAIMS_ONLY). */
+ * mount (index.h d2s_index_workload): a big one is streamed (FIRST_CLAIMS_ONLY). */
 static const char *const wanted_kinds[] = { "Deployment", "List", "PersistentVolumeClaim",
 	"Service", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "ScaledObject",
 	"Rollout", "Canary", "ResourceList", "Pod", "ReplicaSet", "StatefulSet", "DaemonSet",
