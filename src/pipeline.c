@@ -4,14 +4,13 @@
  * Pass 1, facts: each input is cut into pieces (reader.c), parsed ahead on
  * worker threads (parsepool.c) and taken back in input order; every piece
  * goes through d2s_rules_facts into the index. A piece too big to hold
- * that no rule rewrites is only checked while it streams past (stream.c).
- * The input is kept for the second pass: a regular file is read again, a
- * pipe is kept in a spool (memory, then an unlinked file), memory is
- * borrowed. Then d2s_rules_seal decides what the facts imply.
+ * that no rule reads is only checked while it streams past (stream.c).
+ * Each input is kept for the second read (input.c). Then d2s_rules_seal
+ * decides what the facts imply.
  * Pass 2, rewrite: each input is cut again into the same pieces; a piece a
- * rule rewrites is parsed (ahead, on the workers) and rewritten, every
- * other piece is copied as it was read. The output is written in input
- * order, all of it (output.c holds it until the run succeeded). */
+ * rule rewrites is rewritten (parsed again, or from what its rule kept in
+ * pass 1), every other piece is copied as it was read. The output goes out
+ * in input order (output.c holds it until the run succeeded). */
 #include "pipeline.h"
 #include "index.h"
 #include "input.h"
