@@ -376,10 +376,11 @@ static void clone(struct d2s_index *ix, struct d2s_pvc_fact *r, const struct d2s
 	} else {
 		r->fate = D2S_PVC_CLONE;
 		r->clone_name = d2s_index_strdup(ix, name.data);
-		d2s_diagf_data(ix->diag, D2S_WARNING, w, "--migrate-data: PersistentVolumeClaim %s added with "
-			       "dataSource %s %s, so pod %s-%ld starts with this claim's data; the other replicas' "
-			       "claims start EMPTY", name.data, snapshot ? "VolumeSnapshot" : "PersistentVolumeClaim",
-			       snapshot ? snapshot : w->name, d->name, start);
+		d2s_diagf_data(ix->diag, D2S_INFO, w, "--migrate-data: PersistentVolumeClaim %s added with "
+			       "dataSource %s %s, so pod %s-%ld starts with this claim's data; a claim of any "
+			       "other replica starts empty", name.data,
+			       snapshot ? "VolumeSnapshot" : "PersistentVolumeClaim", snapshot ? snapshot : w->name,
+			       d->name, start);
 	}
 	d2s_buf_free(&name);
 }
@@ -397,6 +398,24 @@ static void others_of(const struct d2s_index *ix, const struct d2s_pvc_fact *r, 
 			}
 }
 
+/* PVC `r` (at `w`) would become the per-pod claims of Deployment `d`,
+ * which start empty, and nobody said what becomes of its data: an error
+ * that names each choice and what it does to the data. */
+static void no_choice(struct d2s_index *ix, const struct d2s_pvc_fact *r, const struct d2s_where *w,
+		      const struct d2s_dep_fact *d)
+{
+	long start = d->o->ordinals_start > 0 ? d->o->ordinals_start : 0;
+	d2s_diagf(ix->diag, D2S_ERROR, w, "mounted by Deployment %s as volume %s: its StatefulSet gives "
+		  "each replica a claim of its own, which starts EMPTY, so say what becomes of this "
+		  "PVC's data: --migrate-data clone (pod %s-%ld's claim is a CSI clone of this PVC), "
+		  "--migrate-data snapshot=NAME (pod %s-%ld's claim is restored from VolumeSnapshot "
+		  "NAME), --migrate-data none (every claim starts empty; this PVC is kept), "
+		  "--shared-volume %s (every replica keeps sharing this PVC), or --drop-absorbed-pvcs "
+		  "(this PVC is removed, and Helm deletes it with its data); under Helm pass "
+		  "--post-renderer-args=--migrate-data=clone, in --config or a functionConfig "
+		  "migrateData: clone", d->name, r->volume, d->name, start, d->name, start, r->volume);
+}
+
 /* Decide the fate of absorbed PVC `r`: r->fate, the clone, the warnings
  * and errors, the report entry. */
 static void decide(struct d2s_index *ix, struct d2s_pvc_fact *r)
@@ -410,32 +429,26 @@ static void decide(struct d2s_index *ix, struct d2s_pvc_fact *r)
 	struct d2s_creport_pvc rp = { .ns = w.ns, .name = w.name, .deployment = d->name,
 				      .claim = r->volume, .fate = drop ? D2S_FATE_DROPPED : D2S_FATE_KEPT };
 	d2s_creport_pvc(ix->diag->report, &rp);
-	if (drop) {
-		r->fate = D2S_PVC_DROP;
-		d2s_diagf_data(ix->diag, D2S_WARNING, &w, "absorbed into per-pod claims of StatefulSet %s and "
+	r->fate = drop ? D2S_PVC_DROP : D2S_PVC_KEEP;
+	if (!o->migrate_data && !o->drop_absorbed_pvcs)
+		no_choice(ix, r, &w, d);
+	else if (drop)
+		d2s_diagf_data(ix->diag, D2S_INFO, &w, "absorbed into per-pod claims of StatefulSet %s and "
 			       "removed (--drop-absorbed-pvcs): if it held data, Helm deletes it on upgrade", d->name);
-	} else {
-		r->fate = D2S_PVC_KEEP;
-		if (d2s_migrate_copies(o) && r->in_list)
-			d2s_diagf(ix->diag, D2S_ERROR, &w, "--migrate-data cannot add the cloned claim inside a "
-				  "kind: List: move this PersistentVolumeClaim out of the List");
-		else if (d2s_migrate_copies(o))
-			clone(ix, r, &w, d); /* a refusal is an error: the run fails */
-		if (others.len)
-			d2s_diagf_data(ix->diag, D2S_WARNING, &w, "now replaced by per-pod claims of StatefulSet %s, "
-				       "which start EMPTY, but still mounted by %s: kept (helm.sh/resource-policy: "
-				       "keep%s)", d->name, others.data,
-				       o->drop_absorbed_pvcs ? "; not removed by --drop-absorbed-pvcs" : "");
-		else if (!o->migrate_data) /* else clone() says which claims start empty */
-			d2s_diagf_data(ix->diag, D2S_WARNING, &w, "now replaced by per-pod claims of StatefulSet %s, "
-				       "which start EMPTY; the claim is kept (helm.sh/resource-policy: keep) so its data "
-				       "survives: copy the data into the new claim of pod 0, then delete this PVC (or "
-				       "pass --drop-absorbed-pvcs)", d->name);
-		else if (!d2s_migrate_copies(o)) /* --migrate-data none: chosen, so no warning */
-			d2s_diagf(ix->diag, D2S_INFO, &w, "now replaced by per-pod claims of StatefulSet %s, "
-				  "which start empty (--migrate-data none); the claim is kept "
-				  "(helm.sh/resource-policy: keep)", d->name);
-	}
+	else if (d2s_migrate_copies(o) && r->in_list)
+		d2s_diagf(ix->diag, D2S_ERROR, &w, "--migrate-data cannot add the cloned claim inside a "
+			  "kind: List: move this PersistentVolumeClaim out of the List");
+	else if (d2s_migrate_copies(o))
+		clone(ix, r, &w, d); /* a refusal is an error: the run fails */
+	if (others.len && !drop) /* still mounted: kept, whatever was chosen */
+		d2s_diagf_data(ix->diag, o->drop_absorbed_pvcs ? D2S_WARNING : D2S_INFO, &w,
+			       "now replaced by per-pod claims of StatefulSet %s, but still mounted by %s: "
+			       "kept (helm.sh/resource-policy: keep%s)", d->name, others.data,
+			       o->drop_absorbed_pvcs ? "; not removed by --drop-absorbed-pvcs" : "");
+	else if (o->migrate_data && !d2s_migrate_copies(o)) /* --migrate-data none */
+		d2s_diagf_data(ix->diag, D2S_INFO, &w, "now replaced by per-pod claims of StatefulSet %s, "
+			       "which start empty (--migrate-data none); the claim is kept "
+			       "(helm.sh/resource-policy: keep)", d->name);
 	d2s_buf_free(&others);
 }
 
@@ -501,9 +514,13 @@ static struct d2s_val *clone_spec(struct d2s_arena *a, const struct d2s_node *sp
 }
 
 /* The clone of PVC `root` as a value tree: named `r->clone_name`, in the
- * PVC's namespace, kept by Helm, with the Helm 4 file annotation. */
+ * PVC's namespace, labelled as the StatefulSet controller labels the claims
+ * it creates (with the StatefulSet's spec.selector.matchLabels, `labels`:
+ * pkg/controller/statefulset/stateful_set_utils.go getPersistentVolumeClaims,
+ * so `kubectl get pvc -l ...` lists it with the others), kept by Helm, with
+ * the Helm 4 file annotation. */
 static struct d2s_val *clone_doc(struct d2s_arena *a, const struct d2s_node *root,
-				 const struct d2s_pvc_fact *r)
+				 const struct d2s_pvc_fact *r, const struct d2s_val *labels)
 {
 	struct d2s_val *d = d2s_v_map(a), *m = d2s_v_map(a), *ann = d2s_v_map(a);
 	const char *ns = d2s_get_str(d2s_get(root, "metadata"), "namespace");
@@ -512,6 +529,8 @@ static struct d2s_val *clone_doc(struct d2s_arena *a, const struct d2s_node *roo
 	d2s_v_put(a, m, "name", d2s_v_str(a, r->clone_name));
 	if (ns)
 		d2s_v_put(a, m, "namespace", d2s_v_str(a, ns));
+	if (labels && labels->n)
+		d2s_v_put(a, m, "labels", d2s_v_copy(a, labels));
 	/* Helm 4 keeps a generated document with its template by this annotation
 	 * (as the generated Service does, service.c) */
 	const char *h4 = "postrenderer.helm.sh/postrender-filename";
@@ -527,7 +546,8 @@ static struct d2s_val *clone_doc(struct d2s_arena *a, const struct d2s_node *roo
 
 /* "---", the PVC's "# Source:" lines (helm template --show-only keeps
  * them), then the clone, into `out`. */
-static void render_clone(const struct d2s_doc *doc, const struct d2s_pvc_fact *r, struct d2s_buf *out)
+static void render_clone(const struct d2s_doc *doc, const struct d2s_pvc_fact *r,
+			 const struct d2s_val *labels, struct d2s_buf *out)
 {
 	struct d2s_arena a = {0};
 	struct d2s_layout lay;
@@ -535,7 +555,7 @@ static void render_clone(const struct d2s_doc *doc, const struct d2s_pvc_fact *r
 	d2s_buf_puts(out, "---");
 	d2s_buf_puts(out, lay.nl);
 	d2s_source_comments(doc, out);
-	d2s_render_pairs(out, clone_doc(&a, doc->root, r), 0, &lay);
+	d2s_render_pairs(out, clone_doc(&a, doc->root, r, labels), 0, &lay);
 	d2s_arena_free(&a);
 }
 
@@ -561,7 +581,7 @@ int d2s_pvc_rewrite(const struct d2s_rewrite_in *in, struct d2s_rewrite_out *out
 	struct d2s_reemit re = {0};
 	int rc = d2s_edit_retry(in->parser, in->ix->diag, &w, in->doc, keep_cb, &out->text, &re);
 	if (rc == 0 && r->fate == D2S_PVC_CLONE)
-		render_clone(in->doc, r, &out->extra);
+		render_clone(in->doc, r, in->ix->deps[r->absorbed_by[0]].match_labels, &out->extra);
 	d2s_reemit_free(&re);
 	return rc;
 }

@@ -126,14 +126,15 @@ static void check_duplicates(struct d2s_cx *c, const struct d2s_node *root)
  * at least its value (Kubernetes docs, "StatefulSets", Partitioned rolling
  * updates), so holding every pod takes replicas, or the largest maxReplicas
  * of the autoscalers that target it. With OnDelete no pod is replaced until
- * it is deleted, so nothing is needed. Returns --partition when given (with
- * a warning when it lets pods update), else that hold, else -1. */
+ * it is deleted, so nothing is needed. Returns --partition when given,
+ * else that hold, else -1. What the user chose (--update-strategy,
+ * --recreate-as, --partition) is an info; only the default warns. */
 static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
 			     const struct d2s_node *paused, const char *out)
 {
 	const struct d2s_options *o = c->o;
-	if (out && strcmp(out, "RollingUpdate")) {
-		d2s_cx_diagf(c, D2S_WARNING, paused, "spec.paused",
+	if (out && strcmp(out, "RollingUpdate")) { /* only a flag gives it */
+		d2s_cx_diagf(c, D2S_INFO, paused, "spec.paused",
 			      "paused: true with updateStrategy %s: no pod gets the new template until "
 			      "you delete it, so no partition is needed", out);
 		return o->partition;
@@ -144,7 +145,7 @@ static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
 		hold = c->max_replicas; /* every pod an autoscaler can create */
 	if (o->partition >= 0) {
 		if (o->partition < hold)
-			d2s_cx_diagf(c, D2S_WARNING, paused, "spec.paused",
+			d2s_cx_diagf(c, D2S_INFO, paused, "spec.paused",
 				      "paused: true, but --partition %ld lets the pods from ordinal index "
 				      "%ld on get the new template now (%ld would hold every pod)",
 				      o->partition, o->partition, hold);
@@ -177,7 +178,7 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	const char *out = o->update_strategy;
 	if (!out && type && !strcmp(type, "Recreate")) {
 		out = o->recreate_as ? o->recreate_as : "RollingUpdate";
-		d2s_cx_diagf(c, D2S_WARNING, strategy, "spec.strategy",
+		d2s_cx_diagf(c, o->recreate_as ? D2S_INFO : D2S_WARNING, strategy, "spec.strategy",
 			      "strategy Recreate has no StatefulSet equivalent; using updateStrategy %s "
 			      "(%s)", out, strcmp(out, "OnDelete")
 			      ? "pods are replaced one at a time; --recreate-as OnDelete for manual updates"
@@ -489,6 +490,8 @@ static int convert_doc(struct d2s_cx *c, const struct d2s_convert_in *in, struct
 	const struct d2s_val *claims = statefulset_edits(c, &p, in, out);
 	if (c->failed)
 		return -1;
+	if (c->ed.expand)
+		return 2;
 	if (c->ed.reemit)
 		return 1;
 	if (service_doc(c, &p, out) || c->failed)

@@ -59,8 +59,10 @@ struct d2s_convert_out {
  *  serviceName a DNS-1035 label (pkg/apis/core/validation/validation.go,
  *  ValidateServiceName). Returns 0 on success; 1 when an edit falls inside
  *  a flow collection and the caller should re-emit the document in block
- *  style and call again; -1 on a conversion error (already reported to
- *  in->diag; out->text is then empty). */
+ *  style and call again; 2 when an edit lands in a node an alias repeats
+ *  (or a merge key gives) and the caller should re-emit it with the aliases
+ *  expanded and call again (reemit.h); -1 on a conversion error (already
+ *  reported to in->diag; out->text is then empty). */
 int d2s_convert(const struct d2s_convert_in *in, struct d2s_convert_out *out);
 
 /** d2s_convert as the edit of d2s_edit_retry (reemit.h), for a standalone

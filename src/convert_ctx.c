@@ -59,15 +59,12 @@ size_t d2s_cx_pair_index(const struct d2s_node *map, const char *key)
 
 int d2s_cx_editable(struct d2s_cx *c, const struct d2s_node *n, const char *field)
 {
+	(void)field;
 	const struct d2s_node *s = d2s_shared(n);
 	if (!s)
 		return 1;
-	long l, col;
-	d2s_linecol(c->doc->text, s->start, &l, &col);
-	d2s_cx_diagf(c, D2S_ERROR, n, field, "%s would be edited inside the node with anchor &%s "
-		      "(line %ld), which an alias repeats: an edit there changes every alias of it too. "
-		      "Expand the aliases first (e.g. yq 'explode(.)') and run again", field,
-		      s->anchor ? s->anchor : "?", c->line0 + l - 1);
+	if (!c->ed.expand)
+		c->ed.expand = s->anchor ? s->anchor : "?";
 	return 0;
 }
 
@@ -75,20 +72,16 @@ void d2s_cx_remove_key(struct d2s_cx *c, const struct d2s_node *map, const char 
 {
 	size_t i = d2s_cx_pair_index(map, key);
 	if (i == (size_t)-1) {
-		const struct d2s_node *v = d2s_get(map, key);
-		if (v)
-			d2s_cx_diagf(c, D2S_ERROR, v, key, "%s must be removed but comes from a merge key "
-				      "(<<): write it in the mapping itself, or expand the merge first "
-				      "(e.g. yq 'explode(.)')", key);
+		if (d2s_get(map, key) && !c->ed.expand) /* it comes from a merge key */
+			c->ed.expand = "<<";
 		return;
 	}
 	if (!d2s_cx_editable(c, map, key))
 		return;
 	const struct d2s_node *a = d2s_holds_anchor(map->kids[2 * i + 1]);
-	if (a) {
-		d2s_cx_diagf(c, D2S_ERROR, a, key, "%s must be removed but holds the anchor &%s that "
-			      "an alias uses later: expand the aliases first (e.g. yq 'explode(.)')",
-			      key, a->anchor ? a->anchor : "?");
+	if (a) { /* removing it would leave an alias without its anchor */
+		if (!c->ed.expand)
+			c->ed.expand = a->anchor ? a->anchor : "?";
 		return;
 	}
 	d2s_yremove_pair(&c->ed, map, i);

@@ -45,16 +45,17 @@ void d2s_cx_diagf_data(struct d2s_cx *c, enum d2s_severity sev, const struct d2s
 /** Whether the text of node `n` (field path `field`) may be edited for
  *  the place it was reached from: not when `n` is, or lies inside, a node
  *  that an alias refers to (d2s_shared), because editing the text in place
- *  would change the anchor and every alias of it alike. Then reports an
- *  error (expand the aliases first) and returns 0; else returns 1. */
+ *  would change the anchor and every alias of it alike. Then it records the
+ *  anchor in c->ed.expand (the conversion returns 2: re-emit the document
+ *  with its aliases expanded, reemit.h) and returns 0; else returns 1. */
 int d2s_cx_editable(struct d2s_cx *c, const struct d2s_node *n, const char *field);
 
 /** Queue the removal of the pair `key` (with its lines) from mapping `map`;
- *  nothing when the key is absent or `map` is NULL. Reports an error
- *  instead when `map` is not editable (d2s_cx_editable), when the value
- *  holds an anchor an alias uses (the alias would be left dangling), or
- *  when the key comes from a merge key `<<` (it cannot be removed there
- *  without changing the merged mapping). */
+ *  nothing when the key is absent or `map` is NULL. Asks for the aliases
+ *  to be expanded first (c->ed.expand, see d2s_cx_editable) instead when
+ *  `map` is not editable, when the value holds an anchor an alias uses (the
+ *  alias would be left dangling), or when the key comes from a merge key
+ *  `<<` (it cannot be removed there without changing the merged mapping). */
 void d2s_cx_remove_key(struct d2s_cx *c, const struct d2s_node *map, const char *key);
 
 /** Index of the pair `key` in mapping `map`, or (size_t)-1 when absent or

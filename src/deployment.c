@@ -9,6 +9,7 @@
 #include "select.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,8 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in)
 		unsupported(ix->diag, &w, id->api_version, ix->o->skip_unsupported);
 		d2s_creport_unsupported(ix->diag->report, id->ns, id->name, id->api_version,
 					ix->o->skip_unsupported);
+		if (id->name) /* known by name (--only), never a target (state 0) */
+			new_dep(ix, id, &w, 0);
 		return 0;
 	}
 	enum d2s_skip why;
@@ -130,6 +133,96 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in)
 	if (in->doc && !in->in_list && standalone(&ix->deps[i], in->root))
 		prepare(ix, &ix->deps[i], in->src, in->doc, &w);
 	return d2s_index_rec(ix, D2S_REC_DEPLOYMENT, i);
+}
+
+/* ---------- names the user gave must match ----------
+ * A name given to --only, --exclude, --shared-volume or --split-volume that
+ * matches nothing is an error, as a kustomize patch whose target matches
+ * nothing is: a typo must not pass silently. */
+
+/* Append the names `name(i)` for i < n to `b`, ", "-separated, the first ten. */
+static void list_names(struct d2s_buf *b, const struct d2s_index *ix, size_t n,
+		       const char *(*name)(const struct d2s_index *, size_t))
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = name(ix, i);
+		if (s && k++ < 10)
+			d2s_buf_printf(b, "%s%s", k > 1 ? ", " : "", s);
+	}
+	if (k > 10)
+		d2s_buf_printf(b, " and %zu more", k - 10);
+	if (!k)
+		d2s_buf_puts(b, "none");
+}
+
+static const char *dep_name(const struct d2s_index *ix, size_t i)
+{
+	return ix->deps[i].name;
+}
+
+/* The name glob `g` of `flag` matches a Deployment of the input, else an error. */
+static void glob_used(struct d2s_index *ix, const char *flag, const char *g)
+{
+	for (size_t i = 0; i < ix->n_deps; i++)
+		if (fnmatch(g, ix->deps[i].name, 0) == 0)
+			return;
+	struct d2s_buf names = {0};
+	list_names(&names, ix, ix->n_deps, dep_name);
+	struct d2s_where w = { .field = flag };
+	d2s_diagf(ix->diag, D2S_ERROR, &w, "--%s %s matches no Deployment of the input (Deployments: "
+		  "%s): fix the name", flag, g, names.data);
+	d2s_buf_free(&names);
+}
+
+/* Volume name `v` of `flag` in the option set `o` is a PVC volume of a
+ * Deployment converted with it, else an error. */
+static void volume_used(struct d2s_index *ix, const struct d2s_options *o, const char *flag,
+			const char *v)
+{
+	struct d2s_buf names = {0};
+	for (size_t i = 0; i < ix->n_deps; i++) {
+		const struct d2s_dep_fact *d = &ix->deps[i];
+		for (size_t k = 0; d->o == o && d->state == D2S_DEP_CONVERTED && k < d->n_vols; k++) {
+			if (!strcmp(d->vols[k].volume, v))
+				goto out;
+			d2s_buf_printf(&names, "%s%s (Deployment %s)", names.len ? ", " : "",
+				       d->vols[k].volume, d->name);
+		}
+	}
+	struct d2s_where w = { .field = flag };
+	d2s_diagf(ix->diag, D2S_ERROR, &w, "--%s %s names no volume of a converted Deployment that "
+		  "mounts a PersistentVolumeClaim (such volumes: %s): fix the name", flag, v,
+		  names.len ? names.data : "none");
+out:
+	d2s_buf_free(&names);
+}
+
+/* The volume names of option set `o` (the flags, or one override). */
+static void volumes_used(struct d2s_index *ix, const struct d2s_options *o)
+{
+	for (size_t i = 0; i < o->n_shared_volumes; i++)
+		volume_used(ix, o, "shared-volume", o->shared_volumes[i]);
+	for (size_t i = 0; i < o->n_split_volumes; i++)
+		volume_used(ix, o, "split-volume", o->split_volumes[i]);
+}
+
+void d2s_deployment_seal(struct d2s_index *ix)
+{
+	const struct d2s_options *o = ix->o;
+	for (size_t i = 0; i < o->sel.n_only; i++)
+		glob_used(ix, "only", o->sel.only[i]);
+	for (size_t i = 0; i < o->sel.n_exclude; i++)
+		glob_used(ix, "exclude", o->sel.exclude[i]);
+	volumes_used(ix, o);
+	for (size_t i = 0; i < o->n_overrides; i++)
+		volumes_used(ix, o->overrides[i].opts);
+	if (!ix->n_deps && ix->n_docs && !o->sel.n_only && !o->sel.n_exclude) {
+		struct d2s_where w = {0};
+		d2s_diagf(ix->diag, o->require_conversion ? D2S_ERROR : D2S_WARNING, &w,
+			  "the input has no Deployment: nothing is converted, every document is written "
+			  "as it is%s", o->require_conversion ? " (--require-conversion)" : "");
+	}
 }
 
 int d2s_deployment_needs(const struct d2s_index *ix, size_t idx)

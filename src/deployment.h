@@ -22,7 +22,14 @@ int d2s_deployment_match(const struct d2s_ident *id, const struct d2s_node *root
 /** Pass 1: record the Deployment (see above). Returns its record, or 0
  *  (an unsupported apiVersion: nothing else refers to it). */
 d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in);
-/** Whether Deployment `idx` is rewritten: it is converted. */
+/** Seal: every --only and --exclude glob matches a Deployment of the input,
+ *  every --shared-volume and --split-volume name (of the flags or an
+ *  override) a PVC volume of a Deployment converted with it; else an error.
+ *  An input with documents and no Deployment is a warning (an error under
+ *  --require-conversion). */
+void d2s_deployment_seal(struct d2s_index *ix);
+/** Whether Deployment `idx` is rewritten: 0 no, 1 it is converted in pass
+ *  2, 2 it was converted in pass 1 (its Service is decided in pass 2). */
 int d2s_deployment_needs(const struct d2s_index *ix, size_t idx);
 /** Pass 2: the StatefulSet into out->text, its headless Service into
  *  out->extra. Returns 0, or -1 after the conversion reported an error. */

@@ -154,6 +154,7 @@ struct d2s_index {
 	size_t n_recs;
 	d2s_rec *pieces;             /**< record of each piece of the stream, in order */
 	size_t n_pieces;
+	size_t n_docs;               /**< pieces that hold an object */
 	d2s_rec *items;              /**< records of List items, one run per List */
 	size_t n_items;
 	struct d2s_list_fact *lists; size_t n_lists;

@@ -149,8 +149,8 @@ static void ref_seal(struct d2s_index *ix)
 		struct d2s_ref_fact *r = &ix->refs[i];
 		const char *found;
 		const struct d2s_dep_fact *d = d2s_index_dep(ix, r->ns, r->target, &found);
-		if (!d)
-			continue;
+		if (!d || !d->state)
+			continue; /* not read, or an unsupported apiVersion: left alone */
 		if (strcmp(found, d2s_index_ns(ix, r->ns))) {
 			struct d2s_where w = { .file = r->file, .line = r->line, .col = r->col,
 					       .kind = r->kind, .ns = r->ns, .name = r->name };
@@ -238,8 +238,8 @@ static void prog_seal(struct d2s_index *ix)
 /* ---------- the table ---------- */
 
 static const struct d2s_rule rules[] = {
-	{ "Deployment", D2S_REC_DEPLOYMENT, d2s_deployment_match, d2s_deployment_facts, NULL,
-	  d2s_deployment_needs, d2s_deployment_rewrite },
+	{ "Deployment", D2S_REC_DEPLOYMENT, d2s_deployment_match, d2s_deployment_facts,
+	  d2s_deployment_seal, d2s_deployment_needs, d2s_deployment_rewrite },
 	{ "PersistentVolumeClaim", D2S_REC_PVC, d2s_pvc_match, d2s_pvc_facts, d2s_claims_seal,
 	  d2s_pvc_needs, d2s_pvc_rewrite },
 	{ "Service", D2S_REC_NONE, service_match, service_facts, NULL, NULL, NULL },
@@ -308,6 +308,7 @@ void d2s_rules_facts(struct d2s_index *ix, const struct d2s_src *src, const stru
 	d2s_rec r = 0;
 	if (root && root->type == D2S_MAP && doc->n_docs == 1)
 		r = is_list(root) ? list_facts(ix, src, root) : object_facts(ix, src, doc, root, 0);
+	ix->n_docs += root != NULL || doc->skipped;
 	d2s_index_piece(ix, r);
 }
 
@@ -316,6 +317,7 @@ void d2s_rules_streamed(struct d2s_index *ix, const struct d2s_stream_claims *sc
 	if (sc && sc->kind && sc->name && d2s_is_workload(sc->kind))
 		d2s_index_workload_streamed(ix, sc);
 	d2s_index_piece(ix, 0);
+	ix->n_docs++;
 }
 
 /* ---------- the seal ---------- */

@@ -138,11 +138,9 @@ static void remove_volumes(struct d2s_cx *c, const struct d2s_node *pspec,
 		return;
 	for (size_t i = 0; i < vols->n; i++) {
 		const struct d2s_node *anchor = gone[i] ? d2s_holds_anchor(vols->kids[i]) : NULL;
-		if (anchor)
-			d2s_cx_diagf(c, D2S_ERROR, anchor, "spec.template.spec.volumes",
-				      "a replaced volume holds the anchor &%s that an alias uses later: expand "
-				      "the aliases first (e.g. yq 'explode(.)')", anchor->anchor ? anchor->anchor : "?");
-		else if (gone[i])
+		if (anchor && !c->ed.expand) /* an alias would lose its anchor */
+			c->ed.expand = anchor->anchor ? anchor->anchor : "?";
+		else if (gone[i] && !anchor)
 			d2s_yremove_item(&c->ed, vols, i);
 	}
 }

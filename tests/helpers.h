@@ -95,6 +95,21 @@ static inline size_t count_of(const char *hay, const char *needle)
 	return n;
 }
 
+/** The severity ("info", "warning", "error") of the first kept diagnostic
+ *  whose message holds `needle`, or NULL: infos are kept, not printed. */
+static inline const char *severity_of(const struct run *r, const char *needle)
+{
+	static const char *const names[] = { "info", "warning", "error" };
+	for (size_t i = 0; i < r->diag.n_entries; i++)
+		if (contains(r->diag.entries[i].message, needle))
+			return names[r->diag.entries[i].severity];
+	return NULL;
+}
+
+#define assert_severity(r, needle, sev) do { const char *s_ = severity_of((r), (needle)); \
+	if (!s_ || strcmp(s_, (sev))) { fprintf(stderr, "--- %s: want %s, got %s\n", (needle), (sev), \
+	s_ ? s_ : "nothing"); fail(); } } while (0)
+
 #define assert_has(hay, needle) do { if (!contains((hay), (needle))) { \
 	fprintf(stderr, "--- missing: %s\n--- in:\n%s\n", (needle), (hay) ? (hay) : "(null)"); \
 	fail(); } } while (0)

@@ -3,7 +3,8 @@
 
 Per file: exit 0; no Deployment left; one StatefulSet and one headless Service
 per Deployment; output schema-valid (validate.py --no-name-maxlength);
-documents out = documents in + generated Services (no document lost);
+documents out = documents in + generated Services + --migrate-data clones
+(no document lost);
 untouched documents byte-identical and in order; converted Deployments keep
 all comment lines and >= 80 % of their lines verbatim; a second run changes
 nothing; the output re-parsed by libyaml (PyYAML's CSafeLoader, an
@@ -24,7 +25,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 CORPUS = os.path.join(SHARED, "corpus")
 VALIDATE = os.path.join(SHARED, "tools", "validate.py")
-ARGS = ["--volume-claim-template", "name=data,mountPath=/var/lib/d2s-data,size=1Gi", "-q"]
+ARGS = ["--volume-claim-template", "name=data,mountPath=/var/lib/d2s-data,size=1Gi", "-q",
+        "--migrate-data", "clone"]  # an absorbed PVC needs a choice about its data
 CHANGED_KINDS = {"Deployment", "List", "PersistentVolumeClaim", "HorizontalPodAutoscaler",
                  "VerticalPodAutoscaler", "ScaledObject"}
 # The claim mount goes to /data where redis-cart already mounts redis-data: mountPath twice
@@ -103,9 +105,13 @@ def check_file(binary, path):
                    and i["metadata"]["name"].endswith("-headless"))
     if headless != n_dep:
         errors.append("headless Services: %d, want %d" % (headless, n_dep))
-    # no document lost: documents out = documents in + generated Services
-    if len(out_docs) != len(in_docs) + n_top_dep:
-        errors.append("documents out %d != in %d + %d" % (len(out_docs), len(in_docs), n_top_dep))
+    # no document lost: documents out = documents in + generated Services + the
+    # claims --migrate-data clone adds (a PVC carrying a dataSource)
+    clones = sum(1 for d in out_docs if d.get("kind") == "PersistentVolumeClaim"
+                 and ((d.get("spec") or {}).get("dataSource") or {}).get("kind") == "PersistentVolumeClaim")
+    if len(out_docs) != len(in_docs) + n_top_dep + clones:
+        errors.append("documents out %d != in %d + %d + %d clones" % (len(out_docs), len(in_docs),
+                                                                     n_top_dep, clones))
     # schema
     v = subprocess.run(["/usr/bin/python3", VALIDATE, "--no-name-maxlength", "-q", "-"],
                        input=out, capture_output=True)

@@ -128,13 +128,22 @@ def test_results(b):
     dep = filed(deployment("web", "n"), "app.yaml", 1)
     dep["spec"]["template"]["spec"]["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]
     dep["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = [{"name": "data", "mountPath": "/d"}]
+    # absorbing the PVC without saying what becomes of its data: an error on the PVC
     p, out = krm(b, [pvc, dep])
     res = out.get("results", [])
-    warn = by_kind(res, "PersistentVolumeClaim", "warning")
-    case("KRM results: warning names the object (apiVersion, kind, name, namespace) and its file",
-         p.returncode == 0 and warn and warn[0]["resourceRef"] == {
+    err = by_kind(res, "PersistentVolumeClaim", "error")
+    case("KRM results: an error names the object (apiVersion, kind, name, namespace) and its file",
+         p.returncode == 1 and out.get("items") == [pvc, dep] and err and err[0]["resourceRef"] == {
              "apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": "data", "namespace": "n"} and
-         warn[0].get("file") == {"path": "app.yaml", "index": 0}, res)
+         err[0].get("file") == {"path": "app.yaml", "index": 0} and "--migrate-data" in err[0]["message"],
+         res)
+    fc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fc"}, "data": {"migrate-data": "none"}}
+    p, out = krm(b, [pvc, dep], fc)
+    res = out.get("results", [])
+    kept = by_kind(res, "PersistentVolumeClaim", "info")
+    case("KRM results: the choice (functionConfig migrate-data: none) is an info on the PVC, not a warning",
+         p.returncode == 0 and kept and "--migrate-data none" in kept[0]["message"] and
+         not by_kind(res, "PersistentVolumeClaim", "warning"), res)
     gen = by_kind(res, "Service", "info")
     case("KRM results: the generated Service named with its new file index",
          gen and gen[0]["resourceRef"] == {"apiVersion": "v1", "kind": "Service", "name": "web-headless",

@@ -86,9 +86,12 @@ def bad_value(flag, value):
     return test
 
 
-def effect(flag, value, pred, stdin=None):
+def effect(flag, value, pred, stdin=None, more=None):
+    """The variable of `flag` set to `value` (and the variables `more`) has
+    the effect `pred` checks."""
     def test(tmp):
-        rc, out, err = run([], {env_name(flag): value.replace("TMP", tmp)}, stdin)
+        env = dict(more or {}, **{env_name(flag): value.replace("TMP", tmp)})
+        rc, out, err = run([], env, stdin)
         return pred(rc, out, err, tmp)
     return test
 
@@ -106,7 +109,8 @@ CASES = {
     "output": effect("output", "TMP/out.yaml", lambda rc, o, e, t: rc == 0 and o == ""
                      and "kind: StatefulSet" in read(t + "/out.yaml")),
     "in-place": bad_value("in-place", "sometimes"),
-    "only": effect("only", "nothing-matches", lambda rc, o, e, t: rc == 0 and "kind: StatefulSet" not in o),
+    "only": effect("only", "nothing-matches", lambda rc, o, e, t: rc == 1 and o == "" and
+                   "--only nothing-matches matches no Deployment" in e),
     "exclude": effect("exclude", "*", lambda rc, o, e, t: rc == 0 and "kind: StatefulSet" not in o),
     "selector": bad_value("selector", "a in ("),
     "opt-in": effect("opt-in", "true", lambda rc, o, e, t: rc == 0 and "kind: StatefulSet" not in o),
@@ -133,11 +137,13 @@ CASES = {
     "shared-volume": effect("shared-volume", "up", lambda rc, o, e, t: rc == 0 and "shares it" not in e,
                             PVC_DEPLOY),
     "split-volume": effect("split-volume", "up",
-                           lambda rc, o, e, t: rc == 0 and "volumeClaimTemplates" in o, RWX_DEPLOY),
+                           lambda rc, o, e, t: rc == 0 and "volumeClaimTemplates" in o, RWX_DEPLOY,
+                           {"DEPLOY2STS_MIGRATE_DATA": "none"}),
     "namespace": effect("namespace", "shop",
                         lambda rc, o, e, t: rc == 0 and "assuming" not in e and "volumeClaimTemplates" in o,
                         PVC_DEPLOY.replace("name: web\n", "name: web\n  namespace: shop\n", 1)
-                        + RWX_DEPLOY[len(PVC_DEPLOY):].replace("ReadWriteMany", "ReadWriteOnce")),
+                        + RWX_DEPLOY[len(PVC_DEPLOY):].replace("ReadWriteMany", "ReadWriteOnce"),
+                        {"DEPLOY2STS_MIGRATE_DATA": "none"}),
     "drop-absorbed-pvcs": bad_value("drop-absorbed-pvcs", "maybe"),
     "migrate-data": effect("migrate-data", "clone",
                            lambda rc, o, e, t: rc == 0 and "name: up-web-0" in o and "dataSource:" in o,

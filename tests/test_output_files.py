@@ -244,10 +244,11 @@ def helm_cases(name, helm, renderer, env, c):
         extra = ["--post-renderer", renderer] + ["--post-renderer-args=" + a for a in args]
         return run([helm, "template", "rel", c] + extra, env=env)
     client = "helm4-plugin" if name == "helm4" else "helm-post-renderer"
-    rc, out, err = render("--recreate-as=OnDelete")
+    rc, out, err = render("--pod-management-policy=Parallel")  # Recreate without --recreate-as warns
     path, log = read_log(env)
-    check(rc == 0 and b"kind: StatefulSet" in out and re.search(r"client %s, argv: .*--recreate-as=OnDelete" % client, log)
-          and re.search("warning: " + POS + ".*OnDelete", log),
+    check(rc == 0 and b"kind: StatefulSet" in out and
+          re.search(r"client %s, argv: .*--pod-management-policy=Parallel" % client, log)
+          and re.search("warning: " + POS + ".*strategy Recreate", log),
           "%s: the warning is in the default log, with file:line:col" % name, "rc %d log %r %s" % (rc, log, err.decode()[-300:]))
     rc, out, err = render(LONG_NAME)
     _, log = read_log(env)

@@ -251,13 +251,19 @@ def summary_and_noop(rp):
           b"--report" in p.stderr, p.stderr.decode())
     rc, out, err, rep = run([], stream({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}),
                             report=None)
-    check(rp, None, "no summary line when nothing was converted or skipped", rc == 0 and err == "", err)
-    rc, out, err, rep = run(["--only", "db*"], data)
+    check(rp, None, "no summary line when nothing was converted or skipped; a warning that the input "
+          "has no Deployment", rc == 0 and err == "deploy2sts: warning: the input has no Deployment: "
+          "nothing is converted, every document is written as it is\n", err)
+    rc, out, err, rep = run(["-l", "app=db"], data)
     check(rp, None, "no-op: a warning naming the Deployments, exit 0",
           rc == 0 and "warning: no Deployment converted although the input has 2 Deployments" in err and
-          "web: not matched by --only" in err and "api: not matched by --only" in err and
+          "web: labels do not match --selector" in err and "api: labels do not match --selector" in err and
           rep["summary"]["skipped"] == 2, err)
-    rc, out, err, rep = run(["--only", "db*", "--require-conversion"], data)
+    rc, out, err, rep = run(["--only", "db*"], data)
+    check(rp, None, "--only matching no Deployment: an error naming the glob and the Deployments, exit 1",
+          rc == 1 and out == "" and "error: --only db* matches no Deployment of the input (Deployments: "
+          "web, api)" in err, err)
+    rc, out, err, rep = run(["-l", "app=db", "--require-conversion"], data)
     check(rp, None, "no-op with --require-conversion: an error, exit 1, report with the error",
           rc == 1 and "error: no Deployment converted" in err and out == "" and
           rep and rep["error"] and "no Deployment converted" in rep["error"], (rc, err))
@@ -361,7 +367,7 @@ def charts(rp):
         print("SKIP: report on chart renders: ../shared/charts or .tools/bin/helm3 missing")
         return
     tom = helm("web", os.path.join(CHARTS, "tomcat"), "--namespace", "shop", "--set", "replicaCount=2")
-    rc, out, err, rep = run(["--ordinals-start", "1"], tom)
+    rc, out, err, rep = run(["--ordinals-start", "1", "--migrate-data", "none"], tom)
     d = dep_of(rep, "web-tomcat") or {}
     s = d.get("statefulSet", {})
     t = (s.get("volumeClaimTemplates") or [{}])[0]
@@ -383,10 +389,10 @@ def charts(rp):
           rc == 0 and r.get("source") == "hpa" and r.get("maxReplicas") == 4 and not names_ok(d) and
           len(d["statefulSet"]["volumeClaimTemplates"][0]["pvcNames"]) == 4 and
           rep["references"][0]["kind"] == "HorizontalPodAutoscaler", (d, err))
-    rc, out, err, rep = run(["--only", "nothing"], tom)
-    check(rp, None, "tomcat with --only nothing: no-op warning names web-tomcat",
-          rc == 0 and "web-tomcat: not matched by --only" in err and
-          dep_of(rep, "web-tomcat")["reason"] == "not-selected-only", err)
+    rc, out, err, rep = run(["--exclude", "web-*"], tom)
+    check(rp, None, "tomcat with everything excluded: no-op warning names web-tomcat",
+          rc == 0 and "web-tomcat: matched by --exclude" in err and
+          dep_of(rep, "web-tomcat")["reason"] == "excluded", err)
     clone_chart(rp, tom)
 
 
@@ -403,6 +409,10 @@ def k8s_valid(out):
     return p.returncode == 0
 
 
+def sts_of(docs):
+    return next((d for d in docs if d.get("kind") == "StatefulSet"), {"spec": {"selector": {}}})
+
+
 def clone_chart(rp, tom):
     rc, out, err, rep = run(["--migrate-data", "clone", "--ordinals-start", "1"], tom)
     ds = docs_of(out)
@@ -416,6 +426,8 @@ def clone_chart(rp, tom):
         ok = (n["spec"]["dataSource"] == {"kind": "PersistentVolumeClaim", "name": "web-tomcat"} and
               n["metadata"]["namespace"] == "shop" and
               n["metadata"]["annotations"] == {"helm.sh/resource-policy": "keep"} and
+              # the labels the StatefulSet controller gives every claim: the selector's
+              n["metadata"].get("labels") == sts_of(ds)["spec"]["selector"]["matchLabels"] and
               {k: v for k, v in n["spec"].items() if k != "dataSource"} == o["spec"] and
               kinds[i - 1] == ("PersistentVolumeClaim", "web-tomcat") and
               i < kinds.index(("StatefulSet", "web-tomcat")))
@@ -426,7 +438,9 @@ def clone_chart(rp, tom):
     check(rp, None, "clone: report says cloned, which claim is prefilled and that the others start empty",
           p[0].get("fate") == "cloned" and p[0].get("clonedInto") == "data-web-tomcat-1" and
           p[0].get("dataSource") == {"kind": "PersistentVolumeClaim", "name": "web-tomcat"} and
-          t.get("prefilled") == ["data-web-tomcat-1"] and "start EMPTY" in err, (p, t, err))
+          t.get("prefilled") == ["data-web-tomcat-1"] and
+          any(d["severity"] == "info" and "any other replica starts empty" in d["message"]
+              for d in rep["diagnostics"]) and "warning" not in err, (p, t, err))
     check(rp, None, "clone: output valid under the Kubernetes schemas", k8s_valid(out))
     rc2, out2, err2, _ = run(["--migrate-data", "clone", "--ordinals-start", "1"], out.encode(), report=None)
     check(rp, None, "clone: a second run over the output changes nothing", rc2 == 0 and out2 == out, err2)

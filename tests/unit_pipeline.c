@@ -38,7 +38,7 @@ static void pvc_before_deployment(void **state)
 {
 	(void)state;
 	struct run r;
-	RUN(&r, PVC DEP("db", "", PVC_VOL), "quiet");
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "quiet", "migrate-data=none");
 	assert_int_equal(r.rc, 0);
 	check_pvc_absorbed(r.out);
 	/* order kept: PVC first */
@@ -50,7 +50,7 @@ static void pvc_after_deployment(void **state)
 {
 	(void)state;
 	struct run r;
-	RUN(&r, DEP("db", "", PVC_VOL) CM PVC, "quiet");
+	RUN(&r, DEP("db", "", PVC_VOL) CM PVC, "quiet", "migrate-data=none");
 	assert_int_equal(r.rc, 0);
 	check_pvc_absorbed(r.out);
 	assert_true(strstr(r.out, "StatefulSet") < strstr(r.out, "kind: ConfigMap"));
@@ -63,9 +63,23 @@ static void pvc_warning_and_drop(void **state)
 {
 	(void)state;
 	struct run r;
+	/* absorbing a PVC needs a choice about its data: an error that names
+	 * each choice, and nothing is written */
 	RUN(&r, PVC DEP("db", "", PVC_VOL), "log-file=/dev/null");
-	assert_has(r.err, "warning: in.yaml:2:1: PersistentVolumeClaim store-pvc:");
-	assert_has(r.err, "EMPTY");
+	assert_int_equal(r.rc, 1);
+	assert_has(r.err, "error: in.yaml:2:1: PersistentVolumeClaim store-pvc: mounted by Deployment db "
+		   "as volume store: its StatefulSet gives each replica a claim of its own, which starts EMPTY");
+	assert_has(r.err, "--migrate-data clone");
+	assert_has(r.err, "--migrate-data none");
+	assert_has(r.err, "--shared-volume store");
+	assert_has(r.err, "--drop-absorbed-pvcs");
+	assert_has(r.err, "--post-renderer-args=--migrate-data=clone");
+	run_free(&r);
+	/* a choice is not warned about, but never silent: an info */
+	RUN(&r, PVC DEP("db", "", PVC_VOL), "log-file=/dev/null", "migrate-data=none");
+	assert_int_equal(r.rc, 0);
+	assert_lacks(r.err, "warning");
+	assert_severity(&r, "which start empty (--migrate-data none)", "info");
 	run_free(&r);
 	RUN(&r, PVC DEP("db", "", PVC_VOL), "drop-absorbed-pvcs", "quiet");
 	assert_int_equal(r.rc, 0);
@@ -148,7 +162,8 @@ static void pvc_empty_annotations(void **state)
 	struct run r;
 	RUN(&r, "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n"
 		"  annotations: {}\nspec:\n  accessModes:\n  - ReadWriteOnce\n  resources:\n"
-		"    requests:\n      storage: 5Gi\n" DEP("db", "", PVC_VOL), "log-file=/dev/null");
+		"    requests:\n      storage: 5Gi\n" DEP("db", "", PVC_VOL), "log-file=/dev/null",
+	    "migrate-data=none");
 	assert_int_equal(r.rc, 0);
 	assert_has(r.out, "  name: store-pvc\n  annotations:\n    helm.sh/resource-policy: keep\nspec:\n");
 	assert_lacks(r.err, "re-emitted");
@@ -221,7 +236,7 @@ static void claim_users_in_pvc_namespace(void **state)
 		"      storage: 1Gi\n" DEP("web", "", PVC_VOL)
 		"---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: backup\n  namespace: ns1\nspec:\n"
 		"  template:\n    spec:\n      containers:\n      - name: c\n        image: x\n" PVC_VOL,
-	    "log-file=/dev/null");
+	    "log-file=/dev/null", "migrate-data=none");
 	assert_int_equal(r.rc, 0);
 	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
 	assert_lacks(r.err, "Job ns1/backup");
@@ -378,7 +393,7 @@ static void services_in_lists(void **state)
 			   "    template:\n      metadata:\n        labels: {app: web}\n      spec:\n"
 			   "        containers: [{name: main, image: nginx}]\n- apiVersion: v1\n"
 			   "  kind: Service\n  metadata: {name: web-headless}\n  spec:\n    clusterIP: None\n";
-	RUN(&r, list, "quiet");
+	RUN(&r, list, "quiet", "migrate-data=none");
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(count_of(r.out, "kind: Service"), 1);
 	assert_has(r.out, "serviceName: web-headless");
@@ -397,7 +412,7 @@ static void list_pvc_absorbed(void **state)
 {
 	(void)state;
 	struct run r;
-	RUN(&r, LIST_PVC DEP("db", "", PVC_VOL), "quiet");
+	RUN(&r, LIST_PVC DEP("db", "", PVC_VOL), "quiet", "migrate-data=none");
 	assert_int_equal(r.rc, 0);
 	assert_has(r.out, "items:\n- apiVersion: v1\n  kind: PersistentVolumeClaim\n  metadata:\n"
 		   "    name: store-pvc\n    labels:\n      tier: db\n    annotations:\n"
@@ -528,7 +543,8 @@ static void idempotent(void **state)
 	(void)state;
 	struct run a, b;
 	RUN(&a, PVC HPA("db") DEP("db", "", PVC_VOL) CM, "quiet",
-	    "volume-claim-template=name=data,mountPath=/data,size=1Gi", "pod-management-policy=Parallel");
+	    "volume-claim-template=name=data,mountPath=/data,size=1Gi", "pod-management-policy=Parallel",
+	    "migrate-data=none");
 	assert_int_equal(a.rc, 0);
 	RUN(&b, a.out, "quiet", "volume-claim-template=name=data,mountPath=/data,size=1Gi",
 	    "pod-management-policy=Parallel");
@@ -547,7 +563,7 @@ static void list_items(void **state)
 		"  metadata:\n    name: web\n  spec:\n    selector:\n      matchLabels:\n        a: b\n"
 		"    template:\n      metadata:\n        labels:\n          a: b\n      spec:\n"
 		"        containers:\n        - name: c\n          image: x\n- apiVersion: v1\n"
-		"  kind: ConfigMap\n  metadata:\n    name: cm\n", "quiet");
+		"  kind: ConfigMap\n  metadata:\n    name: cm\n", "quiet", "migrate-data=none");
 	assert_int_equal(r.rc, 0);
 	assert_has(r.out, "- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata:\n    name: web\n"
 		   "  spec:\n    serviceName: web-headless\n");
@@ -573,13 +589,12 @@ static void list_item_absorbs_pvc(void **state)
 	const char *inputs[] = { PVC LIST_DEP HPA("db"), LIST_DEP HPA("db") PVC };
 	for (size_t i = 0; i < 2; i++) {
 		struct run r;
-		RUN(&r, inputs[i], "log-file=/dev/null");
+		RUN(&r, inputs[i], "log-file=/dev/null", "migrate-data=none");
 		assert_int_equal(r.rc, 0);
 		assert_has(r.out, "    volumeClaimTemplates:\n    - metadata:\n        name: store\n");
 		assert_lacks(r.out, "claimName: store-pvc");
 		assert_has(r.out, "  annotations:\n    helm.sh/resource-policy: keep\n");
-		assert_has(r.err, "PersistentVolumeClaim store-pvc: now replaced by per-pod claims of "
-			   "StatefulSet db");
+		assert_severity(&r, "now replaced by per-pod claims of StatefulSet db", "info");
 		assert_has(r.out, "    kind: StatefulSet\n    name: db\n");
 		run_free(&r);
 	}
@@ -593,7 +608,7 @@ static void generated_service_keeps_source(void **state)
 		"metadata:\n  name: w\n  annotations:\n    postrenderer.helm.sh/postrender-filename: t/d.yaml\n"
 		"spec:\n  selector:\n    matchLabels:\n      a: b\n  template:\n    metadata:\n"
 		"      labels:\n        a: b\n    spec:\n      containers:\n      - name: c\n        image: x\n",
-	    "quiet");
+	    "quiet", "migrate-data=none");
 	assert_has(r.out, "---\n# Source: chart/templates/deployment.yaml\napiVersion: v1\nkind: Service\n");
 	assert_has(r.out, "  annotations:\n    postrenderer.helm.sh/postrender-filename: t/d.yaml\nspec:\n"
 		   "  clusterIP: None\n");
@@ -612,7 +627,7 @@ static void namespace_matching(void **state)
 				 DEP("web", NS_DEFAULT, PVC_VOL) PVC HPA("web") };
 	for (size_t i = 0; i < 2; i++) {
 		struct run r;
-		RUN(&r, inputs[i], "log-file=/dev/null");
+		RUN(&r, inputs[i], "log-file=/dev/null", "migrate-data=none");
 		assert_int_equal(r.rc, 0);
 		assert_has(r.out, "    kind: StatefulSet\n    name: web\n");
 		check_pvc_absorbed(r.out);
@@ -696,8 +711,8 @@ static void drop_keeps_used_pvc(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_has(r.out, "  volumeClaimTemplates:\n  - metadata:\n      name: store\n");
 	assert_has(r.out, "    helm.sh/resource-policy: keep\n");
-	assert_has(r.err, "PersistentVolumeClaim store-pvc: now replaced by per-pod claims of StatefulSet "
-		   "db, which start EMPTY, but still mounted by Pod u: kept (helm.sh/resource-policy: "
+	assert_has(r.err, "warning: in.yaml:2:1: PersistentVolumeClaim store-pvc: now replaced by per-pod "
+		   "claims of StatefulSet db, but still mounted by Pod u: kept (helm.sh/resource-policy: "
 		   "keep; not removed by --drop-absorbed-pvcs)");
 	run_free(&r);
 	/* no other user: dropped */
