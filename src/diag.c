@@ -12,11 +12,27 @@ static char *dup_or_null(const char *s)
 	return s ? d2s_check_alloc(strdup(s)) : NULL;
 }
 
-static void format_where(struct d2s_buf *b, const struct d2s_where *w)
+/* The chart template whose rendering holds `line` of `file`, or NULL. */
+static const struct d2s_diag_template *template_at(const struct d2s_diag *d, const char *file,
+						   long line)
+{
+	for (size_t i = d->n_templates; file && line > 0 && i-- > 0;) {
+		const struct d2s_diag_template *t = &d->templates[i];
+		if (t->first <= line && line <= t->last && !strcmp(t->file, file))
+			return t;
+	}
+	return NULL;
+}
+
+static void format_where(const struct d2s_diag *d, struct d2s_buf *b, const struct d2s_where *w)
 {
 	if (!w)
 		return;
-	if (w->file) {
+	const struct d2s_diag_template *t = d->by_template ? template_at(d, w->file, w->line) : NULL;
+	if (t) { /* the chart template and the line inside its rendering */
+		long l = w->line - t->body + 1;
+		d2s_buf_printf(b, "%s:%ld:%ld: ", t->name, l > 0 ? l : 1, w->col > 0 ? w->col : 1);
+	} else if (w->file) {
 		d2s_buf_puts(b, w->file);
 		if (w->line > 0)
 			d2s_buf_printf(b, ":%ld:%ld", w->line, w->col > 0 ? w->col : 1);
@@ -126,7 +142,7 @@ void d2s_vdiagf(struct d2s_diag *d, enum d2s_severity sev, unsigned flags,
 
 	struct d2s_buf line = {0};
 	d2s_buf_printf(&line, "deploy2sts: %s: ", d2s_diag_severity_name(sev));
-	format_where(&line, w);
+	format_where(d, &line, w);
 	d2s_buf_add(&line, msg.data ? msg.data : "", msg.len);
 	d2s_buf_puts(&line, "\n");
 
@@ -144,6 +160,22 @@ void d2s_vdiagf(struct d2s_diag *d, enum d2s_severity sev, unsigned flags,
 		keep_entry(d, sev, flags, w, msg.data ? msg.data : "");
 	d2s_buf_free(&line);
 	d2s_buf_free(&msg);
+}
+
+void d2s_diag_template(struct d2s_diag *d, const char *file, long first, long last, long body,
+		       const char *name)
+{
+	if (!d->by_template || !file || !name)
+		return;
+	if ((d->n_templates & (d->n_templates - 1)) == 0)
+		d->templates = d2s_check_alloc(realloc(d->templates, (d->n_templates ? 2 * d->n_templates : 1) *
+						       sizeof(*d->templates)));
+	struct d2s_diag_template *t = &d->templates[d->n_templates++];
+	t->file = d2s_check_alloc(strdup(file));
+	t->name = d2s_check_alloc(strdup(name));
+	t->first = first;
+	t->last = last;
+	t->body = body;
 }
 
 int d2s_diag_open_log(struct d2s_diag *d, const char *path)
@@ -172,6 +204,13 @@ void d2s_diag_free(struct d2s_diag *d)
 	free(d->entries);
 	d->entries = NULL;
 	d->n_entries = d->cap_entries = 0;
+	for (size_t i = 0; i < d->n_templates; i++) {
+		free(d->templates[i].file);
+		free(d->templates[i].name);
+	}
+	free(d->templates);
+	d->templates = NULL;
+	d->n_templates = 0;
 	if (d->log)
 		fclose(d->log);
 	d->log = NULL;

@@ -41,6 +41,14 @@ enum {
 	D2S_DIAG_DATA = 1,
 };
 
+/** Where one document of a Helm stream came from: input lines
+ *  [first, last] of `file` hold the rendering of chart template `name`,
+ *  whose line 1 is input line `body` (all strings owned by the d2s_diag). */
+struct d2s_diag_template {
+	char *file, *name;
+	long first, last, body;
+};
+
 /** One kept diagnostic (all strings owned by the d2s_diag). */
 struct d2s_diag_entry {
 	enum d2s_severity severity;
@@ -71,6 +79,15 @@ struct d2s_diag {
 	 *  (not with -q) are also written here, as git and gpg prompt there. */
 	FILE *tty;
 	int tty_lines;      /**< lines written to `tty` */
+	/** Under Helm (main.c sets it for the Helm 3 post-renderer and the
+	 *  Helm 4 plugin): a position inside a document with a known chart
+	 *  template is printed as that template and the line inside its
+	 *  rendering (d2s_diag_template), not as a line of Helm's stream, which
+	 *  the user never sees. Kept entries (KRM results, the report) keep the
+	 *  stream position. */
+	int by_template;
+	struct d2s_diag_template *templates; /**< in input order, owned */
+	size_t n_templates;
 };
 
 /** Report a diagnostic (printf format `fmt`) at `w`. Under --strict a
@@ -104,6 +121,14 @@ void d2s_diag_tty_puts(struct d2s_diag *d, const char *text);
  *  --strict counts there. The pipeline derives its failure from this: a
  *  strict warning fails the run (exit code) but does not stop the flow. */
 int d2s_diag_hard_errors(const struct d2s_diag *d);
+
+/** Record that input lines [first, last] of `file` render chart template
+ *  `name` (from a `# Source:` comment under Helm 3, the
+ *  postrenderer.helm.sh/postrender-filename annotation under Helm 4), its
+ *  line 1 at input line `body`. Nothing unless d->by_template. Strings are
+ *  copied. */
+void d2s_diag_template(struct d2s_diag *d, const char *file, long first, long last, long body,
+		       const char *name);
 
 /** Open the log file `path` for appending; returns 0, or -1 with errno set. */
 int d2s_diag_open_log(struct d2s_diag *d, const char *path);

@@ -407,6 +407,8 @@ int main(int argc, char **argv)
 	struct d2s_buf ue = {0};
 	struct d2s_diag diag = { .err = stderr };
 	struct d2s_runlog log = { .client = d2s_client_detect() };
+	/* under Helm the user knows the chart's templates, not Helm's stream */
+	diag.by_template = log.client == D2S_CLIENT_HELM_PLUGIN || log.client == D2S_CLIENT_HELM_POSTREND;
 	const char *legacy = getenv("KUSTOMIZE_PLUGIN_CONFIG_STRING");
 	if (legacy && !*legacy)
 		legacy = NULL;

@@ -61,11 +61,24 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
 
 /* ---------- pass 1: facts ---------- */
 
+/* Under Helm, the chart template piece `j` renders (diag.h: positions name it). */
+static void note_template(struct d2s_pipeline *p, const struct d2s_job *j, const char *file)
+{
+	char name[512];
+	long body, last, col;
+	if (!p->diag->by_template ||
+	    !d2s_doc_template(j->text, j->len, j->rc ? NULL : j->doc.root, name, sizeof(name), &body))
+		return;
+	d2s_linecol(j->text, j->len, &last, &col);
+	d2s_diag_template(p->diag, file, j->line, j->line + last - 1, j->line + body - 1, name);
+}
+
 /* Record the oldest parsed piece. Returns 0, or -1 on invalid YAML. */
 static int take_facts(struct d2s_pipeline *p, const char *file)
 {
 	struct d2s_job *j = d2s_pool_oldest(p->pool);
 	int rc = 0;
+	note_template(p, j, file);
 	if (j->rc) {
 		struct d2s_where w = { .file = file, .line = j->line + j->doc.err_line - 1,
 				       .col = j->doc.err_col };
