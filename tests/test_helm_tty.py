@@ -135,6 +135,16 @@ def test_one_helm(helm, tag, env, tmp, chart):
          rc == 0 and shown == "" and "kind: StatefulSet" in read(out) and "warning:" in logged and
          "overwritten by the StatefulSet controller" in logged, (rc, shown, logged[-400:]))
 
+    # a data-affecting warning (a claim every replica keeps sharing) reaches the terminal, with
+    # the chart template's position; the plain warning of the same run does not
+    shown, rc = on_tty(quoted(helm, "template", "web", chart, "--post-renderer", "deploy2sts",
+                              "--set", "extvol=true") + redirect, env, tmp)
+    data = (r"deploy2sts: warning: chart/templates/extvol\.yaml:\d+:9: Deployment web-extvol: volume files "
+            r"mounts PersistentVolumeClaim shared-files, which is not in the input: every replica shares it")
+    case("%s on a terminal: a data-affecting warning is on the terminal, the plain one is not" % tag,
+         rc == 0 and re.search(data, shown) and "overwritten by the StatefulSet controller" not in shown and
+         log in shown, shown)
+
     # negative control: no controlling terminal (setsid) -> the same failure, logged, nothing breaks
     before = read(log).count("deploy2sts: end: ")
     p = subprocess.run([helm, "template", LONG, chart, "--post-renderer", "deploy2sts"], env=env, cwd=tmp,
@@ -148,7 +158,9 @@ def test_one_helm(helm, tag, env, tmp, chart):
 
 def chart_dir(helm, tmp, env):
     """`helm create` chart plus a Deployment that only draws a plain (not
-    data-affecting) warning: hostname is overwritten by the controller."""
+    data-affecting) warning: hostname is overwritten by the controller; with
+    --set extvol=true also one that mounts a PVC not in the chart (a
+    data-affecting warning: every replica shares the claim)."""
     chart = os.path.join(tmp, "chart")
     subprocess.run([helm, "create", chart], env=env, capture_output=True, check=True, timeout=60)
     with open(os.path.join(chart, "templates", "named.yaml"), "w") as f:
@@ -156,6 +168,12 @@ def chart_dir(helm, tmp, env):
                 "spec:\n  selector:\n    matchLabels: {app: named}\n  template:\n    metadata:\n"
                 "      labels: {app: named}\n    spec:\n      hostname: fixed\n"
                 "      containers: [{name: c, image: busybox}]\n")
+    with open(os.path.join(chart, "templates", "extvol.yaml"), "w") as f:
+        f.write("{{- if .Values.extvol }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+                "  name: {{ .Release.Name }}-extvol\nspec:\n  selector:\n    matchLabels: {app: extvol}\n"
+                "  template:\n    metadata:\n      labels: {app: extvol}\n    spec:\n      volumes:\n"
+                "      - name: files\n        persistentVolumeClaim: {claimName: shared-files}\n"
+                "      containers: [{name: c, image: busybox}]\n{{- end }}\n")
     return chart
 
 
