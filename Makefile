@@ -110,6 +110,13 @@ bench: deploy2sts
 	$(CC) -O2 bench/yparse.c -o $(BUILD)/yparse -lyaml
 	/usr/bin/python3 bench/run.py $(BUILD)
 
+# a refactor must not change behaviour: the same inputs (corpus, golden, KRM,
+# model regressions, chart renders) through this build and BASELINE
+.PHONY: compare
+compare: deploy2sts
+	@[ -n "$(BASELINE)" ] || { echo "usage: make compare BASELINE=path/to/old/deploy2sts" >&2; exit 2; }
+	/usr/bin/python3 tests/compare.py ./deploy2sts $(BASELINE)
+
 # libFuzzer targets (clang); FUZZ_TIME seconds each
 FUZZ_TIME ?= 60
 fuzz:

@@ -31,7 +31,14 @@ SHARED = [None]      # per document: paths of nodes an alias repeats (yamlio.sha
 
 
 class ModelError(Exception):
-    """The conversion must fail (exit 1) for this reason."""
+    """The conversion must fail (exit 1) for this reason. `says`: text the
+    error message must contain (None: not checked); `pos`: whether it is
+    placed at FILE:LINE:COL (errors about flags that match nothing are not)."""
+
+    def __init__(self, msg, says=None, pos=True):
+        super().__init__(msg)
+        self.says = says
+        self.pos = pos
 
 
 class Opts:
@@ -60,6 +67,8 @@ class Opts:
         self.split = kw.get("split", [])            # --split-volume NAME
         self.namespace = kw.get("namespace")        # -n/--namespace NS
         self.drop_absorbed = kw.get("drop_absorbed", False)
+        self.migrate_data = kw.get("migrate_data")  # --migrate-data: "clone", "snapshot=NAME" or "none"
+        self.require_conversion = kw.get("require_conversion", False)
         self.quiet = kw.get("quiet", True)
         self.door = kw.get("door", "flags")         # "flags" or "config" (--config FILE)
         self.overrides = kw.get("overrides", [])    # config only: {"name": glob, "pmp"/"min_ready": v}
@@ -75,6 +84,14 @@ class Opts:
                         setattr(o, k, v)
                 return o
         return self
+
+    def option_set(self, name):
+        """Which option set converts Deployment `name`: 0 for the flags (or the
+        config's spec), k + 1 for spec.overrides[k] (README: spec.overrides)."""
+        for k, ov in enumerate(self.overrides):
+            if fnmatch.fnmatchcase(name or "", ov["name"]):
+                return k + 1
+        return 0
 
     def config_ok(self):
         """Whether a StatefulSetConversion can say the same (its volumeMounts hold
@@ -153,6 +170,10 @@ class Opts:
             spec["namespace"] = self.namespace
         if self.drop_absorbed:
             spec["dropAbsorbedPVCs"] = True
+        if self.migrate_data:
+            spec["migrateData"] = self.migrate_data
+        if self.require_conversion:
+            spec["requireConversion"] = True
         if self.skip_unsupported:
             spec["skipUnsupported"] = True
         if self.overrides:
@@ -204,6 +225,9 @@ class Opts:
         if self.namespace:
             a += ["--namespace=%s" % self.namespace]
         a += ["--drop-absorbed-pvcs"] * self.drop_absorbed
+        if self.migrate_data:
+            a += ["--migrate-data", self.migrate_data]
+        a += ["--require-conversion"] * self.require_conversion
         a += ["-q"] * self.quiet
         return a
 
