@@ -210,6 +210,8 @@ static void volumes_used(struct d2s_index *ix, const struct d2s_options *o)
 void d2s_deployment_seal(struct d2s_index *ix)
 {
 	const struct d2s_options *o = ix->o;
+	if (!ix->n_docs)
+		return; /* an empty input (Helm 3 sends one for a chart of hooks only) */
 	for (size_t i = 0; i < o->sel.n_only; i++)
 		glob_used(ix, "only", o->sel.only[i]);
 	for (size_t i = 0; i < o->sel.n_exclude; i++)
@@ -217,7 +219,7 @@ void d2s_deployment_seal(struct d2s_index *ix)
 	volumes_used(ix, o);
 	for (size_t i = 0; i < o->n_overrides; i++)
 		volumes_used(ix, o->overrides[i].opts);
-	if (!ix->n_deps && ix->n_docs && !o->sel.n_only && !o->sel.n_exclude) {
+	if (!ix->n_deps && !o->sel.n_only && !o->sel.n_exclude) {
 		struct d2s_where w = {0};
 		d2s_diagf(ix->diag, o->require_conversion ? D2S_ERROR : D2S_WARNING, &w,
 			  "the input has no Deployment: nothing is converted, every document is written "

@@ -26,7 +26,8 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in);
  *  every --shared-volume and --split-volume name (of the flags or an
  *  override) a PVC volume of a Deployment converted with it; else an error.
  *  An input with documents and no Deployment is a warning (an error under
- *  --require-conversion). */
+ *  --require-conversion). An empty input is none of these: Helm 3 sends one
+ *  for a chart that renders hooks only. */
 void d2s_deployment_seal(struct d2s_index *ix);
 /** Whether Deployment `idx` is rewritten: 0 no, 1 it is converted in pass
  *  2, 2 it was converted in pass 1 (its Service is decided in pass 2). */
