@@ -169,8 +169,8 @@ static void glob_used(struct d2s_index *ix, const char *flag, const char *g)
 			return;
 	struct d2s_buf names = {0};
 	list_names(&names, ix, ix->n_deps, dep_name);
-	struct d2s_where w = { .field = flag };
-	d2s_diagf(ix->diag, D2S_ERROR, &w, "--%s %s matches no Deployment of the input (Deployments: "
+	struct d2s_where w = {0};
+	d2s_diagf(ix->diag, D2S_ERROR, &w, "%s %s matches no Deployment of the input (Deployments: "
 		  "%s): fix the name", flag, g, names.data);
 	d2s_buf_free(&names);
 }
@@ -190,8 +190,8 @@ static void volume_used(struct d2s_index *ix, const struct d2s_options *o, const
 				       d->vols[k].volume, d->name);
 		}
 	}
-	struct d2s_where w = { .field = flag };
-	d2s_diagf(ix->diag, D2S_ERROR, &w, "--%s %s names no volume of a converted Deployment that "
+	struct d2s_where w = {0};
+	d2s_diagf(ix->diag, D2S_ERROR, &w, "%s %s names no volume of a converted Deployment that "
 		  "mounts a PersistentVolumeClaim (such volumes: %s): fix the name", flag, v,
 		  names.len ? names.data : "none");
 out:
@@ -202,9 +202,9 @@ out:
 static void volumes_used(struct d2s_index *ix, const struct d2s_options *o)
 {
 	for (size_t i = 0; i < o->n_shared_volumes; i++)
-		volume_used(ix, o, "shared-volume", o->shared_volumes[i]);
+		volume_used(ix, o, "--shared-volume", o->shared_volumes[i]);
 	for (size_t i = 0; i < o->n_split_volumes; i++)
-		volume_used(ix, o, "split-volume", o->split_volumes[i]);
+		volume_used(ix, o, "--split-volume", o->split_volumes[i]);
 }
 
 void d2s_deployment_seal(struct d2s_index *ix)
@@ -213,9 +213,9 @@ void d2s_deployment_seal(struct d2s_index *ix)
 	if (!ix->n_docs)
 		return; /* an empty input (Helm 3 sends one for a chart of hooks only) */
 	for (size_t i = 0; i < o->sel.n_only; i++)
-		glob_used(ix, "only", o->sel.only[i]);
+		glob_used(ix, "--only", o->sel.only[i]);
 	for (size_t i = 0; i < o->sel.n_exclude; i++)
-		glob_used(ix, "exclude", o->sel.exclude[i]);
+		glob_used(ix, "--exclude", o->sel.exclude[i]);
 	volumes_used(ix, o);
 	for (size_t i = 0; i < o->n_overrides; i++)
 		volumes_used(ix, o->overrides[i].opts);

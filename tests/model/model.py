@@ -28,6 +28,7 @@ DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 TAGS = set()  # known-bug tags touched by the current convert_stream call (see known_bugs.py)
 DEFAULT_NS = [None]  # -n/--namespace of the current convert_stream call
 SHARED = [None]      # per document: paths of nodes an alias repeats (yamlio.shared_paths), or None
+DIAGS = []           # (severity, text) the run must report (on success), see Result.diags
 
 
 class ModelError(Exception):
@@ -84,6 +85,14 @@ class Opts:
                         setattr(o, k, v)
                 return o
         return self
+
+    def for_deployment_set(self, k):
+        """The options of option set k (see option_set)."""
+        o = copy.copy(self)
+        for key, v in self.overrides[k - 1].items():
+            if key != "name":
+                setattr(o, key, v)
+        return o
 
     def option_set(self, name):
         """Which option set converts Deployment `name`: 0 for the flags (or the
@@ -338,6 +347,92 @@ def unsupported(obj):
     return obj.get("kind") == "Deployment" and obj.get("apiVersion") != "apps/v1"
 
 
+def input_deployments(docs):
+    """The Deployments of the input that --only/--exclude globs are matched
+    against and that make an input "have Deployments" (README "Selection",
+    "When nothing is converted"): every object of kind Deployment with a
+    metadata.name and an apiVersion of a group Deployments were served from
+    (apps/*, extensions/*: Kubernetes 1.16 API deprecations), hooks, not
+    selected and unsupported ones and List items included. Their names, in
+    input order."""
+    return [meta(o)["name"] for _, _, o in objects(docs)
+            if o.get("kind") == "Deployment" and isinstance(meta(o).get("name"), str) and meta(o)["name"]
+            and str(o.get("apiVersion") or "").startswith(("apps/", "extensions/"))]
+
+
+def glob_errors(docs, opts):
+    """An --only or --exclude glob (fnmatch) that matches no Deployment of the
+    input is an error (README "A name you give must match": a typo must not
+    pass silently, as a kustomize patch whose target matches nothing fails).
+    Not placed in the input (it is about a flag)."""
+    names = input_deployments(docs)
+    shown = ", ".join(names[:10]) + (" and %d more" % (len(names) - 10) if len(names) > 10 else "") or "none"
+    out = []
+    for flag, globs in (("only", opts.only), ("exclude", opts.exclude)):
+        for g in globs:
+            if not any(fnmatch.fnmatchcase(n, g) for n in names):
+                out.append(ModelError("--%s %s matches nothing" % (flag, g), pos=False, says=(
+                    "--%s %s matches no Deployment of the input (Deployments: %s): fix the name" % (flag, g, shown))))
+    return out
+
+
+def pvc_volume_names(dep, opts):
+    """The volumes --shared-volume/--split-volume may name in Deployment `dep`:
+    its pod volumes backed by a PersistentVolumeClaim (core/v1
+    Volume.persistentVolumeClaim.claimName), except those a
+    --volume-claim-template of the same name replaces (README "Storage")."""
+    vct = {t["name"] for t in opts.vcts}
+    return {v for v, c in pvc_volumes(pod_spec(dep)) if isinstance(c, str) and v not in vct}
+
+
+def volume_name_errors(sel, opts):
+    """A --shared-volume or --split-volume NAME that is no PVC volume of a
+    Deployment converted with the same option set is an error (README "A name
+    you give must match"; the flags and each spec.overrides entry are option
+    sets of their own, an override starting from the flags). Not placed."""
+    out = []
+    for k in range(len(opts.overrides) + 1):
+        o = opts if k == 0 else opts.for_deployment_set(k)
+        have = set()
+        for _, _, dep in sel:
+            if opts.option_set(meta(dep).get("name")) == k:
+                have |= pvc_volume_names(dep, o)
+        for flag, names in (("shared-volume", o.shared), ("split-volume", o.split)):
+            for v in names:
+                if v not in have:
+                    out.append(ModelError("--%s %s names no PVC volume" % (flag, v), pos=False, says=(
+                        "--%s %s names no volume of a converted Deployment that mounts a "
+                        "PersistentVolumeClaim" % (flag, v))))
+    return out
+
+
+NO_DEPLOYMENT = "the input has no Deployment: nothing is converted, every document is written as it is"
+
+
+def no_deployment(docs, opts, r):
+    """An input with documents and no Deployment at all is written as it is,
+    with a warning; an error under --require-conversion (README "A name you
+    give must match"). With --only or --exclude their globs already say so
+    (glob_errors). An empty input stays silent (Helm 3 sends one for a chart
+    of hooks only). Returns the error, or None."""
+    if input_deployments(docs) or opts.only or opts.exclude or all(d is None for d in docs):
+        return None
+    if opts.require_conversion:
+        return ModelError("no Deployment (--require-conversion)", pos=False, says=NO_DEPLOYMENT)
+    r.diags.append(("warning", NO_DEPLOYMENT))
+    return None
+
+
+def noop_error(docs, sel, opts):
+    """README "When nothing is converted": the input has Deployments and the
+    selection converts none of them: a warning, an error under
+    --require-conversion (not placed). None when something is converted."""
+    if opts.require_conversion and input_deployments(docs) and not sel:
+        return ModelError("no Deployment converted (--require-conversion)", pos=False,
+                          says="no Deployment converted although the input has")
+    return None
+
+
 # ---------------------------------------------------------------- names
 
 def service_name(dep, opts):
@@ -438,6 +533,32 @@ def update_strategy(spec, opts, scale_max=None):
     return us
 
 
+def strategy_notes(spec, opts, scale_max=None):
+    """What the user chose is an info, only a default warns (README "What
+    becomes of an absorbed PVC's data": "A chosen path is reported as an info,
+    not a warning, so --strict works"): Recreate mapped by --recreate-as (the
+    default RollingUpdate warns); a paused Deployment given OnDelete (no
+    partition is needed) or a --partition below the pods it holds (the
+    default partition warns). -> DIAGS."""
+    strategy = spec.get("strategy") if isinstance(spec.get("strategy"), dict) else {}
+    stype = strategy.get("type") or ("RollingUpdate" if "rollingUpdate" in strategy else None)
+    out = opts.update_strategy
+    if not out and stype == "Recreate":
+        out = opts.recreate_as or "RollingUpdate"
+        DIAGS.append(("info" if opts.recreate_as else "warning", "strategy Recreate has no StatefulSet equivalent"))
+    if spec.get("paused") is not True:
+        return
+    hold = spec["replicas"] if isinstance(spec.get("replicas"), int) and spec["replicas"] >= 0 else 1
+    hold = max(hold, scale_max or 0)
+    if out and out != "RollingUpdate":
+        DIAGS.append(("info", "no partition is needed"))
+    elif opts.partition is not None:
+        if opts.partition < hold:
+            DIAGS.append(("info", "lets the pods from ordinal index"))
+    else:
+        DIAGS.append(("warning", "paused: true becomes a RollingUpdate with partition"))
+
+
 def statefulset_fields(dep, opts, scale_max=None):
     """Kind flip and fields: drop strategy, progressDeadlineSeconds, paused,
     rollbackTo (DeploymentSpec-only fields unknown to StatefulSetSpec), status and
@@ -451,6 +572,7 @@ def statefulset_fields(dep, opts, scale_max=None):
     if isinstance(ann, dict):
         ann.pop(REVISION, None)
     spec = sts["spec"]
+    strategy_notes(spec, opts, scale_max)
     us = update_strategy(spec, opts, scale_max)
     for k in ("strategy", "progressDeadlineSeconds", "paused", "rollbackTo"):
         spec.pop(k, None)
@@ -571,30 +693,40 @@ def pvc_volumes(pod):
             if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)]
 
 
-def find_pvc(docs, claim, ns):
-    """The non-hook PVC `claim` in namespace `ns` (List items included)."""
+def find_pvc(docs, claim, ns, hooks=False):
+    """The PVC `claim` in namespace `ns` (List items included), a hook one only
+    when `hooks`."""
     for i, j, o in objects(docs):
         if o.get("kind") == "PersistentVolumeClaim" and meta(o).get("name") == claim \
-                and same_namespace(ns_of(o), ns) and not is_hook(o):
+                and same_namespace(ns_of(o), ns) and (hooks or not is_hook(o)):
             if j is not None:
                 TAGS.add("list-pvc-not-seen")
             return i, j, o
     return None
 
 
+def migrate_copies(opts):
+    """--migrate-data clone or snapshot=NAME: a new claim gets the PVC's data."""
+    return opts.migrate_data not in (None, "none")
+
+
 def absorb_pvcs(sts, docs, opts, users):
     """A pod volume backed by a PVC of the input becomes a per-pod claim template
     (README "Storage"); it stays shared when --shared-volume names it, when the
     claim is not in the input, or (README "Shared claims stay shared") when the
-    claim is ReadWriteMany/ReadOnlyMany or mounted by two or more non-hook
-    workloads, unless --split-volume names the volume. Returns (templates,
-    absorbed locations)."""
+    claim is ReadWriteMany/ReadOnlyMany, mounted by two or more non-hook
+    workloads or a Helm hook, unless --split-volume names the volume (a hook
+    PVC stays shared even then). A claim that stays shared for one of those
+    reasons (not --shared-volume) cannot carry its data to a replica's claim:
+    an error under --migrate-data clone|snapshot (README "--migrate-data":
+    "Refused when the claim stays shared"). Returns (templates, [(PVC
+    location, volume)])."""
     pod = sts["spec"]["template"].get("spec") or {}
     vcts, absorbed = [], []
     for vol, claim in pvc_volumes(pod):
         if vol in opts.shared:
             continue
-        found = find_pvc(docs, claim, ns_of(sts))
+        found = find_pvc(docs, claim, ns_of(sts)) or find_pvc(docs, claim, ns_of(sts), hooks=True)
         if not found:
             continue
         pvc = found[2]
@@ -602,12 +734,138 @@ def absorb_pvcs(sts, docs, opts, users):
                 and any(c == claim and wns and wns != ns_of(pvc) for c, wns in users):
             TAGS.add("claim-users-other-namespace")
         # a PVC without a namespace is taken to be in the Deployment's (README "Namespaces")
-        if vol not in opts.split and (really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1):
+        if is_hook(pvc) or (vol not in opts.split and (
+                really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1)):
+            if migrate_copies(opts):
+                raise ModelError("--migrate-data %s: PersistentVolumeClaim %s stays shared" % (
+                    opts.migrate_data, claim), says="stays shared, so no replica gets a claim of its own")
             continue
         vcts.append(absorbed_claim_template(vol, pvc))
-        absorbed.append(found[:2])
+        absorbed.append((found[:2], vol))
         pod["volumes"] = [v for v in pod["volumes"] if v.get("name") != vol]
     return vcts, absorbed
+
+
+# ---------------------------------------------------------------- absorbed PVCs
+
+DATA_CHOICE = ("mounted by Deployment %s as volume %s: its StatefulSet gives each replica a claim of its own, "
+               "which starts EMPTY, so say what becomes of this PVC's data: ")
+
+
+def data_choice(pvc, dep_name, vol, opts):
+    """README "What becomes of an absorbed PVC's data is your choice, never a
+    default": the per-pod claims start empty, so absorbing a PVC needs
+    --migrate-data clone|snapshot=NAME|none or --drop-absorbed-pvcs; without
+    one it is an error at the PVC."""
+    if not opts.migrate_data and not opts.drop_absorbed:
+        raise ModelError("PersistentVolumeClaim %s: no --migrate-data or --drop-absorbed-pvcs" % meta(pvc).get(
+            "name"), says=DATA_CHOICE % (dep_name, vol))
+
+
+def kept_pvc(pvc):
+    """The absorbed PVC kept: annotated helm.sh/resource-policy: keep, so Helm
+    does not delete it (and its data) on upgrade (Helm docs "Tell Helm Not To
+    Uninstall a Resource"; README "What becomes of an absorbed PVC's data")."""
+    p = copy.deepcopy(prune(pvc))
+    p.setdefault("metadata", {})
+    p["metadata"]["annotations"] = dict(p["metadata"].get("annotations") or {})
+    p["metadata"]["annotations"][KEEP] = "keep"
+    return p
+
+
+def clone_name(vol, dep, opts):
+    """The claim the StatefulSet controller creates (and adopts when it exists)
+    for template `vol` of pod <statefulset>-<ordinals.start>:
+    <template>-<statefulset>-<ordinal> (StatefulSet docs "Stable Storage")."""
+    return "%s-%s-%d" % (vol, meta(dep).get("name"), opts.ordinals_start or 0)
+
+
+def clone_pvc(pvc, dep, vol, opts):
+    """--migrate-data clone|snapshot=NAME (README flag table): a new PVC named
+    like the first replica's claim with the old PVC's access modes, storage
+    class, volume mode and resources and a dataSource (the old PVC: CSI volume
+    cloning; or VolumeSnapshot NAME: core/v1 PersistentVolumeClaimSpec.dataSource),
+    in the PVC's namespace, labelled with the StatefulSet's
+    spec.selector.matchLabels as the controller labels the claims it creates
+    (as Kubernetes reads them: aliases expanded, merge keys merged; none when
+    empty), with the PVC's Helm 4 postrender-filename annotation and
+    helm.sh/resource-policy: keep."""
+    m = {"name": clone_name(vol, dep, opts)}
+    if ns_of(pvc):
+        m["namespace"] = ns_of(pvc)
+    ml = ((dep.get("spec") or {}).get("selector") or {}).get("matchLabels")
+    if isinstance(ml, dict) and ml:
+        m["labels"] = copy.deepcopy(ml)
+    m["annotations"] = {PR_FILE: annotations_of(pvc)[PR_FILE]} if PR_FILE in annotations_of(pvc) else {}
+    m["annotations"][KEEP] = "keep"
+    src = prune(pvc.get("spec") or {})
+    spec = {k: copy.deepcopy(src[k]) for k in ("accessModes", "storageClassName", "volumeMode", "resources")
+            if k in src}
+    if opts.migrate_data.startswith("snapshot="):
+        spec["dataSource"] = {"apiGroup": "snapshot.storage.k8s.io", "kind": "VolumeSnapshot",
+                              "name": opts.migrate_data[len("snapshot="):]}
+    else:
+        spec["dataSource"] = {"kind": "PersistentVolumeClaim", "name": meta(pvc).get("name")}
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": m, "spec": spec}
+
+
+def index_ns(ns):
+    """The namespace an object is taken to be in: its own, -n, or "" (none)."""
+    return ns or DEFAULT_NS[0] or ""
+
+
+def clone_refused(loc, pvc, dep, opts, snapshots):
+    """Why --migrate-data cannot add the clone (README flag table): the PVC is
+    a kind: List item (the clone would have to go into the List), or the
+    StatefulSet is in another namespace (a dataSource must be in the claim's
+    own namespace: core/v1 PersistentVolumeClaimSpec.dataSource), or
+    snapshot=NAME already restores another PVC (a snapshot holds one volume).
+    Raises the error; `snapshots` counts the PVCs a snapshot restores."""
+    if loc[1] is not None:
+        raise ModelError("--migrate-data: the PVC is a List item", says="cannot add the cloned claim inside a kind: List")
+    if index_ns(ns_of(pvc)) != index_ns(ns_of(dep)):
+        raise ModelError("--migrate-data: the StatefulSet is in another namespace than the PVC",
+                         says="is in another namespace than this PVC")
+    if opts.migrate_data.startswith("snapshot="):
+        snapshots.append(loc)
+        if len(snapshots) > 1:
+            raise ModelError("--migrate-data %s restores one volume only" % opts.migrate_data,
+                             says="restores one volume, and it is already used")
+
+
+def pvc_in_input(docs, name, ns):
+    """A (non-hook) PVC `name` in exactly namespace `ns` (index_ns): the
+    controller adopts it, so no clone is added."""
+    return any(o.get("kind") == "PersistentVolumeClaim" and meta(o).get("name") == name and not is_hook(o)
+               and index_ns(ns_of(o)) == index_ns(ns) for _, _, o in objects(docs))
+
+
+def pvc_fate(docs, loc, pvc, users, opts, new, r, snapshots):
+    """What becomes of absorbed PVC `pvc` (README "What becomes of an absorbed
+    PVC's data", "Absorbed PVCs are never dropped while used"): `users` are
+    the (Deployment, volume, options) that absorb it, the first one decides.
+    Returns the documents that replace it: [] (dropped), the kept PVC, and the
+    clone after it. An explicit choice is an info, never a warning; a PVC
+    still mounted is kept, a warning only when --drop-absorbed-pvcs is not
+    honoured."""
+    dep, vol, dopts = users[0]
+    data_choice(pvc, meta(dep).get("name"), vol, opts)
+    mounted = still_mounted(new, docs, loc, pvc, opts.drop_absorbed)
+    if opts.drop_absorbed and not mounted:
+        r.diags.append(("info", "removed (--drop-absorbed-pvcs)"))
+        return []
+    out = [kept_pvc(pvc)]
+    if migrate_copies(opts):
+        clone_refused(loc, pvc, dep, opts, snapshots)
+        name = clone_name(vol, dep, dopts)
+        if not pvc_in_input(docs, name, ns_of(pvc)):
+            out.append(clone_pvc(pvc, dep, vol, dopts))
+            r.diags.append(("info", "added with dataSource"))
+    if mounted:
+        r.diags.append(("warning" if opts.drop_absorbed else "info", "but still mounted by"))
+    elif opts.migrate_data == "none":
+        r.diags.append(("info", "which start empty (--migrate-data none)"))
+    return out
 
 
 # ---------------------------------------------------------------- headless Service
@@ -670,31 +928,22 @@ def headless_service(dep, opts):
 
 
 def existing_service(docs, name, ns):
+    """The Service `name` of namespace `ns` anywhere in the input (before or
+    after the Deployment, at any distance, standalone or a List item)."""
     for i, j, o in objects(docs):
         if o.get("kind") == "Service" and meta(o).get("name") == name and same_namespace(ns_of(o), ns):
             return i, j, o
     return None
 
 
-def reuse_service(found, at):
-    """An existing Service named like serviceName: reused when headless, an error
-    when not (ServiceSpec.clusterIP is immutable: core validation
-    ValidateServiceUpdate). The README's streaming rule: a headless Service later
-    than a standalone Deployment is reused (it comes within 1 MiB in these
-    streams); for a Deployment inside a List one before the List or anywhere in
-    the same List is; one after the List is reused only when the List waited
-    for the end of the input, which the model does not decide (such cases are
-    counted under the list-later-service-duplicate tag, not checked)."""
-    i, j, svc = found
-    if j is not None and at[1] is None:
-        TAGS.add("list-service-ignored")
+def reuse_service(svc):
+    """README "The headless Service": an existing Service of that name anywhere
+    in the input is reused when headless (clusterIP: None), and one that is
+    not headless is an error at the Deployment, whose conversion fails
+    (ServiceSpec.clusterIP is immutable: core validation ValidateServiceUpdate)."""
     if (svc.get("spec") or {}).get("clusterIP") != "None":
-        if j is not None:
-            TAGS.add("list-service-ignored")
-        raise ModelError("existing Service %s is not headless" % meta(svc).get("name"))
-    if at[1] is not None and i > at[0]:
-        TAGS.add("list-later-service-duplicate")
-        raise ModelError("headless Service %s comes after the List that holds the Deployment" % meta(svc).get("name"))
+        raise ModelError("existing Service %s is not headless" % meta(svc).get("name"),
+                         says="Service %s exists in the input and is not headless" % meta(svc).get("name"))
 
 
 # ---------------------------------------------------------------- references
@@ -746,14 +995,25 @@ def forbidden_ref(obj, converted):
 class Result:
     def __init__(self):
         self.error = None
+        self.errors = []      # every ModelError (all are reported: README "Exit status")
         self.docs = []        # expected output documents (parsed)
         self.unchanged = []   # per input document: True when it must come out byte-identical
         self.dropped = []     # input document indexes removed (--drop-absorbed-pvcs)
+        self.diags = []       # (severity "info"/"warning", text) the run reports (checked in its log)
+
+    def says(self):
+        """Texts the error messages must hold: of every error but those of a
+        Deployment that fails for an earlier reason too (only its first is)."""
+        return [e.says for e in self.errors if e.says]
+
+    def positioned(self):
+        """Whether some error is placed at FILE:LINE:COL."""
+        return any(e.pos for e in self.errors)
 
 
-def to_convert(docs, opts):
-    """(doc index, item index, Deployment) of the Deployments to convert; raises
-    for unsupported apiVersions."""
+def to_convert(docs, opts, errors):
+    """(doc index, item index, Deployment) of the Deployments to convert; an
+    unsupported apiVersion adds an error to `errors` (README "Selection")."""
     out = []
     for i, j, o in objects(docs):
         if o.get("kind") != "Deployment":
@@ -764,7 +1024,7 @@ def to_convert(docs, opts):
             if not opts.skip_unsupported and j is not None:
                 TAGS.add("list-unsupported-silent")
             if not opts.skip_unsupported:
-                raise ModelError("unsupported apiVersion %s" % o.get("apiVersion"))
+                errors.append(ModelError("unsupported apiVersion %s" % o.get("apiVersion")))
             continue
         if selected(o, opts):
             out.append((i, j, o))
@@ -788,7 +1048,7 @@ def mounted_by(users, claim, ns):
     return sum(n for (c, wns), n in users.items() if c == claim and same_namespace(ns, wns))
 
 
-def still_mounted(new, docs, loc, pvc):
+def still_mounted(new, docs, loc, pvc, drop=False):
     """README "Absorbed PVCs are never dropped while used": whether an object of
     the output (hooks, excluded Deployments, Jobs... included) still mounts
     the PVC at `loc`."""
@@ -796,77 +1056,110 @@ def still_mounted(new, docs, loc, pvc):
         for out in new.get((i, j), [o]):
             if any(c == meta(pvc).get("name") for _, c in pvc_volumes(pod_spec(out))) \
                     and same_namespace(ns_of(out), ns_of(pvc)):
-                if (i, j) in new and out.get("kind") == "StatefulSet":
+                if (i, j) in new and out.get("kind") == "StatefulSet" and drop:
                     TAGS.add("drop-still-mounted-by-itself")
                 return True
     return False
 
 
-def edit(i, j, *path):
-    """README "YAML as Kubernetes reads it": an edit never lands inside an
-    anchored node that an alias (or merge key) repeats, since it would change
-    every copy: such a document is an error (expand the aliases first)."""
-    full = (("items", j) if j is not None else ()) + path
-    for s in (SHARED[0][i] if SHARED[0] and i < len(SHARED[0]) else ()):
-        if full[:len(s)] == s:
-            raise ModelError("edit at %s inside a node an alias repeats" % "/".join(map(str, full)))
+def lands_in_alias(i, j, path, removed=False):
+    """README "YAML as Kubernetes reads it": whether an edit at `path` of
+    document i (item j) lands inside a node an alias repeats (it would change
+    every copy), or, for a removal, whether the key comes only from a merge
+    key `<<` or its value holds an anchor an alias uses."""
+    full = (("items", j) if j is not None else ()) + tuple(path)
+    sh = SHARED[0][i] if SHARED[0] and i < len(SHARED[0]) else ()
+    if any(full[:len(s)] == s for s in sh):
+        return True
+    return removed and (full in getattr(sh, "merged", ()) or any(
+        a[:len(full)] == full for a in getattr(sh, "anchors", ())))
 
 
-def check_edits(i, j, dep, sts):
-    """The places the conversion of `dep` edits (spec, the revision annotation,
-    the pod's volumes and each container whose mounts changed) -> edit()."""
-    edit(i, j, "spec")
+def expanded(i, j, dep, sts):
+    """README "YAML as Kubernetes reads it": when an edit of the conversion
+    (spec, the removed Deployment-only fields and revision annotation, the pod's
+    volumes and each container whose mounts changed) lands in a node an alias
+    repeats, or removes a key a merge key gives or a value holding an anchor
+    used later, the Deployment is re-emitted in block style with its aliases
+    expanded and merge keys merged, as Kubernetes' decoder (sigs.k8s.io/yaml)
+    reads it, with a warning, and then edited: the same parsed value. Returns
+    whether the model is sure of it (-> a warning in DIAGS)."""
+    spec = dep.get("spec") or {}
+    edits = [(("spec",), False)]
+    edits += [(("spec", k), True) for k in ("strategy", "progressDeadlineSeconds", "paused", "rollbackTo") if k in spec]
     if REVISION in annotations_of(dep):
-        edit(i, j, "metadata", "annotations")
-    before = ((dep.get("spec") or {}).get("template") or {}).get("spec") or {}
+        edits.append((("metadata", "annotations", REVISION), True))
+    before = (spec.get("template") or {}).get("spec") or {}
     after = sts["spec"]["template"].get("spec") or {}
-    if prune(before.get("volumes")) != prune(after.get("volumes")) and before.get("volumes"):
-        edit(i, j, "spec", "template", "spec", "volumes")
+    kept = [prune(v) for v in after.get("volumes") or []]
+    for k, v in enumerate(before.get("volumes") or []):
+        if prune(v) not in kept:
+            edits.append((("spec", "template", "spec", "volumes", k), True))
     for k, (c0, c1) in enumerate(zip(before.get("containers") or [], after.get("containers") or [])):
         if prune(c0) != prune(c1):
-            edit(i, j, "spec", "template", "spec", "containers", k)
+            edits.append((("spec", "template", "spec", "containers", k), False))
+    if any(lands_in_alias(i, j, p, rm) for p, rm in edits):
+        DIAGS.append(("warning", "an edit lands in a node that an alias repeats"))
+        return True
+    return False
+
+
+def convert_deployment(docs, i, j, dep, opts, users):
+    """One Deployment -> ([StatefulSet, its Service when generated], absorbed
+    [(PVC location, volume)]); raises ModelError when its conversion fails."""
+    check_names(dep, opts)
+    sts = statefulset_fields(dep, opts, autoscaler_max(dep, docs))
+    vcts = apply_flag_templates(sts, opts)
+    more, absorbed = absorb_pvcs(sts, docs, opts, users)
+    vcts += more
+    expanded(i, j, dep, sts)
+    if vcts:
+        sts["spec"]["volumeClaimTemplates"] = vcts
+    out = [sts]
+    if not opts.no_headless:
+        old = existing_service(docs, service_name(dep, opts), ns_of(dep))
+        if old is None:
+            out.append(headless_service(dep, opts))
+            merged = (("items", j) if j is not None else ()) + ("spec", "template", "metadata", "labels", "<<")
+            if (dep["spec"].get("selector") or {}).get("matchExpressions") and SHARED[0] \
+                    and merged in SHARED[0][i]:
+                TAGS.add("merge-key-template-labels")
+        else:
+            reuse_service(old[2])
+    return out, absorbed
 
 
 def convert_stream(docs, opts, shared=None):
     """The whole conversion of a parsed stream; `shared`: yamlio.shared_paths
-    of its text (None: no aliases)."""
+    of its text (None: no aliases). Errors do not stop the run: every one is
+    collected (README "Exit status": exit 1, nothing written)."""
     r = Result()
     TAGS.clear()
+    del DIAGS[:]
     DEFAULT_NS[0] = opts.namespace
     SHARED[0] = shared
-    try:
-        sel = to_convert(docs, opts)
-        converted = [(meta(o).get("name"), ns_of(o)) for _, _, o in sel]
-        users = claim_users(docs)
-        new = {}          # (i, j) -> [objects replacing it]
-        absorbed = []
-        base = opts
-        for i, j, dep in sel:
-            opts = base.for_deployment(meta(dep).get("name"))
-            check_names(dep, opts)
-            sts = statefulset_fields(dep, opts, autoscaler_max(dep, docs))
-            vcts = apply_flag_templates(sts, opts)
-            more, where = absorb_pvcs(sts, docs, opts, users)
-            vcts += more
-            absorbed += where
-            check_edits(i, j, dep, sts)
-            if vcts:
-                sts["spec"]["volumeClaimTemplates"] = vcts
-            out = [sts]
-            if not opts.no_headless:
-                svc_name = service_name(dep, opts)
-                old = existing_service(docs, svc_name, ns_of(dep))
-                if old is None:
-                    out.append(headless_service(dep, opts))
-                    merged = (("items", j) if j is not None else ()) + ("spec", "template", "metadata", "labels", "<<")
-                    if (dep["spec"].get("selector") or {}).get("matchExpressions") and SHARED[0] \
-                            and merged in SHARED[0][i]:
-                        TAGS.add("merge-key-template-labels")
-                else:
-                    reuse_service(old, (i, j))
-            new[(i, j)] = out
-        opts = base
-        for i, j, o in objects(docs):
+    errors = []
+    sel = to_convert(docs, opts, errors)
+    if any(d is not None for d in docs):  # an empty input checks no name (README "A name you give must match")
+        errors += glob_errors(docs, opts) + volume_name_errors(sel, opts)
+    e = no_deployment(docs, opts, r)
+    errors += [e] if e else []
+    converted = [(meta(o).get("name"), ns_of(o)) for _, _, o in sel]
+    users = claim_users(docs)
+    new = {}          # (i, j) -> [objects replacing it]
+    absorbed = {}     # PVC location -> [(Deployment, volume, its options)] in input order
+    for i, j, dep in sel:
+        o = opts.for_deployment(meta(dep).get("name"))
+        try:
+            new[(i, j)], where = convert_deployment(docs, i, j, dep, o, users)
+        except ModelError as e:
+            errors.append(e)
+            continue
+        for loc, vol in where:
+            if not any(d is dep for d, _, _ in absorbed.get(loc, [])):
+                absorbed.setdefault(loc, []).append((dep, vol, o))
+    for i, j, o in objects(docs):
+        try:
             if j is not None and o.get("kind") in ("Rollout", "Canary"):
                 try:
                     forbidden_ref(o, converted)
@@ -874,24 +1167,27 @@ def convert_stream(docs, opts, shared=None):
                     TAGS.add("list-forbidden-ref-silent")
                     raise
             forbidden_ref(o, converted)  # a hook too: it passes through unchanged, and would point at nothing
-            if (i, j) not in new:
-                t = retarget(o, converted)
-                if t is not None:
-                    new[(i, j)] = [t]
-        for loc in set(absorbed):
-            i, j = loc
-            pvc = [o for a, b, o in objects(docs) if (a, b) == loc][0]
-            if opts.drop_absorbed and not still_mounted(new, docs, loc, pvc):
-                new[loc] = []
-            else:
-                p = copy.deepcopy(prune(pvc))
-                p.setdefault("metadata", {})
-                p["metadata"]["annotations"] = dict(p["metadata"].get("annotations") or {})
-                p["metadata"]["annotations"][KEEP] = "keep"
-                new[loc] = [p]
-    except ModelError as e:
-        r.error = str(e)
+        except ModelError as e:
+            errors.append(e)
+        if (i, j) not in new:
+            t = retarget(o, converted)
+            if t is not None:
+                new[(i, j)] = [t]
+    snapshots = []
+    for loc in sorted(absorbed, key=lambda l: (l[0], -1 if l[1] is None else l[1])):
+        pvc = [o for a, b, o in objects(docs) if (a, b) == loc][0]
+        try:
+            new[loc] = pvc_fate(docs, loc, pvc, absorbed[loc], opts, new, r, snapshots)
+        except ModelError as e:
+            errors.append(e)
+    if not errors:
+        e = noop_error(docs, sel, opts)
+        errors += [e] if e else []
+    if errors:
+        r.error = str(errors[0])
+        r.errors = errors
         return r
+    r.diags += DIAGS
     for i, d in enumerate(docs):
         if isinstance(d, dict) and d.get("kind") == "List" and isinstance(d.get("items"), list) \
                 and any((i, j) in new for j in range(len(d["items"]))):

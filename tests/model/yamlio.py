@@ -32,20 +32,47 @@ def load_all(data):
     return list(yaml.load_all(data, Loader=Loader))
 
 
+class Shared(set):
+    """The paths of one document's nodes that an alias or a merge key repeats
+    (every path of each); `anchors`: the first path of each such node (where
+    its anchor is); `merged`: the paths of keys a mapping has only through a
+    merge key `<<` (YAML merge key type, as sigs.k8s.io/yaml reads it)."""
+
+    def __init__(self, paths=(), anchors=(), merged=()):
+        super().__init__(paths)
+        self.anchors = set(anchors)
+        self.merged = set(merged)
+
+
+def _merged_keys(n):
+    """The keys mapping node `n` has only through its merge keys."""
+    own, got = set(), set()
+    for k, v in n.value:
+        if k.tag == "tag:yaml.org,2002:merge":
+            for m in (v.value if isinstance(v, yaml.SequenceNode) else [v]):
+                if isinstance(m, yaml.MappingNode):
+                    got |= {mk.value for mk, _ in m.value if mk.tag != "tag:yaml.org,2002:merge"}
+                    got |= _merged_keys(m)
+        else:
+            own.add(k.value)
+    return got - own
+
+
 def shared_paths(data):
     """Per document, the paths (tuples of keys and indexes) of the nodes that
     an alias or a merge key repeats: an edit inside one would change every
     copy (README "YAML as Kubernetes reads it"). A merge key's value counts
-    under the key "<<"."""
+    under the key "<<". Each is a Shared (anchors, merged keys too)."""
     out = []
     for root in yaml.compose_all(data, Loader=Loader):
-        paths = {}
+        paths, merged = {}, set()
 
         def walk(n, path):
             paths.setdefault(id(n), []).append(path)
             if len(paths[id(n)]) > 1:
                 return
             if isinstance(n, yaml.MappingNode):
+                merged.update(path + (k,) for k in _merged_keys(n))
                 for k, v in n.value:
                     walk(v, path + ("<<" if k.tag == "tag:yaml.org,2002:merge" else k.value,))
             elif isinstance(n, yaml.SequenceNode):
@@ -53,7 +80,8 @@ def shared_paths(data):
                     walk(v, path + (i,))
         if root is not None:
             walk(root, ())
-        out.append({p for ps in paths.values() if len(ps) > 1 for p in ps})
+        many = [ps for ps in paths.values() if len(ps) > 1]
+        out.append(Shared({p for ps in many for p in ps}, {ps[0] for ps in many}, merged))
     return out
 
 
@@ -85,6 +113,24 @@ class Alias(dict):
         self.anchor = target.anchor
 
 
+class AnchoredStr(str):
+    """A string scalar written with an anchor (`&name value`)."""
+
+    def __new__(cls, value, anchor):
+        s = super().__new__(cls, value)
+        s.anchor = anchor
+        return s
+
+
+class AliasStr(str):
+    """An alias (`*name`) of an AnchoredStr; its value is the target's."""
+
+    def __new__(cls, target):
+        s = super().__new__(cls, target)
+        s.anchor = target.anchor
+        return s
+
+
 class TaggedInt(int):
     """An int written with an explicit tag, `!!int "3"` (YAML 1.1/1.2 core
     schema: the tag decides the type, as sigs.k8s.io/yaml reads it)."""
@@ -114,6 +160,10 @@ class Style:
             return "true" if v else "false"
         if isinstance(v, TaggedInt):
             return '!!int "%d"' % v
+        if isinstance(v, AliasStr):
+            return "*" + v.anchor
+        if isinstance(v, AnchoredStr):
+            return "&%s %s" % (v.anchor, json.dumps(str(v)))
         if isinstance(v, int):
             return str(v)
         s = str(v)
