@@ -197,13 +197,9 @@ static void volume_rules(struct d2s_index *ix, size_t dep)
 		if (!flag && why.len) {
 			v->why = d2s_index_strdup(ix, why.data);
 			struct d2s_where w = vol_where(d, v);
+			/* its data stays where it is, shared: nothing for --migrate-data to carry */
 			d2s_diagf_data(ix->diag, D2S_WARNING, &w, "volume %s mounts PersistentVolumeClaim %s, "
 				       "which is %s", v->volume, v->claim, why.data);
-			if (d2s_migrate_copies(ix->o) && r)
-				d2s_diagf(ix->diag, D2S_ERROR, &w, "--migrate-data %s: PersistentVolumeClaim %s "
-					  "stays shared, so no replica gets a claim of its own to carry its data: "
-					  "pass --shared-volume %s to keep it shared without migrating, or "
-					  "--split-volume %s", ix->o->migrate_data, v->claim, v->volume, v->volume);
 		}
 		d2s_buf_free(&why);
 	}
