@@ -10,7 +10,7 @@ import random
 from hypothesis import strategies as st
 
 from . import model
-from .yamlio import Alias, Anchored, Raw, Style, TaggedInt, render
+from .yamlio import Alias, AliasStr, Anchored, AnchoredStr, Raw, Style, TaggedInt, render
 
 NAMES = ["web", "db", "api", "cache-server", "worker", "x" * 53, "9lives"]
 CLAIMS = ["data-claim", "shared", "logs"]
@@ -145,13 +145,18 @@ def volume(draw, name, claims):
 @st.composite
 def deployment(draw, name, ns, claims):
     m = draw(metadata(name, ns))
+    app = name[:20]
     if draw(st.integers(0, 4)) == 0:
         m.setdefault("annotations", {}) or m.__setitem__("annotations", {})
         m["annotations"][model.REVISION] = "3"
+        if draw(st.integers(0, 3)) == 0:
+            # the removed revision annotation holds an anchor a later annotation uses: the
+            # Deployment is re-emitted with its aliases expanded (README "YAML as Kubernetes reads it")
+            rev = m["annotations"][model.REVISION] = AnchoredStr("3", "rev-" + app[:10])
+            m["annotations"]["example.com/first-revision"] = AliasStr(rev)
     if draw(st.integers(0, 5)) == 0:
         m.setdefault("annotations", {}) or m.__setitem__("annotations", {})
         m["annotations"][model.CONVERT] = draw(st.sampled_from(["true", "false"]))
-    app = name[:20]
     tl = {"app": app}
     if draw(st.booleans()):
         tl["component"] = "server"
@@ -208,7 +213,7 @@ def deployment(draw, name, ns, claims):
         tmeta["labels"] = dict({"<<": Alias(a)}, **rest) if rest else Alias(a)
     if pod.get("initContainers") and draw(st.integers(0, 2)) == 0:
         # the first app container anchored and merged into the init container: an edit of its
-        # volumeMounts would change both (an error: expand the aliases first)
+        # volumeMounts would change both: the Deployment is re-emitted with its aliases expanded
         ctrs = [Anchored(pod["containers"][0], "ctr-" + app[:10])] + pod["containers"][1:]
         init = dict({"<<": Alias(ctrs[0])}, name="init", restartPolicy="Always")
         rest = {k: v for k, v in pod.items() if k not in ("containers", "initContainers")}
@@ -217,6 +222,19 @@ def deployment(draw, name, ns, claims):
     if draw(st.integers(0, 4)) == 0:
         tmeta["annotations"] = {"checksum/config": "abc"}
     spec["template"] = {"metadata": tmeta, "spec": pod}
+    if sel.get("matchLabels") and not isinstance(sel["matchLabels"], Anchored) and draw(st.integers(0, 6)) == 0:
+        # the template first, its labels anchored; the selector's matchLabels their alias or a merge
+        # of them: the claims' and a --migrate-data clone's labels are them, expanded (README "Storage")
+        tl = tmeta["labels"] = Anchored(tmeta["labels"], "tl-" + app[:10])
+        sel["matchLabels"] = Alias(tl) if draw(st.booleans()) else {"<<": Alias(tl)}
+        spec = dict([("template", spec.pop("template"))] + list(spec.items()))
+    if draw(st.integers(0, 8)) == 0:
+        # Deployment-only fields given by a merge key: removing one re-emits the Deployment with its
+        # merge keys merged (README "YAML as Kubernetes reads it")
+        base = {"progressDeadlineSeconds": 600}
+        if "strategy" in spec and draw(st.booleans()):
+            base["strategy"] = spec.pop("strategy")
+        spec = dict([("<<", base)] + [(k, v) for k, v in spec.items() if k not in base])
     api = "apps/v1" if draw(st.integers(0, 15)) else draw(st.sampled_from(["extensions/v1beta1", "apps/v1beta2"]))
     d = {"apiVersion": api, "kind": "Deployment", "metadata": m, "spec": spec}
     if draw(st.integers(0, 8)) == 0:
@@ -353,6 +371,8 @@ def opts(draw, names):
         o["only"] = [draw(st.sampled_from(names + ["w*", "*"]))]
     if draw(st.integers(0, 6)) == 0:
         o["exclude"] = [draw(st.sampled_from(names + ["c*"]))]
+    if draw(st.integers(0, 12)) == 0:  # a typo: matches no Deployment (README "A name you give must match")
+        o[draw(st.sampled_from(["only", "exclude"]))] = [draw(st.sampled_from(["wbe", "db-*-x"]))]
     if draw(st.integers(0, 8)) == 0:
         o["selector"] = {"tier": "backend"}
     o["opt_in"] = draw(st.integers(0, 8)) == 0
@@ -395,6 +415,11 @@ def opts(draw, names):
     if draw(st.integers(0, 4)) == 0:
         o["namespace"] = draw(st.sampled_from(["ns1", "ns2"]))
     o["drop_absorbed"] = draw(st.integers(0, 3)) == 0
+    # what becomes of an absorbed PVC's data: none given is an error; clone and snapshot
+    # cannot be combined with --drop-absorbed-pvcs (a usage error, tests/model/usage.py)
+    md = draw(st.sampled_from([None, "none", "clone", "clone", "snapshot=snap-1"]))
+    o["migrate_data"] = md if not (o["drop_absorbed"] and md not in (None, "none")) else None
+    o["require_conversion"] = draw(st.integers(0, 6)) == 0
     if draw(st.integers(0, 3)) == 0 and model.Opts(**o).config_ok():
         o["door"] = "config"
         if draw(st.booleans()):
@@ -425,17 +450,22 @@ def cases(draw):
     names = draw(st.lists(st.sampled_from(NAMES[:5]), min_size=1, max_size=3, unique=True))
     if draw(st.integers(0, 8)) == 0:
         names.append(draw(st.sampled_from(NAMES[5:])))
+    if draw(st.integers(0, 15)) == 0:
+        names = []  # no Deployment at all: written as it is, with a warning (README "A name you give must match")
     claims = draw(st.lists(st.sampled_from(CLAIMS), max_size=2, unique=True))
+    if names and draw(st.integers(0, 10)) == 0:
+        # a PVC named like the first replica's claim of volume data: --migrate-data adds no clone
+        claims.append("data-%s-%d" % (names[0], draw(st.sampled_from([0, 1]))))
     docs = []
     for c in claims:
         docs.append(draw(pvc(c, ns())))
     for n in names:
         docs.append(draw(deployment(n, ns(), claims + (["missing-claim"] if draw(st.integers(0, 4)) == 0 else []))))
-    for _ in range(draw(st.integers(0, 2))):
+    for _ in range(draw(st.integers(0, 2)) if names else 0):
         docs.append(draw(reference(draw(st.sampled_from(names)), ns())))
     if claims and draw(st.integers(0, 3)) == 0:
         docs.append(draw(workload(ns(), claims)))
-    if draw(st.integers(0, 3)) == 0:
+    if names and draw(st.integers(0, 3)) == 0:
         n = draw(st.sampled_from(names))
         docs.append(draw(service(n[:40] + "-headless", ns(), n[:20])))
     for _ in range(draw(st.integers(0, 2))):
@@ -448,6 +478,16 @@ def cases(draw):
         items = docs[start:start + k]
         docs[start:start + k] = [{"apiVersion": "v1", "kind": "List", "items": items}]
     docs = draw(st.permutations(docs))
+    if names and draw(st.integers(0, 40)) == 0:
+        # 1.1 MiB after the first Deployment: a headless Service after it is still found, wherever
+        # it stands (README "The headless Service": "anywhere in the input")
+        k = next(k for k, d in enumerate(docs) if any(o.get("kind") == "Deployment" for _, _, o in model.objects([d])))
+        docs.insert(k + 1, Raw("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n  blob: "
+                               + "x" * (1100 << 10) + "\n", {"apiVersion": "v1", "kind": "ConfigMap",
+                                                              "metadata": {"name": "filler"},
+                                                              "data": {"blob": "x" * (1100 << 10)}}))
+    if not docs and draw(st.booleans()):
+        docs.append(draw(unrelated(ns())))
     o = draw(opts(names))
     if o.door.startswith("krm") and any(d.get("kind") == "List" for d in docs):
         o.door = "flags"
@@ -461,5 +501,5 @@ def cases(draw):
               "leading_marker": draw(st.booleans()),
               "end_markers": draw(st.integers(0, 4)) == 0,
               "sources": draw(st.booleans()),
-              "directive": draw(st.integers(0, 8)) == 0}
+              "directive": draw(st.integers(0, 8)) == 0 and bool(docs)}  # an empty input stays empty
     return Case(docs, o, style, stream)

@@ -54,9 +54,15 @@ TAGS = {
     "service-name-namespace-flag": "--service-name '{name}-{namespace}' with -n/--namespace NS expands {namespace} "
                                    "to '' for a Deployment without metadata.namespace instead of NS (the namespace "
                                    "-n says it is applied in): 'service name \"web-\" is not a DNS-1035 label'",
+    "expand-explicit-tag": "a Deployment that must be re-emitted with its aliases expanded (an edit in a node an "
+                           "alias repeats, a removed key a merge key gives) and holds an explicit core tag on a "
+                           "non-string scalar (replicas: !!int \"3\", !!int 5) fails: 'the aliases cannot be "
+                           "expanded here (an unknown tag ...)' instead of being expanded as Kubernetes reads it "
+                           "(README: explicit tags count, !!int \"3\" is 3)",
 }
 
 KNOWN = {
+    "min-expand-explicit-tag": TAGS["expand-explicit-tag"],
 }
 
 # usage cases (tests/model/usage.py, by case name) the C code gets wrong

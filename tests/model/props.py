@@ -4,12 +4,18 @@ check(binary, stream, opts) runs deploy2sts and returns (problems, tags):
 problems is a list of messages (empty = every property holds), tags the
 known-bug tags the case touches (model.known_bugs).
   - never a crash or a hang (exit 0, 1 or 2 within the timeout);
-  - an expected error: exit 1, `FILE:LINE:COL` in the message, empty stdout;
+  - an expected error: exit 1, empty stdout, `FILE:LINE:COL` in the message
+    (unless every expected error is about a flag), and the text of every
+    error the model knows the message of (all are reported, not the first);
   - otherwise exit 0 and the output, parsed by libyaml, equals the model's
     documents: converted ones equal the model's result, every other document
     equals the parsed input; never a document lost;
   - untouched documents byte-identical and in order;
-  - idempotent: the output fed back in comes out unchanged;
+  - the diagnostics the model expects, in the run's log (DEPLOY2STS_LOG_FILE,
+    which gets infos too): an explicit choice is an info and never a
+    warning, a default or an unhonoured choice a warning;
+  - idempotent: the output fed back in comes out unchanged (or, when the
+    model says the flags name nothing in it any more, exit 1);
   - every output object valid under the strict schemas when the input was, and
     free of API-rule errors (tests/k8s_rules.py, when present) the input did
     not have: objects without a namespace are checked in the -n namespace,
@@ -95,11 +101,12 @@ def schema_errors(docs):
 SANITIZER = re.compile(rb"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: |SUMMARY: UndefinedBehaviorSanitizer")
 
 
-def run(binary, args, data):
+def run(binary, args, data, env=None):
     """Run the binary; None on a hang. A sanitizer report (the ASan build exits 1
     on one, like an input error) becomes exit status 99, counted as a crash."""
     try:
-        p = subprocess.run([binary] + args, input=data, capture_output=True, timeout=TIMEOUT)
+        p = subprocess.run([binary] + args, input=data, capture_output=True, timeout=TIMEOUT,
+                           env=dict(os.environ, **env) if env else None)
     except subprocess.TimeoutExpired:
         return None
     if SANITIZER.search(p.stderr):
@@ -139,9 +146,26 @@ def check(binary, stream, opts):
         return check_run(binary, stream, opts, opts.args(cfg.name), docs, want, tags)
 
 
+def diag_problems(log, want):
+    """The model's expected diagnostics against the run's log lines
+    (`deploy2sts: SEVERITY: ...`): each must be there with its severity; an
+    info must never be a warning (README: a chosen path is an info)."""
+    lines = [ln for ln in log.splitlines() if ln.startswith(("deploy2sts: info: ", "deploy2sts: warning: "))]
+    probs = []
+    for sev, text in sorted(set(want.diags)):
+        if not any(ln.startswith("deploy2sts: %s: " % sev) and text in ln for ln in lines):
+            probs.append("no %s saying %r (log: %s)" % (sev, text, " | ".join(ln[12:140] for ln in lines)[:600]))
+        if sev == "info" and not any((s, text) == ("warning", text) for s, _ in want.diags):
+            probs += ["a warning where an info is expected: %s" % ln[:300] for ln in lines
+                      if ln.startswith("deploy2sts: warning: ") and text in ln]
+    return probs
+
+
 def check_run(binary, stream, opts, args, docs, want, tags):
     """The properties once the command line is known."""
-    p = run(binary, args, stream)
+    with tempfile.NamedTemporaryFile(suffix=".log", prefix="d2s-model-") as logf:
+        p = run(binary, args, stream, env={"DEPLOY2STS_LOG_FILE": logf.name})
+        log = open(logf.name, errors="replace").read()
     if p is None:
         return ["hang: no exit within %d s" % TIMEOUT], tags
     err = p.stderr.decode(errors="replace")
@@ -155,17 +179,18 @@ def check_run(binary, stream, opts, args, docs, want, tags):
             if p.stdout:
                 probs.append("error with non-empty stdout")
                 tags.add("error-leaves-stdout")
-            if not POS.search(err):
+            if want.positioned() and not POS.search(err):
                 tags.add("error-without-position")
                 probs.append("error message without FILE:LINE:COL: %s" % err[:300])
+            probs += ["no error saying %r: %s" % (t, err[:600]) for t in want.says() if t not in err]
         return probs, tags
     if p.returncode != 0:
         if "cannot re-emit this " in err and stream.lstrip(b"\xef\xbb\xbf").startswith(b"%"):
             tags.add("directive-flow-reemit")
-        if "was already generated for StatefulSet" in err:
-            tags.add("service-wait-cut-short")
         if "must be written in block style" in err:
             tags.add("list-item-nested-flow")
+        if "the aliases cannot be expanded here" in err and b"!!" in stream:
+            tags.add("expand-explicit-tag")
         return ["exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
     out = p.stdout
     probs = []
@@ -197,12 +222,19 @@ def check_run(binary, stream, opts, args, docs, want, tags):
                 probs.append("untouched document changed, lost or moved: %r" % piece[:160])
                 break
             j += 1
-    # idempotent
+    probs += diag_problems(log, want)
+    # idempotent (the flags may name nothing in the output: then an error)
     p2 = run(binary, args, out)
+    again = model.convert_stream(got, opts, shared_paths(out))
     if p2 is not None and b"end marker before directive" in p2.stderr:
         tags.add("directive-after-service")
-    if p2 is None or p2.returncode != 0 or p2.stdout != out:
-        probs.append("second run changed the output (exit %s)" % (p2 and p2.returncode))
+    if again.error:
+        if p2 is None or p2.returncode != 1 or p2.stdout:
+            probs.append("second run: model expects an error (%s), got exit %s" % (
+                again.error, p2 and p2.returncode))
+    elif p2 is None or p2.returncode != 0 or p2.stdout != out:
+        probs.append("second run changed the output (exit %s): %s" % (
+            p2 and p2.returncode, p2 and p2.stderr.decode(errors="replace")[:300]))
     # schemas and API rules
     if not schema_errors(docs):
         probs += ["schema: " + e for e in schema_errors(got)]
@@ -263,10 +295,10 @@ def check_krm(binary, stream, opts, docs, want, tags):
             probs.append("KRM error: no error result")
         return probs, tags
     if p.returncode != 0:
-        if "was already generated for StatefulSet" in err:
-            tags.add("service-wait-cut-short")
         if "must be written in block style" in err:
             tags.add("list-item-nested-flow")
+        if "the aliases cannot be expanded here" in err and b"!!" in stream:
+            tags.add("expand-explicit-tag")
         return ["KRM: exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
     probs = []
     exp = [d for d in want.docs if d is not None]

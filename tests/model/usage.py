@@ -123,31 +123,67 @@ def cases(binary):
         if not POS.search(err):
             probs.append("no FILE:LINE:COL: %s" % err[:200])
         out.append(("bad YAML %r" % data[-20:], probs))
-    out.append(("spilled stream (held documents beyond 8 MiB)", spilled(binary)))
+    out.append(("flags --migrate-data clone --drop-absorbed-pvcs", conflict(binary)))
+    out.append(("large stream (held output beyond 2 MiB spills to $TMPDIR)", large_stream(binary)))
     return out
 
 
-def spilled(binary):
-    """A Deployment that mounts a PVC written after 9 MiB of other documents is
-    held back with everything after it (spooled to a temporary file past 8 MiB);
-    the output must still be the model's, in input order."""
-    big = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big%d\ndata:\n  blob: \"" 
+def conflict(binary):
+    """--migrate-data clone keeps the absorbed PVCs as data sources, so it
+    cannot go with --drop-absorbed-pvcs: a usage error (README flag table);
+    --migrate-data none can."""
+    stream = DEP + b"---\n" + PVC
+    p = run(binary, ["--migrate-data", "clone", "--drop-absorbed-pvcs"], stream)
+    probs = [] if p.returncode == 2 and not p.stdout else ["exit %d, want 2 and no output" % p.returncode]
+    if "--drop-absorbed-pvcs" not in p.stderr.decode(errors="replace"):
+        probs.append("message does not name --drop-absorbed-pvcs")
+    p = run(binary, ["--migrate-data", "none", "--drop-absorbed-pvcs"], stream)
+    if p.returncode != 0:
+        probs.append("--migrate-data none --drop-absorbed-pvcs: exit %d" % p.returncode)
+    return probs
+
+
+PVC = (b"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n"
+       b"  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n")
+
+
+def large_stream(binary):
+    """README "Usage": the output is held until the run succeeded, up to 2 MiB
+    in memory, then in an unlinked temporary file in $TMPDIR. A Deployment
+    that mounts a PVC written after 9 MiB of other documents (so it is decided
+    at the end of the input) with --migrate-data clone: the output must be the
+    model's, every untouched document byte-identical and in order, and
+    nothing left in $TMPDIR."""
+    big = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big%d\ndata:\n  blob: \""
     docs = [DEP.replace(b"containers:", b"volumes: [{name: d, persistentVolumeClaim: {claimName: c}}]\n"
                                        b"      containers:")]
     for k in range(9):
         docs.append(big % k + b"x" * (1 << 20) + b"\"\n")
-    docs.append(b"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec:\n"
-                b"  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n")
+    docs.append(PVC)
     stream = b"---\n".join(docs)
-    o = model.Opts()
+    o = model.Opts(migrate_data="clone")
     want = model.convert_stream(load_all(stream), o)
-    p = run(binary, o.args(), stream)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            p = subprocess.run([binary] + o.args(), input=stream, capture_output=True, timeout=props.TIMEOUT,
+                               env=dict(os.environ, TMPDIR=tmp))
+        except subprocess.TimeoutExpired:
+            return ["hang"]
+        left = os.listdir(tmp)
     if p.returncode != 0:
         return ["exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")[:300])]
+    probs = ["files left in $TMPDIR: %s" % left] if left else []
     got = load_all(p.stdout)
     if [props.normalize(d) for d in got] != [props.normalize(d) for d in want.docs]:
-        return ["output differs from the model"]
-    return []
+        probs.append("output differs from the model")
+    out, k = props.pieces(p.stdout), 0
+    for piece in props.pieces(stream)[1:-1]:  # the ConfigMaps, untouched, in order
+        while k < len(out) and out[k] != piece:
+            k += 1
+        if k == len(out):
+            probs.append("untouched document changed, lost or moved: %r" % piece[:60])
+            break
+    return probs
 
 
 def main_check(binary, report):
