@@ -219,6 +219,22 @@ def chart(t):
     return c
 
 
+def chart_pvc(t):
+    """A chart with a PVC that its Deployment mounts (one replica)."""
+    c = os.path.join(t, "chart-pvc")
+    os.makedirs(os.path.join(c, "templates"), exist_ok=True)
+    with open(os.path.join(c, "Chart.yaml"), "w") as f:
+        f.write("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    with open(os.path.join(c, "templates", "pvc.yaml"), "w") as f:
+        f.write("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: web\nspec:\n"
+                "  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n")
+    with open(os.path.join(c, "templates", "deploy.yaml"), "w") as f:
+        f.write(DEPLOY.replace("  strategy:\n    type: Recreate\n", "") +
+                "        volumeMounts: [{name: data, mountPath: /data}]\n"
+                "      volumes: [{name: data, persistentVolumeClaim: {claimName: web}}]\n")
+    return c
+
+
 def helm_env(t, name):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELM_") and k != "XDG_STATE_HOME"}
     for v in ("DATA", "CONFIG", "CACHE"):
@@ -267,19 +283,44 @@ def helm_cases(name, helm, renderer, env, c):
     _, log = read_log(env)
     check(rc != 0 and 'invalid value "Sideways" for pod-management-policy' in log and "end: exit 2" in log,
           "%s: a usage error is in the default log" % name, log[-400:])
+    # a name that matches nothing is a typo: the install fails (it used to convert nothing, exit 0)
+    rc, out, err = render("--only=drupal")
+    _, log = read_log(env)
+    check(rc != 0 and "error: --only drupal matches no Deployment of the input (Deployments: web)" in log,
+          "%s: --only naming no Deployment fails" % name, "rc %d %s" % (rc, log[-400:]))
+
+
+def data_cases(name, helm, renderer, env, c):
+    """A chart whose PVC the StatefulSet would absorb: no silent data decision."""
+    def render(*args):
+        extra = ["--post-renderer", renderer] + ["--post-renderer-args=" + a for a in args]
+        return run([helm, "template", "rel", c] + extra, env=env)
+    rc, out, err = render()
+    _, log = read_log(env)
+    check(rc != 0 and "error: web/templates/pvc.yaml:" in log and "say what becomes of this PVC's data"
+          in log and "--post-renderer-args=--migrate-data=clone" in log,
+          "%s: absorbing a PVC without a data choice fails, naming the choices" % name,
+          "rc %d %s" % (rc, log[-600:]))
+    rc, out, err = render("--migrate-data=clone", "--strict")
+    _, log = read_log(env)
+    check(rc == 0 and b"name: data-web-0" in out and "end: exit 0, 0 errors, 0 warnings" in log,
+          "%s: --migrate-data clone is a choice: no warning, so --strict passes" % name,
+          "rc %d %s" % (rc, log[-600:]))
 
 
 def test_helm(b, t):
     if not (os.access(HELM3, os.X_OK) and os.access(HELM4, os.X_OK)):
         print("SKIP: Helm log: .tools/bin/helm3 and helm4 not installed (tests/install-tools.sh)")
         return
-    c = chart(t)
+    c, cp = chart(t), chart_pvc(t)
     helm_cases("helm3", HELM3, b, helm_env(t, "helm3"), c)
+    data_cases("helm3", HELM3, b, helm_env(t, "helm3"), cp)
     env4 = helm_env(t, "helm4")
     perr = install_plugin(t, env4)
     check(perr is None, "helm4 plugin install of this tree", perr or "")
     if perr is None:
         helm_cases("helm4", HELM4, "deploy2sts", env4, c)
+        data_cases("helm4", HELM4, "deploy2sts", env4, cp)
 
 
 def test_log_direct(b, t):

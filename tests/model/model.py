@@ -693,12 +693,11 @@ def pvc_volumes(pod):
             if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)]
 
 
-def find_pvc(docs, claim, ns, hooks=False):
-    """The PVC `claim` in namespace `ns` (List items included), a hook one only
-    when `hooks`."""
+def find_pvc(docs, claim, ns):
+    """The non-hook PVC `claim` in namespace `ns` (List items included)."""
     for i, j, o in objects(docs):
         if o.get("kind") == "PersistentVolumeClaim" and meta(o).get("name") == claim \
-                and same_namespace(ns_of(o), ns) and (hooks or not is_hook(o)):
+                and same_namespace(ns_of(o), ns) and not is_hook(o):
             if j is not None:
                 TAGS.add("list-pvc-not-seen")
             return i, j, o
@@ -715,18 +714,16 @@ def absorb_pvcs(sts, docs, opts, users):
     (README "Storage"); it stays shared when --shared-volume names it, when the
     claim is not in the input, or (README "Shared claims stay shared") when the
     claim is ReadWriteMany/ReadOnlyMany, mounted by two or more non-hook
-    workloads or a Helm hook, unless --split-volume names the volume (a hook
-    PVC stays shared even then). A claim that stays shared for one of those
-    reasons (not --shared-volume) cannot carry its data to a replica's claim:
-    an error under --migrate-data clone|snapshot (README "--migrate-data":
-    "Refused when the claim stays shared"). Returns (templates, [(PVC
-    location, volume)])."""
+    workloads, unless --split-volume names the volume; a Helm hook PVC is
+    never absorbed (README "Helm hooks"). A claim that stays shared keeps its
+    data where it is (--migrate-data has nothing to carry: a warning only).
+    Returns (templates, [(PVC location, volume)])."""
     pod = sts["spec"]["template"].get("spec") or {}
     vcts, absorbed = [], []
     for vol, claim in pvc_volumes(pod):
         if vol in opts.shared:
             continue
-        found = find_pvc(docs, claim, ns_of(sts)) or find_pvc(docs, claim, ns_of(sts), hooks=True)
+        found = find_pvc(docs, claim, ns_of(sts))
         if not found:
             continue
         pvc = found[2]
@@ -734,11 +731,7 @@ def absorb_pvcs(sts, docs, opts, users):
                 and any(c == claim and wns and wns != ns_of(pvc) for c, wns in users):
             TAGS.add("claim-users-other-namespace")
         # a PVC without a namespace is taken to be in the Deployment's (README "Namespaces")
-        if is_hook(pvc) or (vol not in opts.split and (
-                really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1)):
-            if migrate_copies(opts):
-                raise ModelError("--migrate-data %s: PersistentVolumeClaim %s stays shared" % (
-                    opts.migrate_data, claim), says="stays shared, so no replica gets a claim of its own")
+        if vol not in opts.split and (really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1):
             continue
         vcts.append(absorbed_claim_template(vol, pvc))
         absorbed.append((found[:2], vol))

@@ -264,6 +264,8 @@ def resource_list(stream, fn_config):
                 first = False
             else:
                 out.append(b"  " + ln if ln.strip() else b"")
+    if out[-1] == b"items:":
+        out[-1] = b"items: []"  # no document: an empty list (as kpt sends it)
     out.append(b"functionConfig: " + json.dumps(fn_config).encode())
     return nl.join(out) + nl
 
