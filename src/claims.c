@@ -341,7 +341,7 @@ static const struct d2s_pvc_fact *snapshot_taken(const struct d2s_index *ix,
 static void clone(struct d2s_index *ix, struct d2s_pvc_fact *r, const struct d2s_where *w,
 		  const struct d2s_dep_fact *d)
 {
-	const char *mode = ix->o->migrate_data;
+	const char *mode = ix->o->migrate_data ? ix->o->migrate_data : "clone";
 	const char *snapshot = !strncmp(mode, "snapshot=", 9) ? mode + 9 : NULL;
 	const struct d2s_pvc_fact *other = snapshot ? snapshot_taken(ix, r) : NULL;
 	if (!same_ns(r->key, d->key) || !r->volume) {

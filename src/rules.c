@@ -423,6 +423,8 @@ int d2s_rules_rewrite(const struct d2s_index *ix, size_t i, const struct d2s_src
 	d2s_rec r = d2s_index_piece_rec(ix, i);
 	size_t idx;
 	if (d2s_index_rec_kind(ix, r, &idx) == D2S_REC_LIST) {
+		if (!doc)
+			return -1; /* a List is always parsed again (its needs is 1) */
 		struct list_ctx lc = { ix, ix->items + ix->lists[idx].first, parser };
 		const struct d2s_list_cb cb = { item_want, item_rewrite, &lc };
 		struct d2s_buf out = {0};

@@ -143,7 +143,7 @@ def volume(draw, name, claims):
 
 
 @st.composite
-def deployment(draw, name, ns, claims):
+def deployment(draw, name, ns, claims, own=None):
     m = draw(metadata(name, ns))
     app = name[:20]
     if draw(st.integers(0, 4)) == 0:
@@ -190,6 +190,8 @@ def deployment(draw, name, ns, claims):
                              unique=True, max_size=3))
     vols = [draw(volume(v, claims)) for v in volnames]
     vols = [v for v in vols if len(v) > 1]
+    if own:  # a PVC of its own (volume "files"): absorbed unless a flag says otherwise
+        vols.append({"name": "files", "persistentVolumeClaim": {"claimName": own}})
     names = [v["name"] for v in vols]
     pod = {}
     if draw(st.integers(0, 3)) == 0:
@@ -365,13 +367,14 @@ def unrelated(draw, ns):
 
 
 @st.composite
-def opts(draw, names):
+def opts(draw, names, pvc_vols=()):
     o = {}
-    if draw(st.integers(0, 5)) == 0:
-        o["only"] = [draw(st.sampled_from(names + ["w*", "*"]))]
-    if draw(st.integers(0, 6)) == 0:
-        o["exclude"] = [draw(st.sampled_from(names + ["c*"]))]
-    if draw(st.integers(0, 12)) == 0:  # a typo: matches no Deployment (README "A name you give must match")
+    globs = [n[:1] + "*" for n in names] + ["*"] * bool(names)  # globs that match a Deployment
+    if names and draw(st.integers(0, 5)) == 0:
+        o["only"] = [draw(st.sampled_from(names + globs))]
+    if names and draw(st.integers(0, 6)) == 0:
+        o["exclude"] = [draw(st.sampled_from(names + globs))]
+    if draw(st.integers(0, 19)) == 7:  # a typo: matches no Deployment (README "A name you give must match")
         o[draw(st.sampled_from(["only", "exclude"]))] = [draw(st.sampled_from(["wbe", "db-*-x"]))]
     if draw(st.integers(0, 8)) == 0:
         o["selector"] = {"tier": "backend"}
@@ -407,10 +410,16 @@ def opts(draw, names):
             t["containers"] = draw(st.sampled_from([["*"], ["*"], ["main"], ["side*"], ["main", "log*"], ["nomatch*"]]))
         vcts.append(t)
     o["vcts"] = vcts
-    if draw(st.integers(0, 5)) == 0:
-        o["shared"] = [draw(st.sampled_from(["data", "logs", "cache"]))]
-    if draw(st.integers(0, 4)) == 0:
-        v = draw(st.sampled_from(["data", "logs", "cache", "config"]))
+    # --shared-volume / --split-volume: mostly a PVC volume of a generated Deployment, sometimes a
+    # name that is none (an error: README "A name you give must match")
+    def volume_name():
+        typo = not pvc_vols or draw(st.integers(0, 11)) == 5
+        return draw(st.sampled_from(["data", "logs", "cache", "config"] if typo else sorted(pvc_vols)))
+    rare = 0 if pvc_vols else 30  # without a PVC volume every name is a typo
+    if draw(st.integers(0, 5 + rare)) == 5:
+        o["shared"] = [volume_name()]
+    if draw(st.integers(0, 4 + rare)) == 4:
+        v = volume_name()
         o["split"] = [v] if v not in o.get("shared", []) else []
     if draw(st.integers(0, 4)) == 0:
         o["namespace"] = draw(st.sampled_from(["ns1", "ns2"]))
@@ -419,7 +428,7 @@ def opts(draw, names):
     # cannot be combined with --drop-absorbed-pvcs (a usage error, tests/model/usage.py)
     md = draw(st.sampled_from([None, "none", "clone", "clone", "snapshot=snap-1"]))
     o["migrate_data"] = md if not (o["drop_absorbed"] and md not in (None, "none")) else None
-    o["require_conversion"] = draw(st.integers(0, 6)) == 0
+    o["require_conversion"] = draw(st.integers(0, 9)) == 3
     if draw(st.integers(0, 3)) == 0 and model.Opts(**o).config_ok():
         o["door"] = "config"
         if draw(st.booleans()):
@@ -454,13 +463,18 @@ def cases(draw):
         names = []  # no Deployment at all: written as it is, with a warning (README "A name you give must match")
     claims = draw(st.lists(st.sampled_from(CLAIMS), max_size=2, unique=True))
     if names and draw(st.integers(0, 10)) == 0:
-        # a PVC named like the first replica's claim of volume data: --migrate-data adds no clone
-        claims.append("data-%s-%d" % (names[0], draw(st.sampled_from([0, 1]))))
+        # a PVC named like the first replica's claim of a volume: --migrate-data adds no clone
+        claims.append("%s-%s-%d" % (draw(st.sampled_from(["data", "files"])), names[0], draw(st.sampled_from([0, 1]))))
     docs = []
     for c in claims:
         docs.append(draw(pvc(c, ns())))
+    own = draw(st.integers(0, 2)) == 1  # each Deployment has a PVC of its own (README "Storage": absorbed)
     for n in names:
-        docs.append(draw(deployment(n, ns(), claims + (["missing-claim"] if draw(st.integers(0, 4)) == 0 else []))))
+        dns = ns()
+        if own:
+            docs.append(draw(pvc(n + "-files", dns)))
+        docs.append(draw(deployment(n, dns, claims + (["missing-claim"] if draw(st.integers(0, 4)) == 0 else []),
+                                    n + "-files" if own else None)))
     for _ in range(draw(st.integers(0, 2)) if names else 0):
         docs.append(draw(reference(draw(st.sampled_from(names)), ns())))
     if claims and draw(st.integers(0, 3)) == 0:
@@ -488,7 +502,9 @@ def cases(draw):
                                                               "data": {"blob": "x" * (1100 << 10)}}))
     if not docs and draw(st.booleans()):
         docs.append(draw(unrelated(ns())))
-    o = draw(opts(names))
+    pvc_vols = {v["name"] for _, _, d in model.objects(docs) if d.get("kind") == "Deployment"
+                for v in model.pod_spec(d).get("volumes") or [] if "persistentVolumeClaim" in v}
+    o = draw(opts(names, pvc_vols))
     if o.door.startswith("krm") and any(d.get("kind") == "List" for d in docs):
         o.door = "flags"
     style = {"seed": draw(st.integers(0, 2 ** 16)),

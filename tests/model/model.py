@@ -438,8 +438,6 @@ def noop_error(docs, sel, opts):
 def service_name(dep, opts):
     m = meta(dep)
     ns = m.get("namespace") or DEFAULT_NS[0] or ""
-    if not m.get("namespace") and DEFAULT_NS[0] and "{namespace}" in opts.service_name:
-        TAGS.add("service-name-namespace-flag")
     return opts.service_name.replace("{name}", m.get("name", "")).replace("{namespace}", ns)
 
 
@@ -464,7 +462,7 @@ def autoscaler_max(dep, docs):
     spec.maxReplicaCount, default 100 in KEDA's ScaledObject spec), over the
     non-hook HPAs/ScaledObjects (List items included) whose reference names it
     in its namespace; None when there is none."""
-    kinds, loose_ns = {}, set()  # matched through a missing namespace? -> maxima; their namespaces
+    maxima = []
     for _, _, o in objects(docs):
         if o.get("kind") not in ("HorizontalPodAutoscaler", "ScaledObject") or is_hook(o):
             continue
@@ -477,14 +475,7 @@ def autoscaler_max(dep, docs):
             continue
         n = spec.get("maxReplicas") if o["kind"] == "HorizontalPodAutoscaler" else spec.get("maxReplicaCount", 100)
         if isinstance(n, int):
-            loose = DEFAULT_NS[0] is None and ns_of(o) != ns_of(dep)
-            kinds.setdefault(loose, []).append(n)
-            if loose:
-                loose_ns.add(ns_of(o) or ns_of(dep))
-    if kinds.get(True) and (kinds.get(False) or len(loose_ns) > 1) \
-            and max(kinds[True]) > max(kinds.get(False, [0])) and (dep.get("spec") or {}).get("paused") is True:
-        TAGS.add("paused-autoscaler-namespace")  # matched only through the missing namespace: left out
-    maxima = [n for v in kinds.values() for n in v]
+            maxima.append(n)
     return max(maxima) if maxima else None
 
 
@@ -698,8 +689,6 @@ def find_pvc(docs, claim, ns):
     for i, j, o in objects(docs):
         if o.get("kind") == "PersistentVolumeClaim" and meta(o).get("name") == claim \
                 and same_namespace(ns_of(o), ns) and not is_hook(o):
-            if j is not None:
-                TAGS.add("list-pvc-not-seen")
             return i, j, o
     return None
 
@@ -727,9 +716,6 @@ def absorb_pvcs(sts, docs, opts, users):
         if not found:
             continue
         pvc = found[2]
-        if not DEFAULT_NS[0] and ns_of(sts) is None and ns_of(pvc) \
-                and any(c == claim and wns and wns != ns_of(pvc) for c, wns in users):
-            TAGS.add("claim-users-other-namespace")
         # a PVC without a namespace is taken to be in the Deployment's (README "Namespaces")
         if vol not in opts.split and (really_shared(pvc) or mounted_by(users, claim, ns_of(pvc) or ns_of(sts)) > 1):
             continue
@@ -843,7 +829,7 @@ def pvc_fate(docs, loc, pvc, users, opts, new, r, snapshots):
     honoured."""
     dep, vol, dopts = users[0]
     data_choice(pvc, meta(dep).get("name"), vol, opts)
-    mounted = still_mounted(new, docs, loc, pvc, opts.drop_absorbed)
+    mounted = still_mounted(new, docs, loc, pvc)
     if opts.drop_absorbed and not mounted:
         r.diags.append(("info", "removed (--drop-absorbed-pvcs)"))
         return []
@@ -1014,8 +1000,6 @@ def to_convert(docs, opts, errors):
         if is_hook(o):
             continue
         if unsupported(o):
-            if not opts.skip_unsupported and j is not None:
-                TAGS.add("list-unsupported-silent")
             if not opts.skip_unsupported:
                 errors.append(ModelError("unsupported apiVersion %s" % o.get("apiVersion")))
             continue
@@ -1041,7 +1025,7 @@ def mounted_by(users, claim, ns):
     return sum(n for (c, wns), n in users.items() if c == claim and same_namespace(ns, wns))
 
 
-def still_mounted(new, docs, loc, pvc, drop=False):
+def still_mounted(new, docs, loc, pvc):
     """README "Absorbed PVCs are never dropped while used": whether an object of
     the output (hooks, excluded Deployments, Jobs... included) still mounts
     the PVC at `loc`."""
@@ -1049,8 +1033,6 @@ def still_mounted(new, docs, loc, pvc, drop=False):
         for out in new.get((i, j), [o]):
             if any(c == meta(pvc).get("name") for _, c in pvc_volumes(pod_spec(out))) \
                     and same_namespace(ns_of(out), ns_of(pvc)):
-                if (i, j) in new and out.get("kind") == "StatefulSet" and drop:
-                    TAGS.add("drop-still-mounted-by-itself")
                 return True
     return False
 
@@ -1082,6 +1064,8 @@ def expanded(i, j, dep, sts):
     edits += [(("spec", k), True) for k in ("strategy", "progressDeadlineSeconds", "paused", "rollbackTo") if k in spec]
     if REVISION in annotations_of(dep):
         edits.append((("metadata", "annotations", REVISION), True))
+        if lands_in_alias(i, j, ("metadata", "annotations", REVISION), True):
+            TAGS.add("revision-anchor-dangling")
     before = (spec.get("template") or {}).get("spec") or {}
     after = sts["spec"]["template"].get("spec") or {}
     kept = [prune(v) for v in after.get("volumes") or []]
@@ -1113,10 +1097,10 @@ def convert_deployment(docs, i, j, dep, opts, users):
         old = existing_service(docs, service_name(dep, opts), ns_of(dep))
         if old is None:
             out.append(headless_service(dep, opts))
-            merged = (("items", j) if j is not None else ()) + ("spec", "template", "metadata", "labels", "<<")
+            at = ("items", j) if j is not None else ()
             if (dep["spec"].get("selector") or {}).get("matchExpressions") and SHARED[0] \
-                    and merged in SHARED[0][i]:
-                TAGS.add("merge-key-template-labels")
+                    and at + ("spec", "selector", "matchLabels", "<<") in SHARED[0][i]:
+                TAGS.add("merge-key-selector-expressions")
         else:
             reuse_service(old[2])
     return out, absorbed
@@ -1153,12 +1137,6 @@ def convert_stream(docs, opts, shared=None):
                 absorbed.setdefault(loc, []).append((dep, vol, o))
     for i, j, o in objects(docs):
         try:
-            if j is not None and o.get("kind") in ("Rollout", "Canary"):
-                try:
-                    forbidden_ref(o, converted)
-                except ModelError:
-                    TAGS.add("list-forbidden-ref-silent")
-                    raise
             forbidden_ref(o, converted)  # a hook too: it passes through unchanged, and would point at nothing
         except ModelError as e:
             errors.append(e)
