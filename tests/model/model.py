@@ -270,6 +270,11 @@ def same_namespace(a, b):
     return a is None or b is None or a == b
 
 
+def index_ns(ns):
+    """The namespace an object is taken to be in: its own, -n, or "" (none)."""
+    return ns or DEFAULT_NS[0] or ""
+
+
 def is_hook(obj):
     """README "Helm hooks": documents annotated helm.sh/hook pass through
     unchanged: never converted, absorbed, retargeted or dropped (Helm manages
@@ -731,14 +736,20 @@ DATA_CHOICE = ("mounted by Deployment %s as volume %s: its StatefulSet gives eac
                "which starts EMPTY, so say what becomes of this PVC's data: ")
 
 
+def shown(ns, name):
+    """An object as messages name it (README "Exit status"): ns/name, or name."""
+    return "%s/%s" % (ns, name) if ns else name
+
+
 def data_choice(pvc, dep_name, vol, opts):
     """README "What becomes of an absorbed PVC's data is your choice, never a
     default": the per-pod claims start empty, so absorbing a PVC needs
     --migrate-data clone|snapshot=NAME|none or --drop-absorbed-pvcs; without
-    one it is an error at the PVC."""
+    one it is an error at the PVC (in the namespace it is taken to be in)."""
     if not opts.migrate_data and not opts.drop_absorbed:
         raise ModelError("PersistentVolumeClaim %s: no --migrate-data or --drop-absorbed-pvcs" % meta(pvc).get(
-            "name"), says=DATA_CHOICE % (dep_name, vol))
+            "name"), says="PersistentVolumeClaim %s: " % shown(index_ns(ns_of(pvc)), meta(pvc).get("name"))
+            + DATA_CHOICE % (dep_name, vol))
 
 
 def kept_pvc(pvc):
@@ -786,11 +797,6 @@ def clone_pvc(pvc, dep, vol, opts):
     else:
         spec["dataSource"] = {"kind": "PersistentVolumeClaim", "name": meta(pvc).get("name")}
     return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": m, "spec": spec}
-
-
-def index_ns(ns):
-    """The namespace an object is taken to be in: its own, -n, or "" (none)."""
-    return ns or DEFAULT_NS[0] or ""
 
 
 def clone_refused(loc, pvc, dep, opts, snapshots):
@@ -915,14 +921,15 @@ def existing_service(docs, name, ns):
     return None
 
 
-def reuse_service(svc):
+def reuse_service(svc, dep):
     """README "The headless Service": an existing Service of that name anywhere
     in the input is reused when headless (clusterIP: None), and one that is
     not headless is an error at the Deployment, whose conversion fails
     (ServiceSpec.clusterIP is immutable: core validation ValidateServiceUpdate)."""
     if (svc.get("spec") or {}).get("clusterIP") != "None":
         raise ModelError("existing Service %s is not headless" % meta(svc).get("name"),
-                         says="Service %s exists in the input and is not headless" % meta(svc).get("name"))
+                         says="Deployment %s: Service %s exists in the input and is not headless" % (
+                             shown(ns_of(dep), meta(dep).get("name")), meta(svc).get("name")))
 
 
 # ---------------------------------------------------------------- references
@@ -1102,7 +1109,7 @@ def convert_deployment(docs, i, j, dep, opts, users):
                     and at + ("spec", "selector", "matchLabels", "<<") in SHARED[0][i]:
                 TAGS.add("merge-key-selector-expressions")
         else:
-            reuse_service(old[2])
+            reuse_service(old[2], dep)
     return out, absorbed
 
 
