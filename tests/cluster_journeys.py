@@ -95,7 +95,11 @@ class Journey:
             self.lines.append(("%s: %s" % (self.name, label), ["passes now: remove %r from XFAIL" % key]))
 
     def note(self, cmd, rc, out, err):
-        self.log.append("$ %s\n%s%s[exit %d]\n" % (cmd, out, err, rc))
+        """The transcript for D2S_JOURNEY_LOG, with readable paths."""
+        text = "$ %s\n%s%s[exit %d]\n" % (cmd, out, err, rc)
+        for path, shown in ((self.ctx.binary, "$PWD/deploy2sts"), (self.ctx.tmp, "$TMP"), (CHARTS, "../shared/charts")):
+            text = text.replace(path, shown)
+        self.log.append(text)
 
     # ------------------------------------------------------------ commands
 
@@ -110,6 +114,10 @@ class Journey:
         rc, out, err = self.k.kubectl(args)
         self.note("kubectl " + " ".join(args), rc, out, err)
         return rc, out, err
+
+    def show(self, what="deployment,statefulset,service,pvc,pod"):
+        """The namespace's objects, for the transcript (docs/migrating.md)."""
+        self.kubectl(["get", what, "-n", self.ns])
 
     def post_renderer(self):
         args = list(self.d2s_args) + ["--report=" + self.report_file]
@@ -298,6 +306,7 @@ def tomcat(ctx, name, helm, migrate, ordinals_start=None, rollback_to_deployment
     try:
         j.install()
         dep, rs_uids = j.deployment_running(full)
+        j.show()
         pvc = j.get("pvc", full)
         j.ok("the chart's PVC %s exists (Pending: no provisioner)" % full, [] if pvc else ["not found"])
         uid = pvc["metadata"]["uid"]
@@ -317,6 +326,7 @@ def tomcat(ctx, name, helm, migrate, ordinals_start=None, rollback_to_deployment
              [] if start == (ordinals_start or 0) and (bool(prefilled) == (migrate == "clone")) else
              ["report statefulSet: %r" % st])
         claims = j.claims_match(sts, st, sts["spec"].get("replicas", 1), prefilled, {full})
+        j.show()
         if migrate == "clone":
             first = "data-%s-%d" % (full, start)
             c = j.get("pvc", first)
@@ -330,6 +340,7 @@ def tomcat(ctx, name, helm, migrate, ordinals_start=None, rollback_to_deployment
                           lambda: (lambda m: m if m == claims - {first} else None)(j.created_by_controller(full)))
             if first in made:
                 errs.append("the controller created %s itself" % first)
+            j.kubectl(["get", "events", "-n", j.ns, "--field-selector", "involvedObject.kind=StatefulSet"])
             j.ok("the controller adopted Helm's clone %s (dataSource %s) and created only %s" % (
                 first, full, ", ".join(sorted(made))), errs)
             lab = c["metadata"].get("labels")
@@ -359,6 +370,7 @@ def tomcat(ctx, name, helm, migrate, ordinals_start=None, rollback_to_deployment
             j.wait("the headless Service deleted", lambda: j.k.gone("service", full + "-headless", j.ns))
             dep = j.get("deployment", full)
             pvc = j.get("pvc", full)
+            j.show("deployment,statefulset,service,pvc")
             left = sorted(p["metadata"]["name"] for p in j.get("pvc") or [])
             j.ok("after the rollback to 1: the Deployment is back, the StatefulSet and headless Service are gone, "
                  "the claims stay (%s), and %s lost helm.sh/resource-policy: keep" % (", ".join(left), full),
@@ -372,6 +384,7 @@ def tomcat(ctx, name, helm, migrate, ordinals_start=None, rollback_to_deployment
         j.wait("the release's workloads deleted", lambda: not (j.get("statefulset") or j.get("deployment")))
         j.wait("their pods deleted (garbage collector)", lambda: not j.get("pod"))
         left = {p["metadata"]["name"] for p in j.get("pvc") or []}
+        j.show("all,pvc")
         want = claims | ({full} if kept else set())
         j.ok("after helm uninstall the claims left are %s" % ", ".join(sorted(want)),
              [] if left == want else ["left: %s" % sorted(left)])
@@ -396,6 +409,7 @@ def podinfo(ctx, name, helm, ordinals_start=None):
         j.upgrade("helm upgrade through deploy2sts (--volume-claim-template) succeeds")
         sts = j.converted(full, dep["metadata"]["uid"], rs_uids)
         hpa = j.get("hpa", full)
+        j.show("hpa,statefulset,service,pvc,pod")
         j.ok("the HPA is retargeted to StatefulSet %s (apps/v1)" % full,
              [] if hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": full}
              else ["%r" % hpa["spec"]["scaleTargetRef"]])
@@ -407,6 +421,7 @@ def podinfo(ctx, name, helm, ordinals_start=None):
         rc, out, err = j.kubectl(["scale", "statefulset", full, "-n", j.ns, "--replicas=3"])
         j.ok("kubectl scale --replicas=3 (as the HPA would)", [] if rc == 0 else [err])
         claims = j.claims_match(j.get("statefulset", full), st, 3)
+        j.show("statefulset,pvc,pod")
         copy = j.chart_copy("6.14.2", "6.14.2")
         j.upgrade("helm upgrade from a copy of the chart with version and appVersion 6.14.2 succeeds", copy)
         sts = j.get("statefulset", full)
@@ -544,6 +559,7 @@ def resize(ctx):
         j.ok("kubectl patch pvc data-%s-1 (Pending) is refused: %s" % (full, PVC_FORBIDDEN),
              [] if rc != 0 and PVC_FORBIDDEN in err else ["exit %d: %s" % (rc, err)])
         j.pending_refused = err.strip()
+        j.show("statefulset,pvc,pod")
         j.upgrade("the next helm upgrade with the same values succeeds", extra=["--set", "persistence.size=2Gi"])
         rc, out, err = j.run_helm(["uninstall", "web", "-n", j.ns])
         j.ok("helm uninstall succeeds", [] if rc == 0 else [err[-400:]])

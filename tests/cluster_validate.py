@@ -42,7 +42,7 @@ import k8s_rules
 from kube import poll
 from test_corpus import Loader, pieces
 
-OK_LINE = re.compile(r"^(\S+)/(\S+) serverside-applied \(server dry run\)$")
+OK_LINE = re.compile(r"^(\S+)/(\S+) serverside-applied( \(server dry run\))?$")
 ERROR_START = ("Error from server", "error:", "resource mapping not found", "Error:")
 DRY = ["apply", "--server-side", "--dry-run=server", "--validate=strict", "--field-manager=d2s-test", "-f", "-"]
 REAL = ["apply", "--server-side", "--force-conflicts", "--validate=strict", "--field-manager=d2s-test", "-f", "-"]
@@ -243,11 +243,10 @@ class Validation:
             rc, _, err = self.kubectl(REAL, open(f, "rb").read())
             if rc != 0:
                 self.setup_errors.append("%s: %s" % (os.path.basename(f), err.strip()[:500]))
-        for d in self.docs.values():
-            if d.is_crd():
-                rc, _, err = self.kubectl(REAL, d.text, namespace=d.namespace)
-                e, w = messages(err)
-                d.errors, d.warnings, d.real = (e or ["kubectl exit %d" % rc]) if rc else [], w, True
+        crds = [d for d in self.docs.values() if d.is_crd()]
+        for d in crds:
+            d.real = True
+        self._run(crds, REAL)  # cluster-scoped: any namespace will do
         rc, _, err = self.kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"])
         if rc != 0:
             self.setup_errors.append("CRDs not Established: " + err.strip()[:500])
@@ -263,27 +262,27 @@ class Validation:
 
     # ------------------------------------------------------------ dry runs
 
-    def _run(self, docs):
-        """Dry-run documents of one namespace and judge each; see the module comment."""
+    def _run(self, docs, args=DRY):
+        """Dry-run (or with args=REAL apply) documents of one namespace and judge
+        each; see the module comment."""
         if not docs:
             return
         ns = docs[0].namespace
-        rc, out, err = self.kubectl(DRY, self.stream(docs), namespace=ns)
+        rc, out, err = self.kubectl(args, self.stream(docs), namespace=ns)
         errs, warns = messages(err)
+        passed = Counter(m.group(1, 2) for m in map(OK_LINE.match, out.splitlines()) if m)
         if len(docs) == 1:
-            passed = Counter(tuple(m.groups()) for m in map(OK_LINE.match, out.splitlines()) if m)
             ok = rc == 0 and passed == Counter(docs[0].keys())
             docs[0].errors = [] if ok else (errs or ["kubectl exit %d, no message" % rc])
             docs[0].warnings = warns
             return
-        passed = Counter(tuple(m.groups()) for m in map(OK_LINE.match, out.splitlines()) if m)
         if rc == 0 and not warns and passed == Counter(k for d in docs for k in d.keys()):
             for d in docs:
                 d.errors, d.warnings = [], []
             return
         half = len(docs) // 2
-        self._run(docs[:half])
-        self._run(docs[half:])
+        self._run(docs[:half], args)
+        self._run(docs[half:], args)
 
     def run(self):
         self._prerequisites()
