@@ -9,9 +9,9 @@ its own, run side by side:
      headless Service, the retargeted HPA exist; an absorbed PVC survives with
      helm.sh/resource-policy: keep -> helm upgrade from a copy of the chart
      with a new version and appVersion -> helm upgrade with changed labels ->
-     helm rollback to the converted revision -> (one journey) helm rollback to
-     the Deployment -> helm uninstall; each checked against what the cluster
-     really holds.
+     helm rollback to the converted revision -> (the Helm 4 journeys) helm
+     rollback to the Deployment -> helm uninstall; each checked against what
+     the cluster really holds.
   3c after the converting upgrade: the claims the StatefulSet controller made
      are exactly the report's pvcNames of the replicas that exist (scaled to
      the HPA's maxReplicas: all of them), ordinals.start honoured, labels =
@@ -50,6 +50,9 @@ STS_FORBIDDEN = ("Forbidden: updates to statefulset spec for fields other than '
                  "'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' "
                  "and 'minReadySeconds' are forbidden")
 PVC_FORBIDDEN = "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+# plugin/pkg/admission/storage/persistentvolume/resize/admission.go
+RESIZE_FORBIDDEN = ("only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc "
+                    "must support resize")
 # Known deviations of deploy2sts from docs/DESIGN, observed on the cluster; strict:
 # a listed check that passes fails the journey (then remove it here).
 XFAIL = {
@@ -511,20 +514,29 @@ def resize(ctx):
         # a StorageClass that allows expansion and PersistentVolumes made by hand (no
         # provisioner runs here): the binder controller binds the old claim and the first
         # replica's; the second replica's claim stays Pending
+        # (and, to see the admission plugin refuse, a claim of a class without expansion)
         objs = [{"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": sc},
                  "provisioner": "deploy2sts.test/none", "allowVolumeExpansion": True,
-                 "volumeBindingMode": "Immediate"}]
-        for claim in (full, "data-%s-0" % full):
+                 "volumeBindingMode": "Immediate"},
+                {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "d2s-fixed"},
+                 "provisioner": "deploy2sts.test/none", "volumeBindingMode": "Immediate"},
+                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": j.ns}},
+                {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "fixed", "namespace": j.ns},
+                 "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "d2s-fixed",
+                          "resources": {"requests": {"storage": "1Gi"}}}}]
+        for claim, cls in ((full, sc), ("data-%s-0" % full, sc), ("fixed", "d2s-fixed")):
             objs.append({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-" + claim},
                          "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
-                                  "storageClassName": sc, "persistentVolumeReclaimPolicy": "Retain",
+                                  "storageClassName": cls, "persistentVolumeReclaimPolicy": "Retain",
                                   "hostPath": {"path": "/tmp/d2s-test-pv/" + claim},
                                   "claimRef": {"namespace": j.ns, "name": claim}}})
         rc, out, err = j.k.kubectl(["apply", "--server-side", "-f", "-"],
                                    data=yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": objs}))
         j.ok("StorageClass %s (allowVolumeExpansion) and two PersistentVolumes made" % sc, [] if rc == 0 else [err])
         j.install()
-        j.wait("PVC %s Bound" % full, lambda: (j.get("pvc", full) or {}).get("status", {}).get("phase") == "Bound")
+        for claim in (full, "fixed"):
+            j.wait("PVC %s Bound" % claim, lambda c=claim: (j.get("pvc", c) or {}).get("status", {}).get("phase") ==
+                   "Bound")
         j.upgrade("helm upgrade through deploy2sts (--migrate-data=none) succeeds")
         j.wait("claim data-%s-0 Bound" % full,
                lambda: (j.get("pvc", "data-%s-0" % full) or {}).get("status", {}).get("phase") == "Bound")
@@ -559,6 +571,12 @@ def resize(ctx):
         j.ok("kubectl patch pvc data-%s-1 (Pending) is refused: %s" % (full, PVC_FORBIDDEN),
              [] if rc != 0 and PVC_FORBIDDEN in err else ["exit %d: %s" % (rc, err)])
         j.pending_refused = err.strip()
+        rc, out, err = j.kubectl(["patch", "pvc", "fixed", "-n", j.ns, "-p", patch])
+        j.ok("kubectl patch of a Bound claim whose class lacks allowVolumeExpansion is refused: %s" % RESIZE_FORBIDDEN,
+             [] if rc != 0 and RESIZE_FORBIDDEN in err else ["exit %d: %s" % (rc, err)])
+        old = j.get("pvc", full)["spec"]["resources"]["requests"]["storage"]
+        j.ok("the absorbed PVC %s (Bound, expandable) was asked for 2Gi by the same upgrade" % full,
+             [] if old == "2Gi" else [old])
         j.show("statefulset,pvc,pod")
         j.upgrade("the next helm upgrade with the same values succeeds", extra=["--set", "persistence.size=2Gi"])
         rc, out, err = j.run_helm(["uninstall", "web", "-n", j.ns])
@@ -581,6 +599,7 @@ def run_all(cluster, binary, tmp, pool):
     if perr is None:
         futures += [
             pool.submit(tomcat, ctx, "tomcat-helm4-none", 4, "none", 1, True),
+            pool.submit(tomcat, ctx, "tomcat-helm4-clone", 4, "clone", None, True),
             pool.submit(podinfo, ctx, "podinfo-helm4", 4, 1),
         ]
     journeys = [f.result() for f in futures]
