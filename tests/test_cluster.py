@@ -44,7 +44,7 @@ from report import Report
 ROOT = kube.ROOT
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 MIN_MODEL = 200        # model outputs (with an accepted input) to validate
-MODEL_DRAW = 900       # generated cases drawn to get them (derandomized: same every run)
+MODEL_DRAW = 1000      # generated cases drawn to get them (derandomized: same every run)
 # Golden inputs the API server refuses (test data, not deploy2sts): the output
 # is refused for the same reason. Strict: the input must still be refused with
 # this needle, and the output for no other reason.
@@ -332,7 +332,7 @@ def main():
         if rc != 0:
             return r.finish()
         if "journeys" in parts:
-            pool = ThreadPoolExecutor(6)
+            pool = ThreadPoolExecutor(8)  # run_all and its 7 journeys
             journeys = pool.submit(cluster_journeys.run_all, cluster, binary, tmp, pool)
         if "3a" in parts:
             counts = validate(r, binary, cluster, t0, model_future)

@@ -19,6 +19,8 @@
 # Flags: a subset of envtest's (sigs.k8s.io/controller-runtime
 # pkg/internal/testing/controlplane), plus RBAC with client certificates and a
 # controller manager run the way kubeadm runs it (one service account per controller).
+# D2S_CLUSTER_BIN: another directory of the three binaries; D2S_CLUSTER_TIMEOUT:
+# seconds each component may take to be ready (default 120).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
