@@ -9,12 +9,17 @@ conversion can break, each citing where Kubernetes enforces it:
   sts   = pkg/controller/statefulset/stateful_set_utils.go (the StatefulSet controller)
   autoscaling = pkg/apis/autoscaling/validation/validation.go
 
-The StatefulSet API validation (apps ValidatePodTemplateSpecForStatefulSet) does
-NOT validate the pod spec ("TODO: Add validation for PodSpec"): the pod rules
-below are the ones core ValidatePodCreate -> ValidatePodSpec applies when the
-StatefulSet controller creates each pod, after sts updateStorage added one
-persistentVolumeClaim volume per claim template (replacing a pod volume of the
-same name). A StatefulSet that breaks them is accepted but never gets a pod.
+The pod rules below are core ValidatePodSpec's. Kubernetes 1.35 applies them
+to the StatefulSet itself (apps ValidateStatefulSetSpec validates the pod
+template after adding one persistentVolumeClaim volume per claim template,
+volumesToAddForTemplates, replacing a pod volume of the same name, as the
+controller's sts updateStorage does for each pod).
+
+Each error ends in "[rule]". Some rules are not the API server's refusal to
+create the object (NOT_AT_CREATE: the controller's, a later update's, a
+disabled feature's, deploy2sts's own); tests/test_cluster.py sends every
+object it validates to a real API server and compares the others with it:
+where they disagree, the server wins and this file is fixed.
 
 API: check_objects(objs) -> list of "Kind ns/name: field.path: message [rule]";
 check_stream(text) -> the same for a YAML stream. A v1 List is expanded.
@@ -173,7 +178,8 @@ def as_list(v):
 class Ctx:
     """Collects errors for one object: 'Kind ns/name: path: message [rule]'."""
 
-    def __init__(self, obj, errors):
+    def __init__(self, obj, errors, ssa=False):
+        self.ssa = ssa
         meta = as_dict(obj.get("metadata"))
         ns = meta.get("namespace")
         self.who = "%s %s%s" % (obj.get("kind"), (str(ns) + "/") if ns else "", meta.get("name"))
@@ -273,14 +279,14 @@ def check_pod_spec(c, spec, path, claim_names):
         if name in volumes:
             c.err(vp + ".name", "duplicate volume name %r" % (name,), "core validateVolumes")
         volumes[name] = v
+        # no source at all is defaulted to emptyDir: {} (core/v1 SetDefaults_Volume)
         sources = [k for k in v if k != "name"]
-        if len(sources) != 1:
-            c.err(vp, "must specify exactly one volume source, has %s" % (sources or "none"),
-                  "core validateVolumeSource")
+        if len(sources) > 1:
+            c.err(vp, "must specify exactly one volume source, has %s" % sources, "core validateVolumeSource")
         if name in claim_names:
             c.err(vp + ".name", "pod volume %r has a claim template's name: the controller "
                   "replaces it with the claim (its own source is silently dropped)" % name,
-                  "sts updateStorage")
+                  "controller: sts updateStorage")
     known = set(volumes) | set(claim_names)
     names = set()
     for kind in ("initContainers", "containers"):
@@ -319,7 +325,7 @@ def check_container(c, ctr, cp, known):
             if m.get("subPathExpr"):
                 c.err(mp + ".subPathExpr", "subPath and subPathExpr are mutually exclusive",
                       "core validateVolumeMounts")
-    pnames = set()
+    pnames, keys = set(), set()
     for j, p in enumerate(as_list(ctr.get("ports"))):
         pp = "%s.ports[%d]" % (cp, j)
         p = as_dict(p)
@@ -335,6 +341,15 @@ def check_container(c, ctr, cp, known):
         if p.get("protocol", "TCP") not in PROTOCOLS:
             c.err(pp + ".protocol", "unsupported protocol %r" % (p.get("protocol"),),
                   "core validateContainerPorts")
+        # with ssa only: accepted by core validation (kubectl apply, Helm 3), refused
+        # by server-side apply (kubectl apply --server-side, Helm 4): Container.ports is a map keyed by containerPort and
+        # protocol (k8s.io/api core/v1 types.go: +listType=map, +listMapKey=containerPort,
+        # +listMapKey=protocol); "duplicate entries for key [containerPort=...]"
+        key = (p.get("containerPort"), p.get("protocol", "TCP"))
+        if c.ssa and key in keys:
+            c.err(pp, "duplicate containerPort/protocol %s/%s" % key,
+                  "server-side apply: list map key containerPort+protocol")
+        keys.add(key)
 
 
 # ---------------------------------------------------------------- StatefulSet
@@ -381,8 +396,12 @@ def check_statefulset(c, obj):
     # apps ValidateStatefulSetName (NameIsDNSLabel in current Kubernetes; pods
     # are named NAME-ORDINAL). 52: the controller-revision-hash label
     # NAME-<10-char hash> must stay a label value (<= 63).
-    c.errs("metadata.name", dns_label_errors(meta.get("name"), 52),
-           "apps ValidateStatefulSetName; <= 52 for the controller-revision-hash label")
+    name = meta.get("name")
+    c.errs("metadata.name", dns_label_errors(name), "apps ValidateStatefulSetName")
+    if isinstance(name, str) and 52 < len(name) <= 63:
+        c.err("metadata.name", "must be no more than 52 characters (%d): the controller labels each pod "
+              "controller-revision-hash=NAME-<10-char hash>, a label value (<= 63)" % len(name),
+              "controller: sts controller-revision-hash label")
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         c.err("spec", "required", "apps ValidateStatefulSetSpec")
@@ -394,7 +413,8 @@ def check_statefulset(c, obj):
     sn = spec.get("serviceName")
     if not sn:
         c.err("spec.serviceName", "required (the governing Service; pods get it as "
-              "spec.subdomain)", "deploy2sts rule; core ValidatePodSpec subdomain")
+              "spec.subdomain)", "deploy2sts rule: the API server accepts a StatefulSet without one (apps "
+              "ValidateStatefulSetSpec checks it only when set); core ValidatePodSpec subdomain")
     else:
         c.errs("spec.serviceName", dns_label_errors(sn), "core ValidatePodSpec (subdomain)")
     pmp = spec.get("podManagementPolicy")
@@ -415,8 +435,11 @@ def check_statefulset(c, obj):
             nonneg(c, ru.get("partition"), "spec.updateStrategy.rollingUpdate.partition",
                    "apps validateRollingUpdateStatefulSet")
             if "maxUnavailable" in ru:
+                # the API server drops the field while the gate is off (default in 1.35,
+                # pkg/registry/apps/statefulset/strategy.go dropStatefulSetDisabledFields)
                 check_int_or_percent(c, ru["maxUnavailable"], "spec.updateStrategy.rollingUpdate."
-                                     "maxUnavailable", "apps validateRollingUpdateStatefulSet")
+                                     "maxUnavailable", "feature-gated MaxUnavailableStatefulSet: "
+                                     "apps validateRollingUpdateStatefulSet")
     for f in ("replicas", "minReadySeconds", "revisionHistoryLimit"):
         nonneg(c, spec.get(f), "spec." + f, rule)
     if spec.get("ordinals") is not None:
@@ -460,7 +483,10 @@ def check_claim_templates(c, vcts):
         name = meta.get("name")
         c.errs(tp + ".metadata.name", dns_label_errors(name), "core validateVolumes (volume name)")
         if name in names:
-            c.err(tp + ".metadata.name", "duplicate claim template %r" % (name,), "core validateVolumes")
+            # accepted by the API server (apps volumesToAddForTemplates keeps one volume
+            # per name); the controller makes one claim per name
+            c.err(tp + ".metadata.name", "duplicate claim template %r" % (name,),
+                  "controller: sts getPersistentVolumeClaims, one claim per name")
         names.append(name)
         check_meta(c, meta, tp + ".metadata")
         for what in ("labels", "annotations"):
@@ -468,7 +494,7 @@ def check_claim_templates(c, vcts):
                 if k in RELEASE_VARYING or str(k).startswith(RELEASE_VARYING_PREFIX):
                     c.err("%s.metadata.%s[%s]" % (tp, what, k), "varies per chart version or Helm "
                           "run: the next upgrade changes volumeClaimTemplates, which is immutable",
-                          "apps ValidateStatefulSetUpdate")
+                          "update: apps ValidateStatefulSetUpdate")
         check_pvc_spec(c, t.get("spec"), tp + ".spec")
     return set(n for n in names if isinstance(n, str))
 
@@ -531,11 +557,13 @@ def check_target(c, obj, index):
     a, b = TARGETS[kind]
     ref = as_dict(as_dict(obj.get(a)).get(b))
     path = "%s.%s" % (a, b)
-    rule = "autoscaling ValidateCrossVersionObjectReference; scale subresource of apps/v1"
+    # what the autoscaler controller resolves (the scale subresource of apps/v1):
+    # the API server accepts any apiVersion and a target that does not exist
+    rule = "controller: autoscaler scale target (scale subresource of apps/v1)"
     tkind = ref.get("kind", "Deployment" if kind == "ScaledObject" else None)
     tname = ref.get("name")
     if not tkind or not tname:
-        c.err(path, "kind and name are required", rule)
+        c.err(path, "kind and name are required", "autoscaling ValidateCrossVersionObjectReference")
         return
     api = ref.get("apiVersion", "apps/v1" if kind == "ScaledObject" else None)
     ns = as_dict(obj.get("metadata")).get("namespace")
@@ -560,8 +588,9 @@ def expand(objs):
             yield o
 
 
-def check_objects(objs):
-    """Check a list of decoded objects; returns error strings (empty = valid)."""
+def check_objects(objs, ssa=False):
+    """Check a list of decoded objects; returns error strings (empty = valid).
+    ssa: also the rules of server-side apply (list-map keys)."""
     objs = list(expand(objs))
     errors = []
     index = set()
@@ -569,7 +598,7 @@ def check_objects(objs):
         m = as_dict(o.get("metadata"))
         index.add((o.get("kind"), m.get("namespace"), m.get("name")))
     for o in objs:
-        c = Ctx(o, errors)
+        c = Ctx(o, errors, ssa)
         kind = o.get("kind")
         check_meta(c, o.get("metadata"))
         if kind == "StatefulSet":
@@ -583,6 +612,17 @@ def check_objects(objs):
         elif kind in TARGETS:
             check_target(c, o, index)
     return errors
+
+
+# Rules the API server does not enforce when an object is created: the
+# controller's, a later update's, or deploy2sts's own. tests/test_cluster.py
+# compares every other rule with a real API server (the server wins).
+NOT_AT_CREATE = ("controller:", "update:", "feature-gated ", "deploy2sts rule")
+
+
+def enforced_at_create(error):
+    """Whether the API server refuses to create an object with this error."""
+    return not any(("[%s" % tag) in error for tag in NOT_AT_CREATE)
 
 
 def check_stream(text):

@@ -8,8 +8,10 @@ cd "$ROOT"
 # Under Helm deploy2sts also logs to $XDG_STATE_HOME/deploy2sts/: the client
 # tests run real Helm, so keep that log out of the user's home
 XDG_STATE_HOME=$(mktemp -d "${TMPDIR:-/tmp}/d2s-state.XXXXXX")
-export XDG_STATE_HOME
-trap 'rm -rf "$XDG_STATE_HOME"' EXIT
+# test_charts.py leaves its outputs here for test_cluster.py (the API server judges them)
+D2S_CHARTS_OUT=$(mktemp -d "${TMPDIR:-/tmp}/d2s-charts-out.XXXXXX")
+export XDG_STATE_HOME D2S_CHARTS_OUT
+trap 'rm -rf "$XDG_STATE_HOME" "$D2S_CHARTS_OUT"' EXIT
 PY=/usr/bin/python3
 # the real clients (make test runs tests/install-tools.sh first)
 [ -d "$ROOT/.tools/bin" ] && export D2S_TOOLS="$ROOT/.tools/bin"

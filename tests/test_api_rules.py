@@ -159,7 +159,8 @@ CASES = [
     ("volume name duplicate", STS, lambda o: at(o, TSPEC)["volumes"].append({"name": "cfg", "emptyDir": {}}),
      "volumes[1].name: duplicate volume name 'cfg'"),
     ("volume two sources", STS, setp(TSPEC + ".volumes.0.emptyDir", {}), "must specify exactly one volume source"),
-    ("volume no source", STS, setp(TSPEC + ".volumes.0", {"name": "cfg"}), "must specify exactly one volume source"),
+    # no source is defaulted to emptyDir (core/v1 SetDefaults_Volume): the API server accepts it
+    ("volume no source", STS, setp(TSPEC + ".volumes.0", {"name": "cfg"}), None),
     ("volume shadowed by a claim template", STS,
      lambda o: at(o, TSPEC)["volumes"].append({"name": "data", "emptyDir": {}}),
      "volumes[1].name: pod volume 'data' has a claim template's name"),
@@ -182,6 +183,11 @@ CASES = [
     ("port protocol bad", STS, setp(CTR + ".ports.0.protocol", "HTTP"), "unsupported protocol 'HTTP'"),
     ("port name duplicate in one container", STS,
      lambda o: at(o, CTR)["ports"].append({"name": "http", "containerPort": 9090}), "duplicate port name 'http'"),
+    ("containerPort repeated under another name", STS,
+     lambda o: at(o, CTR)["ports"].append({"name": "alt", "containerPort": 8080}),
+     "duplicate containerPort/protocol 8080/TCP"),
+    ("containerPort repeated with another protocol", STS,
+     lambda o: at(o, CTR)["ports"].append({"name": "alt", "containerPort": 8080, "protocol": "UDP"}), None),
     ("port name reused by another container (accepted)", STS, lambda o: at(o, TSPEC)["containers"].append(
         {"name": "side", "image": "x", "ports": [{"name": "http", "containerPort": 9090}]}), None),
     ("port name with _", STS, setp(CTR + ".ports.0.name", "http_1"), "must contain only [-a-z0-9]"),
@@ -224,6 +230,9 @@ CASES = [
     ("pvc storage bad", PVC, setp("spec.resources.requests.storage", "lots"), "'lots' is not a valid quantity"),
     ("pvc name bad", PVC, setp("metadata.name", "Shared"), "is not a DNS-1123 subdomain"),
 ]
+
+# cases checked with the rules of server-side apply too (check_objects ssa=True)
+SSA_CASES = {"containerPort repeated under another name", "containerPort repeated with another protocol"}
 
 # stream-level cases: (name, objects, expected substring or None)
 DEP = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "ns"}}
@@ -281,7 +290,7 @@ def main():
         obj = copy.deepcopy(base)
         if mutate:
             mutate(obj)
-        errs = k8s_rules.check_objects([obj])
+        errs = k8s_rules.check_objects([obj], ssa=name in SSA_CASES)
         if want is None:
             r.case(name, ["unexpected: " + e for e in errs])
         else:
@@ -292,10 +301,28 @@ def main():
             r.case(name, ["unexpected: " + e for e in errs])
         else:
             r.case(name, [] if any(want in e for e in errs) else ["want %r, got %r" % (want, errs)])
+    # which errors the API server itself refuses at create (test_cluster.py checks
+    # this table's rules against a real one): (case name of CASES, enforced?)
+    for case, enforced in (("sts name not a DNS label", True), ("sts name 53 chars", False),
+                           ("serviceName missing", False), ("maxUnavailable 0", False), ("partition -1", True),
+                           ("claim helm.sh/chart label", False), ("claim name duplicate", False),
+                           ("volume shadowed by a claim template", False), ("mountPath duplicate in one container", True),
+                           ("containerPort repeated under another name", True)):
+        name, base, mutate, _ = [c for c in CASES if c[0] == case][0]
+        obj = copy.deepcopy(base)
+        mutate(obj)
+        errs = k8s_rules.check_objects([obj], ssa=True)
+        got = [k8s_rules.enforced_at_create(e) for e in errs]
+        r.case("enforced at create: %s -> %s" % (case, enforced),
+               [] if got and all(g == enforced for g in got) else ["got %r for %r" % (got, errs)])
     for text, want in QUANTITIES:
         got = k8s_rules.parse_quantity(text)
         ok = got is None if want is None else got == decimal.Decimal(want)
         r.case("quantity %r" % (text,), [] if ok else ["got %r, want %r" % (got, want)])
+    obj = copy.deepcopy(STS)
+    at(obj, CTR)["ports"].append({"name": "alt", "containerPort": 8080})
+    r.case("the server-side-apply rule only with ssa=True", [] if not k8s_rules.check_objects([obj]) else
+           ["got %r" % k8s_rules.check_objects([obj])])
     errs = k8s_rules.check_stream("---\n# a comment\n---\napiVersion: v1\nkind: Service\nmetadata: {name: Web}\n"
                                   "spec: {ports: [{port: 80}]}\n")
     r.case("check_stream decodes a stream", [] if len(errs) == 1 and "Service Web: metadata.name" in errs[0]

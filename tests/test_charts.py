@@ -408,6 +408,85 @@ def ensure_tools():
     return None
 
 
+def combinations():
+    """Every (chart, values id, helm args, flags id) the suite renders."""
+    combos = []
+    for chart in sorted(WORTH):
+        if chart not in NO_DEFAULTS:
+            combos.append((chart, "defaults", [], "plain"))
+        for vid, args in WORTH[chart]:
+            combos += [(chart, vid, args, "plain"), (chart, vid, args, "vct")]
+    return combos + EXTRA
+
+
+def render_all(binary, tmp, pool):
+    """Render every combination once per Helm version and run deploy2sts on
+    each through the three routes. Returns (combos, renders, runs, perr):
+    renders[(chart, vid, helm)] = (rc, stdout, stderr) of `helm template`;
+    runs[(chart, vid, fid, helm, route)] = (input or None, (rc, stdout, stderr))
+    for the pipe route (input: the render it read), the Helm 3 post-renderer
+    and the Helm 4 plugin; perr: why the Helm 4 plugin did not install, or None.
+    test_cluster.py calls this too (its server-side validation of every output)."""
+    env3, env4 = helm_env(tmp, "helm3"), helm_env(tmp, "helm4")
+    combos = combinations()
+    chart_dir("app-template", tmp)  # copy once, before the threads
+    plugin = pool.submit(install_plugin, tmp, env4)
+    helms = {"helm3": (HELM3, env3), "helm4": (HELM4, env4)}
+
+    def render(chart, args, helm, extra=()):
+        h, env = helms[helm]
+        return run([h, "template", "rel", chart_dir(chart, tmp)] + KUBE + list(args) + list(extra), env=env)
+
+    renders = {}
+    for chart, vid, args, _ in combos:
+        for helm in helms:
+            if (chart, vid, helm) not in renders:
+                renders[(chart, vid, helm)] = pool.submit(render, chart, args, helm)
+    posts = {}
+    for chart, vid, args, fid in combos:
+        pargs = ["--post-renderer", binary] + ["--post-renderer-args=" + a for a in FLAGS[fid]]
+        posts[(chart, vid, fid, "helm3", "post")] = pool.submit(render, chart, args, "helm3", pargs)
+    perr = plugin.result()
+    for chart, vid, args, fid in combos:
+        pargs = ["--post-renderer", "deploy2sts"] + ["--post-renderer-args=" + a for a in FLAGS[fid]]
+        if perr is None:
+            posts[(chart, vid, fid, "helm4", "plugin")] = pool.submit(render, chart, args, "helm4", pargs)
+    renders = {k: f.result() for k, f in renders.items()}
+    pipes = {}
+    for chart, vid, args, fid in combos:
+        for helm in helms:
+            rc, inp, err = renders[(chart, vid, helm)]
+            if rc == 0:
+                pipes[(chart, vid, fid, helm, "pipe")] = (inp, pool.submit(run, [binary] + FLAGS[fid], inp))
+    runs = {case: (inp, fut.result()) for case, (inp, fut) in pipes.items()}
+    runs.update({case: (None, fut.result()) for case, fut in posts.items()})
+    return combos, renders, runs, perr
+
+
+def save_outputs(outdir, binary, renders, runs):
+    """D2S_CHARTS_OUT: hand every successful output to test_cluster.py (tests/run.sh
+    sets it, so `make test` renders the charts once): outdir/index.json names the
+    binary (sha256) and, per case, its output file and the render it came from."""
+    import hashlib
+    import json
+    os.makedirs(outdir, exist_ok=True)
+    index = {"binary_sha256": hashlib.sha256(open(binary, "rb").read()).hexdigest(), "cases": []}
+    for k, (rc, out, _) in sorted(renders.items()):
+        if rc == 0:
+            with open(os.path.join(outdir, "in-%s.yaml" % "_".join(k)), "wb") as f:
+                f.write(out)
+    for case, (_, (rc, out, _)) in sorted(runs.items()):
+        if rc != 0 or case[:3] in EXPECT_ERROR:
+            continue
+        name = "out-%s.yaml" % "_".join(case)
+        with open(os.path.join(outdir, name), "wb") as f:
+            f.write(out)
+        index["cases"].append({"case": list(case), "out": name, "in": "in-%s.yaml" % "_".join(
+            (case[0], case[1], case[3]))})
+    with open(os.path.join(outdir, "index.json"), "w") as f:
+        json.dump(index, f, indent=1)
+
+
 def main():
     t0 = time.time()
     binary = os.path.abspath(sys.argv[1])
@@ -425,69 +504,29 @@ def main():
     dc = Docs()
     tmp = tempfile.mkdtemp(prefix="d2s-charts-")
     try:
-        env3, env4 = helm_env(tmp, "helm3"), helm_env(tmp, "helm4")
-        combos = []  # (chart, values id, helm args, flags id)
-        for chart in sorted(WORTH):
-            if chart not in NO_DEFAULTS:
-                combos.append((chart, "defaults", [], "plain"))
-            for vid, args in WORTH[chart]:
-                combos += [(chart, vid, args, "plain"), (chart, vid, args, "vct")]
-        combos += EXTRA
-        chart_dir("app-template", tmp)  # copy once, before the threads
         pool = ThreadPoolExecutor(max_workers=3)
-        plugin = pool.submit(install_plugin, tmp, env4)
-        helms = {"helm3": (HELM3, env3), "helm4": (HELM4, env4)}
-
-        def render(chart, args, helm, extra=()):
-            h, env = helms[helm]
-            return run([h, "template", "rel", chart_dir(chart, tmp)] + KUBE + list(args) + list(extra), env=env)
-
-        renders = {}
-        for chart, vid, args, _ in combos:
-            for helm in helms:
-                if (chart, vid, helm) not in renders:
-                    renders[(chart, vid, helm)] = pool.submit(render, chart, args, helm)
-        posts = {}
-        for chart, vid, args, fid in combos:
-            pargs = ["--post-renderer", binary] + ["--post-renderer-args=" + a for a in FLAGS[fid]]
-            posts[(chart, vid, fid, "helm3", "post")] = pool.submit(render, chart, args, "helm3", pargs)
-        perr = plugin.result()
-        for chart, vid, args, fid in combos:
-            pargs = ["--post-renderer", "deploy2sts"] + ["--post-renderer-args=" + a for a in FLAGS[fid]]
-            if perr is None:
-                posts[(chart, vid, fid, "helm4", "plugin")] = pool.submit(render, chart, args, "helm4", pargs)
+        combos, renders, runs, perr = render_all(binary, tmp, pool)
         results.check(("setup", "-", "-", "helm4", "plugin", "install"), [perr] if perr else [])
-        pipes = {}
-        for chart, vid, args, fid in combos:
-            for helm in helms:
-                rc, inp, err = renders[(chart, vid, helm)].result()
-                case = (chart, vid, fid, helm, "pipe")
-                if rc != 0:
-                    results.check(case + ("render",), ["helm template: exit %d: %s" % (rc, err.decode()[:400])])
-                    continue
-                pipes[case] = (inp, pool.submit(run, [binary] + FLAGS[fid], inp))
         sts, docs = {}, {}
-        for case, (inp, fut) in sorted(pipes.items()):
-            rc, out, err = fut.result()
-            if case[:3] in EXPECT_ERROR:
-                expect_error(results, case, rc, out, err)
-                continue
-            results.check(case + ("exit",), [] if rc == 0 else ["exit %d: %s" % (rc, err.decode()[:400])])
-            if rc == 0:
-                ds = check_output(binary, FLAGS[case[2]], out, dc, results, case)
-                check_pipe(inp, out, dc, results, case)
-                sts[case] = statefulsets(ds)
-                docs[case] = ds
-        for case, fut in sorted(posts.items()):
-            rc, out, err = fut.result()
+        for (chart, vid, helm), (rc, _, err) in sorted(renders.items()):
+            if rc != 0:
+                for c in combos:
+                    if c[:2] == (chart, vid):
+                        results.check((chart, vid, c[3], helm, "pipe", "render"),
+                                      ["helm template: exit %d: %s" % (rc, err.decode()[:400])])
+        for case, (inp, (rc, out, err)) in sorted(runs.items()):
             if case[:3] in EXPECT_ERROR:
                 expect_error(results, case, rc, out, err)
                 continue
             results.check(case + ("exit",), [] if rc == 0 else ["exit %d: %s" % (rc, err.decode()[:400])])
             if rc == 0:
                 docs[case] = check_output(binary, FLAGS[case[2]], out, dc, results, case)
+                if case[4] == "pipe":
+                    check_pipe(inp, out, dc, results, case)
                 sts[case] = statefulsets(docs[case])
         pool.shutdown()
+        if os.environ.get("D2S_CHARTS_OUT"):
+            save_outputs(os.environ["D2S_CHARTS_OUT"], binary, renders, runs)
         for chart, vid, _, fid in combos:
             for helm, route in (("helm3", "post"), ("helm4", "plugin")):
                 a, b = (chart, vid, fid, helm, "pipe"), (chart, vid, fid, helm, route)

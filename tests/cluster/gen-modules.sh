@@ -12,7 +12,10 @@
 # to the etcd server's version, which is not the release we pin.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/pins.env"
+# the caches build.sh uses
+export GOMODCACHE="$ROOT/.tools/go/mod" GOCACHE="$ROOT/.tools/go/cache" GOFLAGS="-modcacherw -buildvcs=false"
 STAGING_VERSION="v0.${KUBERNETES_VERSION#v1.}"
 modfile=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" |
 	sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
