@@ -3,8 +3,10 @@
 Written from the README ("What the conversion does") and the Kubernetes API
 rules, not from src/: every rule is one function on parsed trees (dicts).
 `convert_stream(docs, opts)` returns a Result: the expected output documents
-(one entry per input document, plus generated Services, minus dropped PVCs),
-which input documents must come out unchanged, or the expected error.
+(one entry per input document, plus generated Services and --migrate-data
+clones, minus dropped PVCs), which input documents must come out unchanged and
+the infos and warnings the run must report, or every expected error (an error
+does not stop the run: all are reported, nothing is written).
 
 Namespaces (README "Namespaces"): an object without metadata.namespace is in
 the namespace the client applies to: `-n/--namespace NS` when given, else it
@@ -988,8 +990,8 @@ class Result:
         self.diags = []       # (severity "info"/"warning", text) the run reports (checked in its log)
 
     def says(self):
-        """Texts the error messages must hold: of every error but those of a
-        Deployment that fails for an earlier reason too (only its first is)."""
+        """Texts the error messages must hold: every collected error that knows
+        its text (a Deployment's conversion stops at its first error)."""
         return [e.says for e in self.errors if e.says]
 
     def positioned(self):

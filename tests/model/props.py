@@ -220,6 +220,8 @@ def check_run(binary, stream, opts, args, docs, want, tags):
     # idempotent (the flags may name nothing in the output: then an error)
     p2 = run(binary, args, out)
     again = model.convert_stream(got, opts, shared_paths(out))
+    if p2 is None or p2.returncode not in (0, 1, 2):
+        return probs + ["crash or hang on the second run: exit %s" % (p2 and p2.returncode)], tags
     if again.error:
         if p2 is None or p2.returncode != 1 or p2.stdout:
             probs.append("second run: model expects an error (%s), got exit %s" % (

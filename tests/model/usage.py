@@ -1,5 +1,5 @@
-"""Bad flags, bad --config files, bad YAML and a spilled stream: the paths the
-generated cases do not reach (found with `make coverage`).
+"""Bad flags, bad --config files, bad YAML, conflicting flags and a large
+stream: the paths the generated cases do not reach (found with `make coverage`).
 
 Each usage case gives a command line (and a --config text or stdin) and the
 promised answer: exit 2 for a usage error, exit 1 for an input error, with a
