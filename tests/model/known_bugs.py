@@ -26,9 +26,13 @@ TAGS = {
                                       "as a Service selector: matchExpressions need template labels that satisfy "
                                       "them' although the template labels satisfy it as Kubernetes reads it "
                                       "(merge key merged); with the labels written out it converts",
+    "emptied-list-lost": "a kind: List whose every item is an absorbed PVC removed by --drop-absorbed-pvcs "
+                         "disappears from the output when its 'items:' line has a trailing comment "
+                         "('items:  # note'); README: an emptied List keeps items: [] (documents are lost)",
 }
 
 KNOWN = {
+    "min-emptied-list-comment": TAGS["emptied-list-lost"],
     "min-merge-key-selector-expressions": TAGS["merge-key-selector-expressions"],
     "min-removed-revision-anchor": TAGS["revision-anchor-dangling"],
     "min-krm-empty-items": TAGS["krm-empty-items"],

@@ -169,6 +169,8 @@ def check_run(binary, stream, opts, args, docs, want, tags):
     if p is None:
         return ["hang: no exit within %d s" % TIMEOUT], tags
     err = p.stderr.decode(errors="replace")
+    if "the aliases cannot be expanded here" in err and b"!!" in stream:
+        tags.add("expand-explicit-tag")
     if p.returncode not in (0, 1, 2):
         return ["crash: exit %d: %s" % (p.returncode, err[-800:])], tags
     if want.error:
@@ -183,8 +185,6 @@ def check_run(binary, stream, opts, args, docs, want, tags):
             probs += ["no error saying %r: %s" % (t, err[:600]) for t in want.says() if t not in err]
         return probs, tags
     if p.returncode != 0:
-        if "the aliases cannot be expanded here" in err and b"!!" in stream:
-            tags.add("expand-explicit-tag")
         return ["exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
     out = p.stdout
     probs = []
@@ -193,6 +193,9 @@ def check_run(binary, stream, opts, args, docs, want, tags):
     except Exception as e:  # noqa: BLE001 - any parse failure is a finding
         return ["output is not YAML libyaml reads: %s" % e], tags
     if len(got) != len(want.docs):
+        if any(isinstance(d, dict) and d.get("kind") == "List" and d.get("items") == [] for d in want.docs) \
+                and len(got) < len(want.docs):
+            tags.add("emptied-list-lost")
         probs.append("documents out %d, model expects %d (kinds out %s, expected %s)" % (
             len(got), len(want.docs), [d.get("kind") if isinstance(d, dict) else d for d in got],
             [d.get("kind") if isinstance(d, dict) else d for d in want.docs]))
@@ -273,6 +276,8 @@ def check_krm(binary, stream, opts, docs, want, tags):
     if p is None:
         return ["hang: no exit within %d s" % TIMEOUT], tags
     err = p.stderr.decode(errors="replace")
+    if "the aliases cannot be expanded here" in err and b"!!" in stream:
+        tags.add("expand-explicit-tag")
     if p.returncode not in (0, 1):
         return ["crash, sanitizer report or usage error: exit %d: %s" % (p.returncode, err[-800:])], tags
     try:
@@ -291,8 +296,6 @@ def check_krm(binary, stream, opts, docs, want, tags):
             probs.append("KRM error: no error result")
         return probs, tags
     if p.returncode != 0:
-        if "the aliases cannot be expanded here" in err and b"!!" in stream:
-            tags.add("expand-explicit-tag")
         return ["KRM: exit %d, model expects success: %s" % (p.returncode, err[:600])], tags
     probs = []
     exp = [d for d in want.docs if d is not None]
