@@ -277,10 +277,12 @@ static void metadata_edits(struct d2s_cx *c, const struct d2s_node *root)
 	size_t i = d2s_cx_pair_index(ann, "deployment.kubernetes.io/revision");
 	if (i == (size_t)-1)
 		return;
+	/* d2s_cx_remove_key: an anchor in the value an alias uses later must
+	 * not go with it (the aliases are expanded first) */
 	if (ann->n == 1)
 		d2s_cx_remove_key(c, meta, "annotations");
-	else if (d2s_cx_editable(c, ann, "metadata.annotations"))
-		d2s_yremove_pair(&c->ed, ann, i);
+	else
+		d2s_cx_remove_key(c, ann, "deployment.kubernetes.io/revision");
 }
 
 /* Warn about pod template fields the StatefulSet controller overwrites:

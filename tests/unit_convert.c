@@ -674,6 +674,19 @@ static void edit_inside_alias_expanded(void **state)
 	assert_lacks(r.out, "strategy");
 	assert_has(r.out, "updateStrategy:\n    type: RollingUpdate\n"); /* the merged Recreate */
 	run_free(&r);
+	/* the revision annotation the Deployment controller owns goes, but its
+	 * anchor stays used by a label: removing it would leave the alias
+	 * dangling, which the API server refuses ("unknown anchor"; found by
+	 * tests/test_cluster.py on model output) */
+	RUN(&r, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n"
+		"    deployment.kubernetes.io/revision: &rev \"3\"\n    other: x\n  labels:\n    rev: *rev\n"
+		"spec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
+		"      labels: {app: web}\n    spec:\n      containers: [{name: c, image: x}]\n", "quiet");
+	assert_int_equal(r.rc, 0);
+	assert_has(r.out, "  annotations:\n    other: x\n  labels:\n    rev: \"3\"\n");
+	assert_lacks(r.out, "*rev");
+	assert_lacks(r.out, "deployment.kubernetes.io/revision");
+	run_free(&r);
 }
 
 static void crlf_kept(void **state)
