@@ -7,8 +7,8 @@ model.known_bugs(): a generated case touching one is counted, not failed."""
 TAGS = {
     # C bugs against rules the README states (for src/ to fix). Earlier tags (error-leaves-stdout,
     # service-wait-cut-short, list-*, directive-*, merge-key-template-labels, claim-users-other-namespace,
-    # paused-autoscaler-namespace, drop-still-mounted-by-itself, service-name-namespace-flag, ...) are
-    # fixed: their regressions in tests/model/regressions/ pass and are replayed as plain regressions.
+    # paused-autoscaler-namespace, drop-still-mounted-by-itself, service-name-namespace-flag,
+    # revision-anchor-dangling, ...) are fixed: their regressions in tests/model/regressions/ pass and are replayed as plain regressions.
     "expand-explicit-tag": "a Deployment that must be re-emitted with its aliases expanded (an edit in a node an "
                            "alias repeats, a removed key a merge key gives) and holds an explicit core tag on a "
                            "non-string scalar (replicas: !!int \"3\", !!int 5) fails: 'the aliases cannot be "
@@ -17,10 +17,6 @@ TAGS = {
     "krm-empty-items": "in KRM function mode a ResourceList with no item (items: []) comes out with 'items:' "
                        "(null), which deploy2sts itself then rejects ('ResourceList items must be a list'): "
                        "the output is not a ResourceList it reads (not idempotent)",
-    "revision-anchor-dangling": "the deployment.kubernetes.io/revision annotation whose value holds an anchor "
-                                "(&rev \"3\") that a later alias uses is removed without expanding the alias: "
-                                "the StatefulSet keeps '*rev' with no anchor, invalid YAML ('found undefined "
-                                "alias'); other removed fields holding an anchor are expanded",
     "merge-key-selector-expressions": "a selector with matchExpressions whose matchLabels come from a merge key "
                                       "(matchLabels: {<<: *labels}) is an error 'the selector cannot be written "
                                       "as a Service selector: matchExpressions need template labels that satisfy "
@@ -29,12 +25,15 @@ TAGS = {
     "emptied-list-lost": "a kind: List whose every item is an absorbed PVC removed by --drop-absorbed-pvcs "
                          "disappears from the output when its 'items:' line has a trailing comment "
                          "('items:  # note'); README: an emptied List keeps items: [] (documents are lost)",
+    "dropped-item-null": "--drop-absorbed-pvcs removing a kind: List item whose '-' line carries a comment "
+                         "('- # the claim') leaves that line: the List gets a null item (items[0]: null), "
+                         "which is no object",
 }
 
 KNOWN = {
+    "min-dropped-item-dash-comment": TAGS["dropped-item-null"],
     "min-emptied-list-comment": TAGS["emptied-list-lost"],
     "min-merge-key-selector-expressions": TAGS["merge-key-selector-expressions"],
-    "min-removed-revision-anchor": TAGS["revision-anchor-dangling"],
     "min-krm-empty-items": TAGS["krm-empty-items"],
     "min-expand-explicit-tag": TAGS["expand-explicit-tag"],
 }

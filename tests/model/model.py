@@ -307,7 +307,8 @@ def objects(docs):
     for i, d in enumerate(docs):
         if isinstance(d, dict) and d.get("kind") == "List" and isinstance(d.get("items"), list):
             for j, it in enumerate(d["items"]):
-                yield i, j, it
+                if isinstance(it, dict):
+                    yield i, j, it
         elif isinstance(d, dict):
             yield i, None, d
 
@@ -1073,8 +1074,6 @@ def expanded(i, j, dep, sts):
     edits += [(("spec", k), True) for k in ("strategy", "progressDeadlineSeconds", "paused", "rollbackTo") if k in spec]
     if REVISION in annotations_of(dep):
         edits.append((("metadata", "annotations", REVISION), True))
-        if lands_in_alias(i, j, ("metadata", "annotations", REVISION), True):
-            TAGS.add("revision-anchor-dangling")
     before = (spec.get("template") or {}).get("spec") or {}
     after = sts["spec"]["template"].get("spec") or {}
     kept = [prune(v) for v in after.get("volumes") or []]

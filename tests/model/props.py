@@ -192,6 +192,8 @@ def check_run(binary, stream, opts, args, docs, want, tags):
         got = load_all(out)
     except Exception as e:  # noqa: BLE001 - any parse failure is a finding
         return ["output is not YAML libyaml reads: %s" % e], tags
+    if any(isinstance(d, dict) and d.get("kind") == "List" and None in (d.get("items") or []) for d in got):
+        tags.add("dropped-item-null")
     if len(got) != len(want.docs):
         if any(isinstance(d, dict) and d.get("kind") == "List" and d.get("items") == [] for d in want.docs) \
                 and len(got) < len(want.docs):
