@@ -39,6 +39,30 @@ static void append_items(struct d2s_buf *rep, const struct d2s_buf *extra, int d
 	}
 }
 
+/* The start of the line that holds the `-` of sequence entry `item` in
+ * `text`: the item's own line ("- a: b"), or an earlier one when the entry
+ * begins with a comment or a line break ("- # note\n  a: b"). */
+static size_t dash_line(const char *text, const struct d2s_node *item)
+{
+	size_t i = item->start;
+	for (int lines = 0; lines < 1000; lines++) {
+		size_t ls = i;
+		while (ls > 0 && text[ls - 1] != '\n')
+			ls--;
+		size_t k = ls;
+		while (k < i && (text[k] == ' ' || text[k] == '\t'))
+			k++;
+		if (k < i && text[k] == '-')
+			return ls; /* the dash of this entry */
+		if (k < i && text[k] != '#')
+			return ls; /* other content first: not ours to look past */
+		if (!ls)
+			return ls;
+		i = ls - 1; /* a blank or comment line: the dash is above */
+	}
+	return i;
+}
+
 /* The edit that puts item `i` (of it->seq) back as rewritten. Returns 0,
  * 1 when the item is dropped, -1 after an error (it stays). */
 static int splice(struct d2s_parser *parser, const struct d2s_items *it, size_t i, const char *file,
@@ -55,11 +79,9 @@ static int splice(struct d2s_parser *parser, const struct d2s_items *it, size_t 
 	struct d2s_doc sub = {0};
 	if (d2s_parse(parser, unind.data, unind.len, &sub) == 0 && sub.root)
 		rc = cb->rewrite(cb->ctx, i, &src, &sub, &text, &extra, &drop);
-	size_t end = d2s_next_line(doc->text, doc->len, item->end), ls = item->start;
+	size_t end = d2s_next_line(doc->text, doc->len, item->end);
 	if (rc == 0 && drop) {
-		while (ls > 0 && doc->text[ls - 1] != '\n')
-			ls--; /* the "- " line: removed with the item */
-		d2s_edit(e, ls, end, "", 0);
+		d2s_edit(e, dash_line(doc->text, item), end, "", 0); /* its "- " line goes too */
 		rc = 1;
 	} else if (rc == 0) {
 		d2s_reindent(text.data, text.len, col, &rep);
@@ -74,21 +96,21 @@ static int splice(struct d2s_parser *parser, const struct d2s_items *it, size_t 
 	return rc;
 }
 
-/* Every item of `it` is dropped: the List keeps `items: []` (edit into
- * `e`). Returns 0, or -1 when the `items:` line ends in a comment (then the
- * caller drops the List). */
+/* Every item of `it` is dropped: the List keeps `items: []` (edits into
+ * `e`: " []" right after the key's colon, so a comment after it stays, and
+ * the items' lines removed). Returns 0, or -1 when the colon is not found
+ * (the caller then drops the List: not expected of a block sequence). */
 static int empty_items(const struct d2s_items *it, struct d2s_edits *e)
 {
 	const char *t = it->doc->text;
-	size_t ls = it->seq->start, end = d2s_next_line(t, it->doc->len, it->seq->end);
-	while (ls > 0 && t[ls - 1] != '\n')
-		ls--;
-	size_t k = ls ? ls - 1 : 0;
-	while (k > 0 && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\r'))
-		k--;
-	if (!k || t[k - 1] != ':')
+	const struct d2s_node *key = d2s_get_key(it->doc->root, "items");
+	size_t c = key ? key->end : it->doc->len, first = dash_line(t, it->seq->kids[0]);
+	while (c < first && t[c] != ':')
+		c++;
+	if (c >= first)
 		return -1;
-	d2s_edit(e, k, end, " []\n", 4);
+	d2s_edit(e, c + 1, c + 1, " []", 3);
+	d2s_edit(e, first, d2s_next_line(t, it->doc->len, it->seq->end), "", 0);
 	return 0;
 }
 

@@ -96,20 +96,34 @@ struct d2s_val *d2s_v_copy(struct d2s_arena *a, const struct d2s_val *v)
 static struct d2s_val *from_node(struct d2s_arena *a, const struct d2s_node *n, int depth,
 				 long *budget);
 
+static int number_like(const char *s);
+
+/* The plain text that reads back as `v` of core tag `tag` (YAML 1.2.2
+ * section 10.3.2: an int or float, true/false, null), or NULL when `v` is
+ * none of that (`!!int abc`). */
+static const char *core_text(const char *tag, const char *v)
+{
+	const char *t = tag + strlen("tag:yaml.org,2002:");
+	if (!strcmp(t, "int") || !strcmp(t, "float"))
+		return v[0] && number_like(v) && !strpbrk(v, " \t:") ? v : NULL;
+	if (!strcmp(t, "bool"))
+		return !strcasecmp(v, "true") ? "true" : !strcasecmp(v, "false") ? "false" : NULL;
+	if (!strcmp(t, "null"))
+		return "null";
+	return NULL;
+}
+
 /* A scalar as Kubernetes' decoder reads it: plain and untagged as written,
  * core tags by their meaning (`!!int "3"` is 3, `!!str 3` the string "3"),
  * any other tag unknown (NULL). */
 static struct d2s_val *scalar_val(struct d2s_arena *a, const struct d2s_node *n)
 {
-	static const char *const raw_tags[] = { "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-		"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", NULL };
 	if (n->tagged) {
 		if (n->tag && !strcmp(n->tag, "tag:yaml.org,2002:str"))
 			return d2s_v_str(a, n->value);
-		for (int i = 0; n->tag && raw_tags[i]; i++)
-			if (!strcmp(n->tag, raw_tags[i]) && n->value[0] && d2s_plain_safe(n->value))
-				return d2s_v_raw(a, n->value);
-		return NULL;
+		const char *raw = n->tag && !strncmp(n->tag, "tag:yaml.org,2002:", 18) ?
+				  core_text(n->tag, n->value) : NULL;
+		return raw ? d2s_v_raw(a, raw) : NULL;
 	}
 	if (n->style == D2S_PLAIN && !strpbrk(n->value, "\n\r"))
 		return d2s_v_raw(a, n->value[0] ? n->value : "null");

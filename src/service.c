@@ -107,10 +107,10 @@ static struct d2s_val *service_selector(struct d2s_cx *c, const struct d2s_node 
 		return copy_string_map(c, ml);
 	const struct d2s_node *labels = d2s_path(tmpl, "metadata", "labels");
 	int ok = labels && labels->type == D2S_MAP && labels->n;
-	for (size_t i = 0; ok && ml && ml->type == D2S_MAP && i < ml->n; i++) {
-		const char *lk = d2s_str(ml->kids[2 * i]), *lv = d2s_str(ml->kids[2 * i + 1]);
-		ok = lk && lv && d2s_is(d2s_get(labels, lk), lv);
-	}
+	/* matchLabels as Kubernetes reads them: merge keys (<<) merged */
+	const struct d2s_val *mlv = ml && ml->type == D2S_MAP ? copy_string_map(c, ml) : NULL;
+	for (size_t i = 0; ok && mlv && i < mlv->n; i++)
+		ok = d2s_is(d2s_get(labels, mlv->keys[i]), mlv->kids[i]->s);
 	for (size_t i = 0; ok && me && me->type == D2S_SEQ && i < me->n; i++)
 		ok = expr_holds(me->kids[i], labels);
 	if (!ok) {

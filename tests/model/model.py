@@ -1102,10 +1102,6 @@ def convert_deployment(docs, i, j, dep, opts, users):
         sts["spec"]["volumeClaimTemplates"] = vcts
     out = [sts]
     if not opts.no_headless:
-        at = ("items", j) if j is not None else ()
-        if (dep["spec"].get("selector") or {}).get("matchExpressions") and SHARED[0] \
-                and at + ("spec", "selector", "matchLabels", "<<") in SHARED[0][i]:
-            TAGS.add("merge-key-selector-expressions")
         old = existing_service(docs, service_name(dep, opts), ns_of(dep))
         if old is None:
             out.append(headless_service(dep, opts))
