@@ -2,9 +2,10 @@
  * reach inside flow collections ({...}, [...]) or JSON; such a document is
  * re-emitted in block style once (libfyaml), parsed again, and the edit is
  * retried on that copy; so is a document where an edit lands in a node an
- * alias repeats, with its aliases expanded. One helper serves every caller (a Deployment's
- * conversion, a held-back PVC or scaling reference, KRM ResourceList items),
- * so the warning and the errors read the same everywhere. See
+ * alias repeats, with its aliases expanded. One helper serves every caller
+ * (a Deployment's conversion, a PVC or scaling reference rewritten in pass
+ * 2, KRM ResourceList items), so the warning and the errors read the same
+ * everywhere. See
  * docs/architecture.md ("The flow-style fallback"). */
 #ifndef D2S_REEMIT_H
 #define D2S_REEMIT_H

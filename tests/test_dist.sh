@@ -12,10 +12,7 @@
 set -u
 VERSION=$1
 shift
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-. packaging/arch.sh
-HOST=$(arch_host)
+. "$(dirname "$0")/check-lib.sh"
 ARCHS=""; BIN=""
 for ab in "$@"; do
 	a=${ab%%=*}
@@ -27,10 +24,6 @@ done
 DIST=$ROOT/dist
 TOOLS=$ROOT/.tools/bin
 SHARED=$ROOT/../shared
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
-ok() { if [ "$1" = 0 ]; then pass=$((pass+1)); echo "ok   $2"; else fail=$((fail+1)); echo "FAIL $2"; [ -z "${3:-}" ] || printf '%s\n' "$3" | tail -8; fi; }
 yes_() { "$@" >/dev/null 2>&1; echo $?; }
 kinds() { grep -E '^kind: ' | sed 's/^kind: //' | tr '\n' ' '; }
 

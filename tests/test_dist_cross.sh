@@ -12,17 +12,10 @@
 set -u
 VERSION=$1
 shift
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
-. packaging/arch.sh
-HOST=$(arch_host)
+. "$(dirname "$0")/check-lib.sh"
 DIST=$ROOT/dist
 TOOLS=$ROOT/.tools/bin
 SHARED=$ROOT/../shared
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
-ok() { if [ "$1" = 0 ]; then pass=$((pass+1)); echo "ok   $2"; else fail=$((fail+1)); echo "FAIL $2"; [ -z "${3:-}" ] || printf '%s\n' "$3" | tail -8; fi; }
 kinds() { grep -E '^kind: ' | sed 's/^kind: //' | sort -u | tr '\n' ' '; }
 
 HOST_BIN=""; CROSS=""
@@ -93,10 +86,11 @@ cross_checks() {
 chart_check() {
 	a=$1; b=$2; c=$3; shift 3
 	HELM_DATA_HOME=$T/h3 HELM_CONFIG_HOME=$T/h3c HELM_CACHE_HOME=$T/h3k "$TOOLS/helm3" template web "$SHARED/charts/$c" \
-		--post-renderer "$(recorder "$a" "$b" "$c")" --post-renderer-args=--pod-management-policy=Parallel "$@" \
-		> "$T/$c.helm" 2> "$T/$c.helm.err"
+		--post-renderer "$(recorder "$a" "$b" "$c")" --post-renderer-args=--pod-management-policy=Parallel \
+		--post-renderer-args=--migrate-data=clone "$@" > "$T/$c.helm" 2> "$T/$c.helm.err"
 	r=$?
-	env -i "$HOST_BIN" --pod-management-policy=Parallel < "$T/$c.in" > "$T/$c.host.out" 2> "$T/$c.host.err"
+	env -i "$HOST_BIN" --pod-management-policy=Parallel --migrate-data=clone < "$T/$c.in" \
+		> "$T/$c.host.out" 2> "$T/$c.host.err"
 	echo $? > "$T/$c.host.rc"
 	for x in out err rc; do cmp -s "$T/$c.$x" "$T/$c.host.$x" || r=1; done
 	k=$(kinds < "$T/$c.helm")

@@ -209,30 +209,30 @@ def test_modes(b, t):
     check(rc == 1 and b"cannot write output" in err and os.path.isdir(d), "-o onto a directory: exit 1")
 
 
-def chart(t):
-    c = os.path.join(t, "chart")
+def write_chart(t, name, templates):
+    """A chart web 0.1.0 in t/name with templates {file name: text}."""
+    c = os.path.join(t, name)
     os.makedirs(os.path.join(c, "templates"), exist_ok=True)
     with open(os.path.join(c, "Chart.yaml"), "w") as f:
         f.write("apiVersion: v2\nname: web\nversion: 0.1.0\n")
-    with open(os.path.join(c, "templates", "deploy.yaml"), "w") as f:
-        f.write(DEPLOY)
+    for n, text in templates.items():
+        with open(os.path.join(c, "templates", n), "w") as f:
+            f.write(text)
     return c
+
+
+def chart(t):
+    return write_chart(t, "chart", {"deploy.yaml": DEPLOY})
 
 
 def chart_pvc(t):
     """A chart with a PVC that its Deployment mounts (one replica)."""
-    c = os.path.join(t, "chart-pvc")
-    os.makedirs(os.path.join(c, "templates"), exist_ok=True)
-    with open(os.path.join(c, "Chart.yaml"), "w") as f:
-        f.write("apiVersion: v2\nname: web\nversion: 0.1.0\n")
-    with open(os.path.join(c, "templates", "pvc.yaml"), "w") as f:
-        f.write("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: web\nspec:\n"
-                "  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n")
-    with open(os.path.join(c, "templates", "deploy.yaml"), "w") as f:
-        f.write(DEPLOY.replace("  strategy:\n    type: Recreate\n", "") +
-                "        volumeMounts: [{name: data, mountPath: /data}]\n"
-                "      volumes: [{name: data, persistentVolumeClaim: {claimName: web}}]\n")
-    return c
+    return write_chart(t, "chart-pvc", {
+        "pvc.yaml": "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: web\nspec:\n"
+                    "  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n",
+        "deploy.yaml": DEPLOY.replace("  strategy:\n    type: Recreate\n", "") +
+                       "        volumeMounts: [{name: data, mountPath: /data}]\n"
+                       "      volumes: [{name: data, persistentVolumeClaim: {claimName: web}}]\n"})
 
 
 def helm_env(t, name):
