@@ -410,6 +410,8 @@ static void no_choice(struct d2s_index *ix, const struct d2s_pvc_fact *r, const 
 		  "(this PVC is removed, and Helm deletes it with its data); under Helm pass "
 		  "--post-renderer-args=--migrate-data=clone, in --config or a functionConfig "
 		  "migrateData: clone", d->name, r->volume, d->name, start, d->name, start, r->volume);
+	for (size_t k = 0; k < r->n_absorbed_by; k++)
+		d2s_creport_failed(ix->diag->report, ix->deps[r->absorbed_by[k]].ns, ix->deps[r->absorbed_by[k]].name);
 }
 
 /* Decide the fate of absorbed PVC `r`: r->fate, the clone, the warnings
@@ -424,8 +426,9 @@ static void decide(struct d2s_index *ix, struct d2s_pvc_fact *r)
 	int drop = o->drop_absorbed_pvcs && !others.len;
 	struct d2s_creport_pvc rp = { .ns = w.ns, .name = w.name, .deployment = d->name,
 				      .claim = r->volume, .fate = drop ? D2S_FATE_DROPPED : D2S_FATE_KEPT };
-	d2s_creport_pvc(ix->diag->report, &rp);
 	r->fate = drop ? D2S_PVC_DROP : D2S_PVC_KEEP;
+	if (o->migrate_data || o->drop_absorbed_pvcs) /* else the run fails: no fate to report */
+		d2s_creport_pvc(ix->diag->report, &rp);
 	if (!o->migrate_data && !o->drop_absorbed_pvcs)
 		no_choice(ix, r, &w, d);
 	else if (drop)

@@ -264,18 +264,16 @@ static void write_list(FILE *out, const struct d2s_doc *doc, const struct krm_ou
 		       const struct d2s_diag *diag, const struct d2s_buf *items_out)
 {
 	fputs("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n", out);
-	if (k->items && !diag->errors && items_out->len) {
-		fputs("items:\n", out);
-		fwrite(items_out->data, 1, items_out->len, out);
-	} else if (k->items && !diag->errors) {
-		fputs("items: []\n", out); /* none left: still a list, as the spec wants */
-	} else if (k->items) {
+	if (k->items && diag->errors) {
 		struct d2s_buf orig = {0};
 		d2s_pair_text(doc, "items", &orig); /* unchanged: nothing may be lost */
 		fwrite(orig.data ? orig.data : "", 1, orig.len, out);
 		d2s_buf_free(&orig);
+	} else if (k->items && items_out->len) {
+		fputs("items:\n", out);
+		fwrite(items_out->data, 1, items_out->len, out);
 	} else {
-		fputs("items: []\n", out);
+		fputs("items: []\n", out); /* none left: still a list, as the spec wants */
 	}
 	struct d2s_buf rest = {0};
 	d2s_pair_text(doc, "functionConfig", &rest);

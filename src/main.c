@@ -105,6 +105,26 @@ static int one_flag(const struct d2s_option *opt, const char *arg, struct d2s_pa
 	return 0;
 }
 
+/* The message for unknown argument `a` into err[n]: with a hint when `a`
+ * is a known long flag and its value in one argument ("--flag value"), as
+ * Helm passes --post-renderer-args="--flag value" (one argument each). */
+static void unknown_option(const char *a, char *err, size_t n)
+{
+	size_t k = strcspn(a, " \t");
+	char name[64];
+	if (a[k] && !strncmp(a, "--", 2) && k - 2 < sizeof(name)) {
+		memcpy(name, a + 2, k - 2);
+		name[k - 2] = '\0';
+		const char *v = a + k + strspn(a + k, " \t");
+		if (d2s_opt_find(name)) {
+			snprintf(err, n, "unknown option \"%s\": flag and value arrived as one argument; "
+				 "write --%s=%s (under Helm: --post-renderer-args=--%s=%s)", a, name, v, name, v);
+			return;
+		}
+	}
+	snprintf(err, n, "unknown option %s", a);
+}
+
 /* Collect flags as (key, value) pairs. Positional arguments are allowed
  * only for the kustomize legacy plugin (argv[1] = its config file). */
 static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy, struct d2s_buf *ue)
@@ -122,7 +142,7 @@ static int parse_args(int argc, char **argv, struct d2s_pairs *cli, int legacy, 
 			snprintf(err, sizeof(err), "option %s needs a value", argv[optind - 1]);
 			rc = usage_error(ue, err);
 		} else if (!opt) {
-			snprintf(err, sizeof(err), "unknown option %s", argv[optind - 1]);
+			unknown_option(argv[optind - 1], err, sizeof(err));
 			rc = usage_error(ue, err);
 		} else {
 			rc = one_flag(opt, optarg, cli, ue);

@@ -134,7 +134,9 @@ void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char
 	if (!r)
 		return;
 	struct d2s_cr_dep *d = dep_get(r, ns, name);
-	d->status = D2S_CR_CONVERTED, d->svc = svc;
+	if (d->status != D2S_CR_FAILED) /* an error of another document (its PVC) stays */
+		d->status = D2S_CR_CONVERTED;
+	d->svc = svc;
 	d->sts_ns = dup(r, sts_ns ? sts_ns : "");
 	d->sts_name = dup(r, sts_name ? sts_name : d->name);
 	d->service = dup(r, service);

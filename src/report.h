@@ -82,7 +82,8 @@ void d2s_creport_seen(struct d2s_conv_report *r, const char *ns, const char *nam
 void d2s_creport_skipped(struct d2s_conv_report *r, const char *ns, const char *name,
 			 enum d2s_skip why, const char *detail);
 /** The Deployment became StatefulSet sts_ns/sts_name with spec.serviceName
- *  `service` provided as `svc`. */
+ *  `service` provided as `svc`. A status "failed" set before (an error at
+ *  a PVC it absorbs) stays. */
 void d2s_creport_converted(struct d2s_conv_report *r, const char *ns, const char *name,
 			   const char *sts_ns, const char *sts_name, const char *service,
 			   enum d2s_creport_svc svc);

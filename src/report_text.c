@@ -134,8 +134,8 @@ int d2s_creport_noop_check(const struct d2s_conv_report *r, struct d2s_diag *dia
 	char *noop = r ? d2s_creport_noop(r) : NULL;
 	if (!noop)
 		return 0;
-	d2s_diagf(diag, require ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
-		   require ? " (--require-conversion)" : "");
+	d2s_diagf_data(diag, require ? D2S_ERROR : D2S_WARNING, NULL, "%s%s", noop,
+		       require ? " (--require-conversion)" : "");
 	free(noop);
 	return require != 0;
 }

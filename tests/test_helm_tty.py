@@ -145,6 +145,14 @@ def test_one_helm(helm, tag, env, tmp, chart):
          rc == 0 and re.search(data, shown) and "overwritten by the StatefulSet controller" not in shown and
          log in shown, shown)
 
+    # a selection that converts none of the chart's Deployments: the upgrade would change
+    # nothing, so that warning reaches the terminal too (the output passes through)
+    shown, rc = on_tty(quoted(helm, "template", "web", chart, "--post-renderer", "deploy2sts",
+                              "--post-renderer-args=--selector=app=nope") + redirect, env, tmp)
+    case("%s on a terminal: 'no Deployment converted' is on the terminal" % tag,
+         rc == 0 and "deploy2sts: warning: no Deployment converted although the input has" in shown and
+         "kind: Deployment" in read(out) and log in shown, shown)
+
     # negative control: no controlling terminal (setsid) -> the same failure, logged, nothing breaks
     before = read(log).count("deploy2sts: end: ")
     p = subprocess.run([helm, "template", LONG, chart, "--post-renderer", "deploy2sts"], env=env, cwd=tmp,

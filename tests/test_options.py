@@ -364,9 +364,23 @@ def test_require_conversion_config(tmp):
                   "%s functionConfig requireConversion %s: exit %d, a %s result" % (kind, value, want_rc, sev))
 
 
+def test_flag_and_value_in_one_argument(tmp):
+    """Helm passes each --post-renderer-args as one argument, so
+    --post-renderer-args="--pod-management-policy Parallel" arrives as one
+    word: a usage error that shows the --flag=value form; an unknown flag
+    with a value gets no such hint."""
+    rc, out, err = run(["--pod-management-policy Parallel"], stdin="")
+    check(rc == 2 and out == "" and "write --pod-management-policy=Parallel" in err and
+          "--post-renderer-args=--pod-management-policy=Parallel" in err,
+          "a flag and its value in one argument: usage error showing --flag=value")
+    rc, _, err = run(["--no-such-flag x"], stdin="")
+    check(rc == 2 and "unknown option --no-such-flag x" in err and "write" not in err,
+          "an unknown flag and a value in one argument: no hint")
+
+
 with tempfile.TemporaryDirectory() as t:
     for fn in (test_env_every_option, test_precedence, test_config_claims, test_version, test_bash_completion,
-               test_claim_sizes, test_require_conversion_config):
+               test_claim_sizes, test_require_conversion_config, test_flag_and_value_in_one_argument):
         fn(t)
 print("options: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -226,9 +226,11 @@ def chart(t):
 
 
 def chart_pvc(t):
-    """A chart with a PVC that its Deployment mounts (one replica)."""
+    """A chart with a PVC that its Deployment mounts (one replica). Its PVC
+    template renders a second "---" after a blank line, as bjw-s app-template
+    does, so Helm 3 puts its "# Source:" line in a document of its own."""
     return write_chart(t, "chart-pvc", {
-        "pvc.yaml": "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: web\nspec:\n"
+        "pvc.yaml": "\n---\n\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: web\nspec:\n"
                     "  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n",
         "deploy.yaml": DEPLOY.replace("  strategy:\n    type: Recreate\n", "") +
                        "        volumeMounts: [{name: data, mountPath: /data}]\n"
@@ -297,7 +299,7 @@ def data_cases(name, helm, renderer, env, c):
         return run([helm, "template", "rel", c] + extra, env=env)
     rc, out, err = render()
     _, log = read_log(env)
-    check(rc != 0 and "error: web/templates/pvc.yaml:" in log and "say what becomes of this PVC's data"
+    check(rc != 0 and "error: web/templates/pvc.yaml:1:1: " in log and "say what becomes of this PVC's data"
           in log and "--post-renderer-args=--migrate-data=clone" in log,
           "%s: absorbing a PVC without a data choice fails, naming the choices" % name,
           "rc %d %s" % (rc, log[-600:]))

@@ -201,8 +201,15 @@ def replicas_and_ordinals(rp):
 
 
 def fates(rp):
+    # absorbing without a data choice is an error at the PVC: the report says
+    # the Deployment failed (nothing was written), not that it was converted
     rc, out, err, rep = run([], stream(deploy("web", claim="old"), pvc("old")))
-    check(rp, None, "absorbed PVC kept", rep and rep["pvcs"] == [
+    check(rp, None, "absorbing without a data choice: the Deployment is reported failed",
+          rc == 1 and out == "" and rep and dep_of(rep, "web")["status"] == "failed" and
+          "statefulSet" not in dep_of(rep, "web") and rep["summary"]["failed"] == 1 and
+          "starts EMPTY" in rep.get("error", ""), rep)
+    rc, out, err, rep = run(["--migrate-data", "none"], stream(deploy("web", claim="old"), pvc("old")))
+    check(rp, None, "absorbed PVC kept", rc == 0 and rep and rep["pvcs"] == [
         {"name": "old", "deployment": "web", "claimTemplate": "data", "fate": "kept"}] and
         dep_of(rep, "web")["statefulSet"]["volumeClaimTemplates"][0]["pvc"] == "old", rep and rep["pvcs"])
     rc, out, err, rep = run(["--drop-absorbed-pvcs"], stream(deploy("web", claim="old"), pvc("old")))
