@@ -159,6 +159,25 @@ static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
 	return hold;
 }
 
+/* A Deployment rollingUpdate with maxUnavailable 0 never has fewer ready
+ * pods than replicas (it surges first); a StatefulSet rolling update has no
+ * maxSurge: it deletes each pod before it creates the replacement
+ * (Kubernetes docs, "StatefulSets", Rolling Updates;
+ * pkg/controller/statefulset/stateful_set_control.go). Say so, as an info:
+ * nothing is lost, but availability during an update changes. */
+static void note_no_surge(struct d2s_cx *c, const struct d2s_node *strategy)
+{
+	const struct d2s_node *ru = strategy ? d2s_get(strategy, "rollingUpdate") : NULL;
+	const struct d2s_node *mu = ru && ru->type == D2S_MAP ? d2s_get(ru, "maxUnavailable") : NULL;
+	if (!d2s_is(mu, "0") && !d2s_is(mu, "0%"))
+		return;
+	d2s_cx_diagf(c, D2S_INFO, mu, "spec.strategy.rollingUpdate.maxUnavailable",
+		      "maxUnavailable 0 has no StatefulSet equivalent: a StatefulSet rolling update "
+		      "has no maxSurge and deletes each pod before it starts the new one, so one pod "
+		      "is down at a time (all of them with 1 replica); --max-unavailable N lets N "
+		      "update at once");
+}
+
 /* Deployment spec.strategy/paused -> StatefulSet spec.updateStrategy
  * (apps/v1 StatefulSetUpdateStrategy: RollingUpdate with partition and
  * maxUnavailable, or OnDelete; Kubernetes docs, "StatefulSets", Update
@@ -187,6 +206,8 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	} else if (!out && type) {
 		out = "RollingUpdate";
 	}
+	if (out && !strcmp(out, "RollingUpdate") && !o->max_unavailable)
+		note_no_surge(c, strategy);
 	long partition = is_paused ? paused_partition(c, spec, paused, out) : o->partition;
 	if (!out && (partition >= 0 || o->max_unavailable))
 		out = "RollingUpdate";

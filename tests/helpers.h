@@ -71,6 +71,18 @@ static inline int run_args(struct run *r, const char *input, const char *const *
 	return 0;
 }
 
+/* True when an info about `kind` `name` containing `text` was kept. */
+static inline int has_info(const struct run *r, const char *kind, const char *name, const char *text)
+{
+	for (size_t i = 0; i < r->diag.n_entries; i++) {
+		const struct d2s_diag_entry *e = &r->diag.entries[i];
+		if (e->severity == D2S_INFO && e->kind && !strcmp(e->kind, kind) && e->name &&
+		    !strcmp(e->name, name) && strstr(e->message, text))
+			return 1;
+	}
+	return 0;
+}
+
 static inline void run_free(struct run *r)
 {
 	free(r->out);

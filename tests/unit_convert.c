@@ -123,6 +123,16 @@ static void rolling_update_drops_surge(void **state)
 	assert_lacks(r.out, "maxSurge");
 	assert_lacks(r.out, "maxUnavailable");
 	assert_lacks(r.out, "strategy:\n    type");
+	assert_true(has_info(&r, "Deployment", "web", "maxUnavailable 0 has no StatefulSet equivalent"));
+	run_free(&r);
+	/* a surge with pods allowed down: nothing to say; --max-unavailable is the user's */
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    rollingUpdate:\n      maxUnavailable: 1\n"), "quiet");
+	assert_false(has_info(&r, "Deployment", "web", "has no StatefulSet equivalent"));
+	run_free(&r);
+	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    rollingUpdate:\n      maxUnavailable: 0%\n"),
+	    "max-unavailable=2");
+	assert_has(r.out, "maxUnavailable: 2");
+	assert_false(has_info(&r, "Deployment", "web", "has no StatefulSet equivalent"));
 	run_free(&r);
 }
 

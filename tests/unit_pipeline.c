@@ -723,18 +723,6 @@ static void drop_keeps_used_pvc(void **state)
 
 #define HOOK "  annotations:\n    helm.sh/hook: pre-install\n"
 
-/* True when an info about `kind` `name` containing `text` was kept. */
-static int has_info(const struct run *r, const char *kind, const char *name, const char *text)
-{
-	for (size_t i = 0; i < r->diag.n_entries; i++) {
-		const struct d2s_diag_entry *e = &r->diag.entries[i];
-		if (e->severity == D2S_INFO && e->kind && !strcmp(e->kind, kind) && e->name &&
-		    !strcmp(e->name, name) && strstr(e->message, text))
-			return 1;
-	}
-	return 0;
-}
-
 /* Helm hooks are never converted, absorbed, retargeted or dropped, and a
  * hook workload does not make a claim shared (Helm 3 does not send hooks). */
 static void hooks_pass_through(void **state)

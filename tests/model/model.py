@@ -538,13 +538,19 @@ def strategy_notes(spec, opts, scale_max=None):
     not a warning, so --strict works"): Recreate mapped by --recreate-as (the
     default RollingUpdate warns); a paused Deployment given OnDelete (no
     partition is needed) or a --partition below the pods it holds (the
-    default partition warns). -> DIAGS."""
+    default partition warns); a Deployment's maxUnavailable 0 (the StatefulSet
+    has no maxSurge, so a pod is down while it updates). -> DIAGS."""
     strategy = spec.get("strategy") if isinstance(spec.get("strategy"), dict) else {}
     stype = strategy.get("type") or ("RollingUpdate" if "rollingUpdate" in strategy else None)
     out = opts.update_strategy
     if not out and stype == "Recreate":
         out = opts.recreate_as or "RollingUpdate"
         DIAGS.append(("info" if opts.recreate_as else "warning", "strategy Recreate has no StatefulSet equivalent"))
+    ru = strategy.get("rollingUpdate")
+    us = update_strategy(spec, opts, scale_max)
+    if (us and us["type"] == "RollingUpdate" and opts.max_unavailable is None and isinstance(ru, dict)
+            and ru.get("maxUnavailable") in (0, "0", "0%")):
+        DIAGS.append(("info", "maxUnavailable 0 has no StatefulSet equivalent"))  # no maxSurge: one pod down
     if spec.get("paused") is not True:
         return
     hold = spec["replicas"] if isinstance(spec.get("replicas"), int) and spec["replicas"] >= 0 else 1
