@@ -12,6 +12,7 @@
  * pass 1), every other piece is copied as it was read. The output goes out
  * in input order (output.c holds it until the run succeeded). */
 #include "pipeline.h"
+#include "chart_template.h"
 #include "index.h"
 #include "input.h"
 #include "parsepool.h"
@@ -34,8 +35,7 @@ struct d2s_pipeline {
 	struct d2s_parser *parser;  /* pass 2: re-emits and List items */
 	int errors0;                /* d2s_diag_hard_errors when created */
 	int stopped;                /* pass 1 met an input error: no pass 2 */
-	char orphan[512];           /* a chart template named by a piece with no content */
-	const char *orphan_file;    /* ... of this input */
+	struct d2s_chart_templates templates; /* under Helm: what positions name */
 };
 
 static int failed(const struct d2s_pipeline *p)
@@ -63,58 +63,14 @@ struct d2s_pipeline *d2s_pipeline_new(const struct d2s_options *o, struct d2s_di
 
 /* ---------- pass 1: facts ---------- */
 
-/* True when text[0..len) holds only blank lines, comments and document
- * markers (no content). */
-static int no_content(const char *text, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		size_t j = i;
-		while (j < len && text[j] != '\n')
-			j++;
-		size_t k = i;
-		while (k < j && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
-			k++;
-		if (k < j && text[k] != '#' && strncmp(text + k, "---", 3) && strncmp(text + k, "...", 3))
-			return 0;
-		i = j + 1;
-	}
-	return 1;
-}
-
-/* Under Helm, the chart template piece `j` renders (diag.h: positions name
- * it). Helm 3 writes "---\n# Source: NAME\n" before each template's
- * output, so a template that starts with "---" leaves that line in a piece
- * of its own: the next piece of the same input, if it names no template,
- * is NAME's. */
-static void note_template(struct d2s_pipeline *p, const struct d2s_job *j, const char *file)
-{
-	char name[512];
-	long body, last, col;
-	if (!p->diag->by_template)
-		return;
-	int empty = no_content(j->text, j->len); /* its root, if any, is an empty scalar */
-	const char *t = d2s_doc_template(j->text, j->len, j->rc || empty ? NULL : j->doc.root, name,
-					 sizeof(name), &body);
-	if (!t && p->orphan[0] && p->orphan_file == file)
-		t = memcpy(name, p->orphan, sizeof(name));
-	p->orphan[0] = '\0';
-	if (!t)
-		return;
-	if (empty) {
-		snprintf(p->orphan, sizeof(p->orphan), "%s", t);
-		p->orphan_file = file;
-		return;
-	}
-	d2s_linecol(j->text, j->len, &last, &col);
-	d2s_diag_template(p->diag, file, j->line, j->line + last - 1, j->line + body - 1, t);
-}
-
 /* Record the oldest parsed piece. Returns 0, or -1 on invalid YAML. */
 static int take_facts(struct d2s_pipeline *p, const char *file)
 {
 	struct d2s_job *j = d2s_pool_oldest(p->pool);
 	int rc = 0;
-	note_template(p, j, file);
+	if (p->diag->by_template)
+		d2s_chart_template_note(&p->templates, p->diag, file, j->line, j->text, j->len,
+					j->rc ? NULL : j->doc.root);
 	if (j->rc) {
 		struct d2s_where w = { .file = file, .line = j->line + j->doc.err_line - 1,
 				       .col = j->doc.err_col };

@@ -167,17 +167,6 @@ struct d2s_src {
 	long col;
 };
 
-/** The chart template text[0..len) (a piece of a Helm stream; `root` its
- *  parsed root, or NULL) renders: the name of its `# Source: NAME` comment
- *  (Helm 3 post-renderers get one per document) or of its root's
- *  metadata.annotations postrenderer.helm.sh/postrender-filename (Helm 4
- *  sets it), copied into buf (size n); NULL when neither is there. *body
- *  gets the 1-based line of text that is line 1 of the template's
- *  rendering: the line after the `# Source:` comment, else after the `---`
- *  marker, else 1. */
-const char *d2s_doc_template(const char *text, size_t len, const struct d2s_node *root, char *buf,
-			     size_t n, long *body);
-
 /** The d2s_where of node `at` (NULL: the start of the text) of document
  *  `src`, naming object `id` (may be NULL): input line and column of the
  *  node. Strings are borrowed from `src` and `id`. */

@@ -176,35 +176,3 @@ struct d2s_where d2s_src_where(const struct d2s_src *src, const struct d2s_node 
 	return w;
 }
 
-const char *d2s_doc_template(const char *text, size_t len, const struct d2s_node *root, char *buf,
-			     size_t n, long *body)
-{
-	const char *name = NULL;
-	size_t name_len = 0, end = root ? root->start : len;
-	long line = 1;
-	*body = 1;
-	for (size_t i = 0; i < end && i < len; line++) { /* the lines before the content */
-		size_t j = i;
-		while (j < len && text[j] != '\n')
-			j++;
-		if (j - i >= 10 && !strncmp(text + i, "# Source: ", 10)) {
-			name = text + i + 10;
-			name_len = j - i - 10;
-			*body = line + 1;
-		} else if (!name && j - i >= 3 && !strncmp(text + i, "---", 3)) {
-			*body = line + 1;
-		}
-		i = j + 1;
-	}
-	while (name_len && (name[name_len - 1] == '\r' || name[name_len - 1] == ' '))
-		name_len--;
-	if (!name)
-		name = d2s_get_str(d2s_path(root, "metadata", "annotations"),
-				   "postrenderer.helm.sh/postrender-filename");
-	if (name && !name_len)
-		name_len = strlen(name);
-	if (!name || !name_len)
-		return NULL;
-	snprintf(buf, n, "%.*s", (int)name_len, name);
-	return buf;
-}
