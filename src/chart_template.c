@@ -46,8 +46,23 @@ static const char *doc_template(const char *text, size_t len, const struct d2s_n
 	return buf;
 }
 
-/* True when text[0..len) holds only blank lines, comments and document
- * markers (no content). */
+/* True when line s[0..n) is a document marker ("---" or "...") with no
+ * content after it: only blanks, then maybe a comment. "--- {a: 1}" has
+ * content. */
+static int bare_marker(const char *s, size_t n)
+{
+	if (n < 3 || (strncmp(s, "---", 3) && strncmp(s, "...", 3)))
+		return 0;
+	size_t i = 3;
+	if (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+		return 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+		i++;
+	return i == n || s[i] == '#';
+}
+
+/* True when text[0..len) holds only blank lines, comments and bare
+ * document markers (no content). */
 static int no_content(const char *text, size_t len)
 {
 	for (size_t i = 0; i < len;) {
@@ -57,7 +72,7 @@ static int no_content(const char *text, size_t len)
 		size_t k = i;
 		while (k < j && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
 			k++;
-		if (k < j && text[k] != '#' && strncmp(text + k, "---", 3) && strncmp(text + k, "...", 3))
+		if (k < j && text[k] != '#' && !bare_marker(text + i, j - i))
 			return 0;
 		i = j + 1;
 	}
@@ -71,16 +86,20 @@ void d2s_chart_template_note(struct d2s_chart_templates *t, struct d2s_diag *dia
 	long body, last, col;
 	int empty = no_content(text, len); /* its root, if any, is an empty scalar */
 	const char *tpl = doc_template(text, len, empty ? NULL : root, name, sizeof(name), &body);
-	if (!tpl && t->orphan[0] && t->orphan_file == file)
+	if (!tpl && t->orphan[0])
 		tpl = memcpy(name, t->orphan, sizeof(name));
 	t->orphan[0] = '\0';
 	if (!tpl)
 		return;
 	if (empty) {
 		snprintf(t->orphan, sizeof(t->orphan), "%s", tpl);
-		t->orphan_file = file;
 		return;
 	}
 	d2s_linecol(text, len, &last, &col);
 	d2s_diag_template(diag, file, line, line + last - 1, line + body - 1, tpl);
+}
+
+void d2s_chart_template_forget(struct d2s_chart_templates *t)
+{
+	t->orphan[0] = '\0';
 }

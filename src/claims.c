@@ -410,6 +410,13 @@ static void no_choice(struct d2s_index *ix, const struct d2s_pvc_fact *r, const 
 		  "(this PVC is removed, and Helm deletes it with its data); under Helm pass "
 		  "--post-renderer-args=--migrate-data=clone, in --config or a functionConfig "
 		  "migrateData: clone", d->name, r->volume, d->name, start, d->name, start, r->volume);
+}
+
+/* An error decided absorbed PVC `r` (at `w`): the run writes nothing, so
+ * the report gives it no fate and its Deployments failed. */
+static void absorb_failed(struct d2s_index *ix, const struct d2s_pvc_fact *r, const struct d2s_where *w)
+{
+	d2s_creport_pvc_forget(ix->diag->report, w->ns, w->name);
 	for (size_t k = 0; k < r->n_absorbed_by; k++)
 		d2s_creport_failed(ix->diag->report, ix->deps[r->absorbed_by[k]].ns, ix->deps[r->absorbed_by[k]].name);
 }
@@ -426,9 +433,9 @@ static void decide(struct d2s_index *ix, struct d2s_pvc_fact *r)
 	int drop = o->drop_absorbed_pvcs && !others.len;
 	struct d2s_creport_pvc rp = { .ns = w.ns, .name = w.name, .deployment = d->name,
 				      .claim = r->volume, .fate = drop ? D2S_FATE_DROPPED : D2S_FATE_KEPT };
+	d2s_creport_pvc(ix->diag->report, &rp);
 	r->fate = drop ? D2S_PVC_DROP : D2S_PVC_KEEP;
-	if (o->migrate_data || o->drop_absorbed_pvcs) /* else the run fails: no fate to report */
-		d2s_creport_pvc(ix->diag->report, &rp);
+	int errors = d2s_diag_hard_errors(ix->diag);
 	if (!o->migrate_data && !o->drop_absorbed_pvcs)
 		no_choice(ix, r, &w, d);
 	else if (drop)
@@ -448,6 +455,8 @@ static void decide(struct d2s_index *ix, struct d2s_pvc_fact *r)
 		d2s_diagf_data(ix->diag, D2S_INFO, &w, "now replaced by per-pod claims of StatefulSet %s, "
 			       "which start empty (--migrate-data none); the claim is kept "
 			       "(helm.sh/resource-policy: keep)", d->name);
+	if (d2s_diag_hard_errors(ix->diag) > errors)
+		absorb_failed(ix, r, &w);
 	d2s_buf_free(&others);
 }
 

@@ -159,23 +159,44 @@ static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
 	return hold;
 }
 
-/* A Deployment rollingUpdate with maxUnavailable 0 never has fewer ready
- * pods than replicas (it surges first); a StatefulSet rolling update has no
- * maxSurge: it deletes each pod before it creates the replacement
- * (Kubernetes docs, "StatefulSets", Rolling Updates;
- * pkg/controller/statefulset/stateful_set_control.go). Say so, as an info:
- * nothing is lost, but availability during an update changes. */
-static void note_no_surge(struct d2s_cx *c, const struct d2s_node *strategy)
+/* maxUnavailable or maxSurge `v` (an int or "N%"; NULL: the API default
+ * 25%) as a number of pods out of `replicas`, a percentage rounded down
+ * (maxUnavailable) or up (maxSurge) as the Deployment controller does
+ * (pkg/controller/deployment/util ResolveFenceposts); -1 when unreadable. */
+static long scaled(const struct d2s_node *v, long replicas, int round_up)
+{
+	const char *s = v ? d2s_str(v) : "25%";
+	char *end;
+	long n = s ? strtol(s, &end, 10) : -1;
+	if (!s || end == s || n < 0 || (*end && strcmp(end, "%")))
+		return -1;
+	return !*end ? n : round_up ? (n * replicas + 99) / 100 : n * replicas / 100;
+}
+
+/* A Deployment whose rolling update may take no pod down (maxUnavailable
+ * resolves to 0, maxSurge to 1 or more: it starts new pods first; the API
+ * defaults both to 25%, so 1 to 3 replicas by default) becomes a
+ * StatefulSet, which has no maxSurge and deletes each pod before it starts
+ * the new one (Kubernetes docs, "StatefulSets", Rolling Updates). Say so,
+ * as an info: nothing is lost, but availability during an update drops. */
+static void note_no_surge(struct d2s_cx *c, const struct d2s_node *spec, const struct d2s_node *strategy)
 {
 	const struct d2s_node *ru = strategy ? d2s_get(strategy, "rollingUpdate") : NULL;
-	const struct d2s_node *mu = ru && ru->type == D2S_MAP ? d2s_get(ru, "maxUnavailable") : NULL;
-	if (!d2s_is(mu, "0") && !d2s_is(mu, "0%"))
+	if (ru && ru->type != D2S_MAP)
 		return;
-	d2s_cx_diagf(c, D2S_INFO, mu, "spec.strategy.rollingUpdate.maxUnavailable",
-		      "maxUnavailable 0 has no StatefulSet equivalent: a StatefulSet rolling update "
-		      "has no maxSurge and deletes each pod before it starts the new one, so one pod "
-		      "is down at a time (all of them with 1 replica); --max-unavailable N lets N "
-		      "update at once");
+	const struct d2s_node *mu = ru ? d2s_get(ru, "maxUnavailable") : NULL;
+	const struct d2s_node *ms = ru ? d2s_get(ru, "maxSurge") : NULL;
+	const struct d2s_node *r = d2s_get(spec, "replicas");
+	long replicas = d2s_is_uint(r) ? strtol(d2s_str(r), NULL, 10) : 1;
+	if (scaled(mu, replicas, 0) != 0 || scaled(ms, replicas, 1) <= 0)
+		return;
+	d2s_cx_diagf(c, D2S_INFO, mu ? mu : ru ? ru : strategy, "spec.strategy.rollingUpdate",
+		      "updates without taking a pod down (maxUnavailable %s%s of %ld "
+		      "replica%s is 0 pods; it starts new pods first, maxSurge %s%s); its StatefulSet has "
+		      "no maxSurge: its rolling update deletes each pod before it starts the new one, so "
+		      "one pod is unavailable at a time (with 1 replica, a short outage on every update)",
+		      mu ? d2s_str(mu) : "25%", mu ? "" : " (default)", replicas, replicas == 1 ? "" : "s",
+		      ms ? d2s_str(ms) : "25%", ms ? "" : " (default)");
 }
 
 /* Deployment spec.strategy/paused -> StatefulSet spec.updateStrategy
@@ -206,8 +227,9 @@ static struct d2s_val *update_strategy(struct d2s_cx *c, const struct d2s_node *
 	} else if (!out && type) {
 		out = "RollingUpdate";
 	}
-	if (out && !strcmp(out, "RollingUpdate") && !o->max_unavailable)
-		note_no_surge(c, strategy);
+	if ((!type || !strcmp(type, "RollingUpdate")) && (!out || !strcmp(out, "RollingUpdate")) &&
+	    !o->max_unavailable)
+		note_no_surge(c, spec, strategy);
 	long partition = is_paused ? paused_partition(c, spec, paused, out) : o->partition;
 	if (!out && (partition >= 0 || o->max_unavailable))
 		out = "RollingUpdate";

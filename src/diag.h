@@ -37,7 +37,8 @@ enum {
 	 *  dropped, a claim that stays shared or is split, a --migrate-data
 	 *  clone, a pre-bound volume left out); and the warning that a run
 	 *  converts none of the input's Deployments (the release would stay as
-	 *  it was). Such a warning also goes to the terminal under Helm 4 (d2s_diag.tty), which shows no plugin stderr.
+	 *  it was). Such a warning also goes to the terminal under Helm 4
+	 *  (d2s_diag.tty), which shows no plugin stderr.
 	 *  Errors go there anyway; the flag matters for warnings. */
 	D2S_DIAG_DATA = 1,
 };

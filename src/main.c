@@ -105,24 +105,32 @@ static int one_flag(const struct d2s_option *opt, const char *arg, struct d2s_pa
 	return 0;
 }
 
-/* The message for unknown argument `a` into err[n]: with a hint when `a`
- * is a known long flag and its value in one argument ("--flag value"), as
- * Helm passes --post-renderer-args="--flag value" (one argument each). */
+/* The message for unknown argument `a` into err[n], with a hint when `a`
+ * starts with a known long flag: a value given to a flag that takes none
+ * ("--opt-in=true", "--opt-in true"), or a flag and its value in one
+ * argument ("--flag value"), as Helm passes --post-renderer-args="--flag
+ * value" (one argument each). */
 static void unknown_option(const char *a, char *err, size_t n)
 {
-	size_t k = strcspn(a, " \t");
+	size_t k = strcspn(a, " \t=");
 	char name[64];
-	if (a[k] && !strncmp(a, "--", 2) && k - 2 < sizeof(name)) {
+	const struct d2s_option *opt = NULL;
+	if (!strncmp(a, "--", 2) && k > 2 && k - 2 < sizeof(name)) {
 		memcpy(name, a + 2, k - 2);
 		name[k - 2] = '\0';
-		const char *v = a + k + strspn(a + k, " \t");
-		if (d2s_opt_find(name)) {
-			snprintf(err, n, "unknown option \"%s\": flag and value arrived as one argument; "
-				 "write --%s=%s (under Helm: --post-renderer-args=--%s=%s)", a, name, v, name, v);
-			return;
-		}
+		opt = d2s_opt_find(name);
 	}
-	snprintf(err, n, "unknown option %s", a);
+	const char *v = opt ? a + k + strspn(a + k, " \t=") : "";
+	if (opt && !d2s_opt_takes_value(opt))
+		snprintf(err, n, "option --%s takes no value (found \"%s\"): write --%s alone (under Helm: "
+			 "--post-renderer-args=--%s)", name, a, name, name);
+	else if (opt && a[k] != '=' && *v)
+		snprintf(err, n, "unknown option \"%s\": flag and value arrived as one argument; "
+			 "write --%s=%s (under Helm: --post-renderer-args=--%s=%s)", a, name, v, name, v);
+	else if (opt && a[k] != '=')
+		snprintf(err, n, "unknown option \"%s\": blanks after the flag; write --%s=VALUE", a, name);
+	else
+		snprintf(err, n, "unknown option %s", a);
 }
 
 /* Collect flags as (key, value) pairs. Positional arguments are allowed

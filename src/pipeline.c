@@ -97,6 +97,7 @@ static int big_facts(struct d2s_pipeline *p, struct d2s_reader *r, struct d2s_pi
 	int rc = d2s_stream_piece(r, p->diag, file, pc->line, need ? &sc : NULL);
 	d2s_rules_streamed(p->ix, rc ? NULL : &sc);
 	d2s_stream_claims_free(&sc);
+	d2s_chart_template_forget(&p->templates);
 	return rc ? -1 : 1;
 }
 
@@ -105,6 +106,7 @@ static int facts(struct d2s_pipeline *p, struct d2s_reader *r, const char *file)
 {
 	struct d2s_piece pc;
 	int k = 1, rc = 0;
+	d2s_chart_template_forget(&p->templates);
 	while (!rc && k == 1) {
 		while (!rc && !d2s_pool_full(p->pool) && (k = d2s_reader_next(r, &pc, 1)) == 1) {
 			if (!pc.complete) {

@@ -241,6 +241,17 @@ void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p)
 			   dup(r, p->cloned_into), dup(r, p->snapshot), p->fate };
 }
 
+void d2s_creport_pvc_forget(struct d2s_conv_report *r, const char *ns, const char *name)
+{
+	for (size_t i = 0; r && i < r->n_pvcs; i++) {
+		if (d2s_cr_same(r->pvcs[i].ns, ns ? ns : "") && d2s_cr_same(r->pvcs[i].name, name ? name : "")) {
+			memmove(&r->pvcs[i], &r->pvcs[i + 1], (r->n_pvcs - i - 1) * sizeof(*r->pvcs));
+			r->n_pvcs--;
+			return;
+		}
+	}
+}
+
 void d2s_creport_ref(struct d2s_conv_report *r, const char *kind, const char *ns,
 		     const char *name, const char *field, const char *target_kind,
 		     const char *target_name)

@@ -121,6 +121,9 @@ void d2s_creport_claim(struct d2s_conv_report *r, const char *ns, const char *na
  *  p->claim of an absorbed PVC is found among the claim templates already
  *  recorded for p->deployment (the one made from this PVC). */
 void d2s_creport_pvc(struct d2s_conv_report *r, const struct d2s_creport_pvc *p);
+/** Remove the entry of PVC ns/name, if any (an error decided it: a run
+ *  that fails gives it no fate). Its strings stay in the report's arena. */
+void d2s_creport_pvc_forget(struct d2s_conv_report *r, const char *ns, const char *name);
 /** PVC ns/pvc stays shared by every replica of Deployment `deployment`:
  *  `why` is the message that explains it (shortened to its first clause
  *  for `reason`), NULL for --shared-volume. Nothing when `in_input` is 0

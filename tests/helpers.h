@@ -26,15 +26,24 @@ struct run {
 	size_t err_len;
 };
 
-/* args: NULL-terminated "key=value" or "key" (boolean) strings; run-time
- * keys (quiet, strict) go to a struct d2s_run, the others to the options */
-static inline int run_args(struct run *r, const char *input, const char *const *args)
+/* Run the inputs texts[0..n) (named names[0..n)) through one pipeline.
+ * args: NULL-terminated "key=value" or "key" (boolean) strings; run-time
+ * keys (quiet, strict) go to a struct d2s_run, the others to the options;
+ * the key "by-template" makes positions name chart templates, as under
+ * Helm (main.c sets it for the Helm clients). */
+static inline int run_inputs(struct run *r, const char *const *texts, const char *const *names, size_t n,
+			     const char *const *args)
 {
+	int by_template = 0;
 	struct d2s_options o;
 	struct d2s_run run = {0};
 	d2s_options_init(&o);
 	char err[512];
 	for (size_t i = 0; args && args[i]; i++) {
+		if (!strcmp(args[i], "by-template")) {
+			by_template = 1;
+			continue;
+		}
 		char *kv = strdup(args[i]);
 		char *eq = strchr(kv, '=');
 		if (eq)
@@ -57,10 +66,13 @@ static inline int run_args(struct run *r, const char *input, const char *const *
 	r->diag.err = errf;
 	r->diag.strict = run.strict;
 	r->diag.quiet = run.quiet;
+	r->diag.by_template = by_template;
 	d2s_run_free(&run);
 	FILE *f = open_memstream(&r->out, &r->len);
 	struct d2s_pipeline *p = d2s_pipeline_new(&o, &r->diag, f);
-	int rc = d2s_pipeline_feed_mem(p, input, strlen(input), "in.yaml");
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = d2s_pipeline_feed_mem(p, texts[i], strlen(texts[i]), names[i]);
 	if (!rc)
 		rc = d2s_pipeline_finish(p);
 	d2s_pipeline_free(p);
@@ -81,6 +93,13 @@ static inline int has_info(const struct run *r, const char *kind, const char *na
 			return 1;
 	}
 	return 0;
+}
+
+/* One input, "in.yaml" (see run_inputs). */
+static inline int run_args(struct run *r, const char *input, const char *const *args)
+{
+	static const char *const name = "in.yaml";
+	return run_inputs(r, &input, &name, 1, args);
 }
 
 static inline void run_free(struct run *r)

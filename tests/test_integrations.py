@@ -114,8 +114,9 @@ def test_krm(b):
     case("KRM: Service placed beside its StatefulSet (path)", svc and
          svc[0]["metadata"]["annotations"].get("internal.config.kubernetes.io/path") == "app/visits.yaml" and
          ds.index(svc[0]) == ds.index(sts[0]) + 1)
-    infos = [r for r in out.get("results", []) if r["severity"] == "info" and r["resourceRef"]["kind"] == "Deployment"]
-    case("KRM: one info result per converted Deployment with resourceRef",
+    infos = [r for r in out.get("results", []) if r["severity"] == "info" and r["resourceRef"]["kind"] == "Deployment"
+             and r["message"].startswith("converted into StatefulSet")]
+    case("KRM: one 'converted into' info result per converted Deployment with resourceRef",
          len(infos) == 1 and infos[0]["resourceRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
                                                           "name": "visits"} and
          infos[0].get("file", {}).get("path") == "app/visits.yaml", out.get("results"))

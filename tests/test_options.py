@@ -376,6 +376,10 @@ def test_flag_and_value_in_one_argument(tmp):
     rc, _, err = run(["--no-such-flag x"], stdin="")
     check(rc == 2 and "unknown option --no-such-flag x" in err and "write" not in err,
           "an unknown flag and a value in one argument: no hint")
+    for a in ("--opt-in true", "--opt-in=true"):
+        rc, _, err = run([a], stdin="")
+        check(rc == 2 and "option --opt-in takes no value" in err and "--post-renderer-args=--opt-in)" in err
+              and "--opt-in=true (" not in err, "a value for a flag that takes none (%s): say so" % a)
 
 
 with tempfile.TemporaryDirectory() as t:

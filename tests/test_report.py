@@ -208,6 +208,15 @@ def fates(rp):
           rc == 1 and out == "" and rep and dep_of(rep, "web")["status"] == "failed" and
           "statefulSet" not in dep_of(rep, "web") and rep["summary"]["failed"] == 1 and
           "starts EMPTY" in rep.get("error", ""), rep)
+    check(rp, None, "absorbing without a data choice: the PVC gets no fate", rep and rep.get("pvcs", []) == [],
+          rep)
+    # any error that decides the PVC does the same: a clone inside a kind: List
+    lst = {"apiVersion": "v1", "kind": "List", "items": [pvc("old")]}
+    rc, out, err, rep = run(["--migrate-data", "clone"], stream(deploy("web", claim="old"), lst))
+    check(rp, None, "--migrate-data clone refused (PVC in a List): Deployment failed, PVC without fate",
+          rc == 1 and out == "" and rep and dep_of(rep, "web")["status"] == "failed" and
+          "statefulSet" not in dep_of(rep, "web") and rep.get("pvcs", []) == [] and
+          "inside a kind: List" in rep.get("error", ""), rep)
     rc, out, err, rep = run(["--migrate-data", "none"], stream(deploy("web", claim="old"), pvc("old")))
     check(rp, None, "absorbed PVC kept", rc == 0 and rep and rep["pvcs"] == [
         {"name": "old", "deployment": "web", "claimTemplate": "data", "fate": "kept"}] and

@@ -123,16 +123,21 @@ static void rolling_update_drops_surge(void **state)
 	assert_lacks(r.out, "maxSurge");
 	assert_lacks(r.out, "maxUnavailable");
 	assert_lacks(r.out, "strategy:\n    type");
-	assert_true(has_info(&r, "Deployment", "web", "maxUnavailable 0 has no StatefulSet equivalent"));
+	assert_true(has_info(&r, "Deployment", "web", "updates without taking a pod down (maxUnavailable 0 of 3 "
+			     "replicas is 0 pods; it starts new pods first, maxSurge 25%)"));
+	run_free(&r);
+	/* the API default, 25% of 3 replicas, is 0 pods too */
+	RUN(&r, plain, "quiet");
+	assert_true(has_info(&r, "Deployment", "web", "maxUnavailable 25% (default) of 3 replicas is 0 pods"));
 	run_free(&r);
 	/* a surge with pods allowed down: nothing to say; --max-unavailable is the user's */
 	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    rollingUpdate:\n      maxUnavailable: 1\n"), "quiet");
-	assert_false(has_info(&r, "Deployment", "web", "has no StatefulSet equivalent"));
+	assert_false(has_info(&r, "Deployment", "web", "without taking a pod down"));
 	run_free(&r);
 	RUN(&r, DEPLOY_HEAD DEPLOY_SPEC("  strategy:\n    rollingUpdate:\n      maxUnavailable: 0%\n"),
 	    "max-unavailable=2");
 	assert_has(r.out, "maxUnavailable: 2");
-	assert_false(has_info(&r, "Deployment", "web", "has no StatefulSet equivalent"));
+	assert_false(has_info(&r, "Deployment", "web", "without taking a pod down"));
 	run_free(&r);
 }
 

@@ -13,7 +13,8 @@
 #define PVC_VOL "      volumes:\n      - name: store\n        persistentVolumeClaim:\n" \
 	"          claimName: store-pvc\n"
 
-#define PVC "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n" \
+#define PVC "---\n" PVC_DOC
+#define PVC_DOC "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: store-pvc\n" \
 	"  labels:\n    tier: db\nspec:\n  accessModes:\n  - ReadWriteOnce\n  storageClassName: ssd\n" \
 	"  resources:\n    requests:\n      storage: 5Gi\n"
 
@@ -863,6 +864,41 @@ static void big_workload_counts(void **state)
 	d2s_buf_free(&in);
 }
 
+#define SOURCE(t) "---\n# Source: web/templates/" t "\n"
+#define NO_CHOICE "PersistentVolumeClaim store-pvc: mounted by Deployment db"
+
+/* Under Helm, positions name the chart template. Helm 3 leaves the
+ * "# Source:" comment of a template that renders a second "---" in a piece
+ * of its own; the next piece is that template's, and nothing else is. */
+static void template_positions(void **state)
+{
+	(void)state;
+	struct run r;
+	RUN(&r, DEP("db", "", PVC_VOL) SOURCE("pvc.yaml") PVC, "by-template", "log-file=/dev/null");
+	assert_has(r.err, "error: web/templates/pvc.yaml:1:1: " NO_CHOICE);
+	run_free(&r);
+	/* a piece with a comment of its own keeps it */
+	RUN(&r, DEP("db", "", PVC_VOL) SOURCE("a.yaml") SOURCE("pvc.yaml") PVC_DOC, "by-template",
+	    "log-file=/dev/null");
+	assert_has(r.err, "error: web/templates/pvc.yaml:1:1: " NO_CHOICE);
+	run_free(&r);
+	/* "--- {...}" is content, not a bare marker */
+	RUN(&r, DEP("db", "", PVC_VOL) SOURCE("pvc.yaml") "--- {apiVersion: v1, kind: PersistentVolumeClaim, "
+	    "metadata: {name: store-pvc}, spec: {resources: {requests: {storage: 1Gi}}}}\n", "by-template",
+	    "log-file=/dev/null");
+	assert_has(r.err, "error: web/templates/pvc.yaml:");
+	run_free(&r);
+	/* (a big piece streamed past ends it too: only a pipe streams, so
+	 * tests/test_output_files.py checks that) */
+	/* it does not pass to the next input */
+	static const char *const texts[] = { DEP("db", "", PVC_VOL) SOURCE("a.yaml"), PVC };
+	static const char *const names[] = { "a", "b" };
+	static const char *const args[] = { "by-template", "log-file=/dev/null", NULL };
+	assert_int_equal(run_inputs(&r, texts, names, 2, args), 0);
+	assert_has(r.err, "error: b:2:1: " NO_CHOICE);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +935,7 @@ int main(void)
 		cmocka_unit_test(paused_under_hpa),
 		cmocka_unit_test(list_references),
 		cmocka_unit_test(big_workload_counts),
+		cmocka_unit_test(template_positions),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }

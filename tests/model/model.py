@@ -532,25 +532,53 @@ def update_strategy(spec, opts, scale_max=None):
     return us
 
 
+def scaled(ru, key, replicas, up):
+    """rollingUpdate[key] (maxUnavailable/maxSurge; absent: the API default
+    25%) as pods of `replicas`: a percentage rounded up (surge) or down
+    (Kubernetes ResolveFenceposts); -1 when it is no int or "N%"."""
+    v = ru.get(key, "25%")
+    if isinstance(v, bool) or v is None:
+        return -1
+    if isinstance(v, int):
+        return v if v >= 0 else -1
+    v = str(v)
+    if v.isdigit():
+        return int(v)
+    if not (v.endswith("%") and v[:-1].isdigit()):
+        return -1
+    n = int(v[:-1]) * replicas
+    return -(-n // 100) if up else n // 100
+
+
+def never_down(spec, strategy):
+    """True when the Deployment's rolling update takes no pod down: maxUnavailable
+    resolves to 0 pods and maxSurge to 1 or more (replicas default 1)."""
+    if "rollingUpdate" in strategy and not isinstance(strategy["rollingUpdate"], dict):
+        return False
+    ru = strategy.get("rollingUpdate") or {}
+    r = spec.get("replicas")
+    replicas = r if isinstance(r, int) and not isinstance(r, bool) and r >= 0 else 1
+    return scaled(ru, "maxUnavailable", replicas, False) == 0 and scaled(ru, "maxSurge", replicas, True) > 0
+
+
 def strategy_notes(spec, opts, scale_max=None):
     """What the user chose is an info, only a default warns (README "What
     becomes of an absorbed PVC's data": "A chosen path is reported as an info,
     not a warning, so --strict works"): Recreate mapped by --recreate-as (the
     default RollingUpdate warns); a paused Deployment given OnDelete (no
     partition is needed) or a --partition below the pods it holds (the
-    default partition warns); a Deployment's maxUnavailable 0 (the StatefulSet
-    has no maxSurge, so a pod is down while it updates). -> DIAGS."""
+    default partition warns); a Deployment whose update takes no pod down
+    (the StatefulSet has no maxSurge, so a pod is down while it updates). -> DIAGS."""
     strategy = spec.get("strategy") if isinstance(spec.get("strategy"), dict) else {}
     stype = strategy.get("type") or ("RollingUpdate" if "rollingUpdate" in strategy else None)
     out = opts.update_strategy
     if not out and stype == "Recreate":
         out = opts.recreate_as or "RollingUpdate"
         DIAGS.append(("info" if opts.recreate_as else "warning", "strategy Recreate has no StatefulSet equivalent"))
-    ru = strategy.get("rollingUpdate")
     us = update_strategy(spec, opts, scale_max)
-    if (us and us["type"] == "RollingUpdate" and opts.max_unavailable is None and isinstance(ru, dict)
-            and ru.get("maxUnavailable") in (0, "0", "0%")):
-        DIAGS.append(("info", "maxUnavailable 0 has no StatefulSet equivalent"))  # no maxSurge: one pod down
+    if (stype in (None, "RollingUpdate") and (us is None or us["type"] == "RollingUpdate")
+            and opts.max_unavailable is None and never_down(spec, strategy)):
+        DIAGS.append(("info", "updates without taking a pod down"))  # a StatefulSet has no maxSurge
     if spec.get("paused") is not True:
         return
     hold = spec["replicas"] if isinstance(spec.get("replicas"), int) and spec["replicas"] >= 0 else 1
