@@ -68,9 +68,7 @@ d2s_rec d2s_pvc_facts(const struct d2s_fact_in *in)
 {
 	struct d2s_index *ix = in->ix;
 	const struct d2s_ident *id = in->id;
-	struct d2s_where w = d2s_src_where(in->src, in->root, id);
-	if (!in->in_list)
-		w.col = 1;
+	struct d2s_where w = d2s_fact_where(in);
 	if (in->hook)
 		d2s_hook_note(ix->diag, &w);
 	char key[512];
@@ -567,15 +565,6 @@ static void render_clone(const struct d2s_doc *doc, const struct d2s_pvc_fact *r
 	d2s_arena_free(&a);
 }
 
-static int keep_cb(const struct d2s_doc *doc, void *ctx)
-{
-	struct d2s_buf *out = ctx;
-	if (d2s_pvc_keep(doc, out) == 0)
-		return 0;
-	d2s_buf_reset(out);
-	return 1; /* any failure: retry in block style */
-}
-
 int d2s_pvc_rewrite(const struct d2s_rewrite_in *in, struct d2s_rewrite_out *out)
 {
 	const struct d2s_pvc_fact *r = &in->ix->pvcs[in->idx];
@@ -583,13 +572,8 @@ int d2s_pvc_rewrite(const struct d2s_rewrite_in *in, struct d2s_rewrite_out *out
 		out->drop = 1;
 		return 0;
 	}
-	const struct d2s_ident id = d2s_identify(in->doc->root);
-	struct d2s_where w = d2s_src_where(in->src, in->doc->root, &id);
-	w.col = in->in_list ? in->src->col : 1;
-	struct d2s_reemit re = {0};
-	int rc = d2s_edit_retry(in->parser, in->ix->diag, &w, in->doc, keep_cb, &out->text, &re);
+	int rc = d2s_rule_edit(in, d2s_pvc_keep, &out->text);
 	if (rc == 0 && r->fate == D2S_PVC_CLONE)
 		render_clone(in->doc, r, in->ix->deps[r->absorbed_by[0]].match_labels, &out->extra);
-	d2s_reemit_free(&re);
 	return rc;
 }

@@ -120,6 +120,14 @@ static void check_duplicates(struct d2s_cx *c, const struct d2s_node *root)
 
 /* ---------- update strategy ---------- */
 
+/* spec.replicas when it is an integer for Kubernetes (d2s_is_uint), else
+ * `dflt`. */
+static long spec_replicas(const struct d2s_node *spec, long dflt)
+{
+	const struct d2s_node *r = d2s_get(spec, "replicas");
+	return d2s_is_uint(r) ? strtol(d2s_str(r), NULL, 10) : dflt;
+}
+
 /* The partition for a paused Deployment (`paused` is its spec.paused node)
  * whose StatefulSet gets updateStrategy `out` (NULL: not chosen yet, so
  * RollingUpdate). A partition holds back every pod whose ordinal index is
@@ -139,8 +147,7 @@ static long paused_partition(struct d2s_cx *c, const struct d2s_node *spec,
 			      "you delete it, so no partition is needed", out);
 		return o->partition;
 	}
-	const struct d2s_node *r = d2s_get(spec, "replicas");
-	long hold = d2s_is_uint(r) ? strtol(d2s_str(r), NULL, 10) : 1;
+	long hold = spec_replicas(spec, 1);
 	if (c->max_replicas > hold)
 		hold = c->max_replicas; /* every pod an autoscaler can create */
 	if (o->partition >= 0) {
@@ -186,8 +193,7 @@ static void note_no_surge(struct d2s_cx *c, const struct d2s_node *spec, const s
 		return;
 	const struct d2s_node *mu = ru ? d2s_get(ru, "maxUnavailable") : NULL;
 	const struct d2s_node *ms = ru ? d2s_get(ru, "maxSurge") : NULL;
-	const struct d2s_node *r = d2s_get(spec, "replicas");
-	long replicas = d2s_is_uint(r) ? strtol(d2s_str(r), NULL, 10) : 1;
+	long replicas = spec_replicas(spec, 1);
 	if (scaled(mu, replicas, 0) != 0 || scaled(ms, replicas, 1) <= 0)
 		return;
 	d2s_cx_diagf(c, D2S_INFO, mu ? mu : ru ? ru : strategy, "spec.strategy.rollingUpdate",
@@ -501,9 +507,7 @@ static void record(struct d2s_cx *c, const struct parts *p, const struct d2s_val
 		return;
 	d2s_creport_converted(r, c->ns, c->name, c->ns, c->name, out->service_name,
 			      out->service.len ? D2S_CR_SVC_GENERATED : D2S_CR_SVC_NONE);
-	const struct d2s_node *rep = d2s_get(p->spec, "replicas");
-	long n = rep && !rep->null_empty && d2s_is_uint(rep) ? strtol(rep->value, NULL, 10) : -1;
-	d2s_creport_replicas(r, c->ns, c->name, n, c->o->ordinals_start);
+	d2s_creport_replicas(r, c->ns, c->name, spec_replicas(p->spec, -1), c->o->ordinals_start);
 	size_t flags = c->o->n_vcts;
 	for (size_t i = 0; claims && i < claims->n; i++)
 		record_claim(c, claims->kids[i], i < flags || i - flags >= out->n_absorbed ? NULL :

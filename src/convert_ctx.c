@@ -21,12 +21,7 @@ static void cx_vdiag(struct d2s_cx *c, enum d2s_severity sev, unsigned flags,
 		w.line = c->line0 + l - 1;
 		w.col = col;
 	}
-	char msg[1024];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (flags & D2S_DIAG_DATA)
-		d2s_diagf_data(c->diag, sev, &w, "%s", msg);
-	else
-		d2s_diagf(c->diag, sev, &w, "%s", msg);
+	d2s_vdiagf(c->diag, sev, flags, &w, fmt, ap);
 	if (sev == D2S_ERROR)
 		c->failed = 1;
 }
@@ -63,8 +58,7 @@ int d2s_cx_editable(struct d2s_cx *c, const struct d2s_node *n, const char *fiel
 	const struct d2s_node *s = d2s_shared(n);
 	if (!s)
 		return 1;
-	if (!c->ed.expand)
-		c->ed.expand = s->anchor ? s->anchor : "?";
+	c->ed.expand = 1;
 	return 0;
 }
 
@@ -72,16 +66,15 @@ void d2s_cx_remove_key(struct d2s_cx *c, const struct d2s_node *map, const char 
 {
 	size_t i = d2s_cx_pair_index(map, key);
 	if (i == (size_t)-1) {
-		if (d2s_get(map, key) && !c->ed.expand) /* it comes from a merge key */
-			c->ed.expand = "<<";
+		if (d2s_get(map, key)) /* it comes from a merge key */
+			c->ed.expand = 1;
 		return;
 	}
 	if (!d2s_cx_editable(c, map, key))
 		return;
 	const struct d2s_node *a = d2s_holds_anchor(map->kids[2 * i + 1]);
 	if (a) { /* removing it would leave an alias without its anchor */
-		if (!c->ed.expand)
-			c->ed.expand = a->anchor ? a->anchor : "?";
+		c->ed.expand = 1;
 		return;
 	}
 	d2s_yremove_pair(&c->ed, map, i);

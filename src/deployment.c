@@ -40,10 +40,10 @@ int d2s_deployment_match(const struct d2s_ident *id, const struct d2s_node *root
 	       (!strncmp(av, "apps/", 5) || !strncmp(av, "extensions/", 11));
 }
 
-/* The record of Deployment `id` (a new one; the latest of a name wins the
- * key, as for every object the index keeps). */
-static size_t new_dep(struct d2s_index *ix, const struct d2s_ident *id, const struct d2s_where *w,
-		      enum d2s_dep_state st)
+/* The record of Deployment `id` with its options `o` (a new one; the
+ * latest of a name wins the key, as for every object the index keeps). */
+static size_t new_dep(struct d2s_index *ix, const struct d2s_ident *id, const struct d2s_options *o,
+		      const struct d2s_where *w, enum d2s_dep_state st)
 {
 	char key[512];
 	D2S_INDEX_GROW(ix->deps, ix->n_deps);
@@ -55,7 +55,7 @@ static size_t new_dep(struct d2s_index *ix, const struct d2s_ident *id, const st
 	d->line = w->line;
 	d->col = w->col;
 	d->state = st;
-	d->o = d2s_options_for(ix->o, id->name);
+	d->o = o;
 	d2s_nsmap_set(&ix->dep_keys, d2s_index_ns(ix, id->ns), id->name, (intptr_t)ix->n_deps + 1);
 	return ix->n_deps++;
 }
@@ -101,9 +101,8 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in)
 {
 	struct d2s_index *ix = in->ix;
 	const struct d2s_ident *id = in->id;
-	struct d2s_where w = d2s_src_where(in->src, in->root, id);
-	if (!in->in_list)
-		w.col = 1;
+	const struct d2s_options *o = d2s_options_for(ix->o, id->name);
+	struct d2s_where w = d2s_fact_where(in);
 	if (id->name) {
 		d2s_index_workload(ix, in->root, id, in->hook);
 		d2s_creport_seen(ix->diag->report, id->ns, id->name, w.file, w.line, w.col);
@@ -112,23 +111,22 @@ d2s_rec d2s_deployment_facts(const struct d2s_fact_in *in)
 		d2s_hook_note(ix->diag, &w);
 		d2s_creport_hook(ix->diag->report, id->ns, id->name, d2s_get_str(
 			d2s_path(in->root, "metadata", "annotations"), "helm.sh/hook"));
-		return id->name ? d2s_index_rec(ix, D2S_REC_DEPLOYMENT, new_dep(ix, id, &w, D2S_DEP_SKIPPED)) : 0;
+		return id->name ? d2s_index_rec(ix, D2S_REC_DEPLOYMENT, new_dep(ix, id, o, &w, D2S_DEP_SKIPPED)) : 0;
 	}
 	if (!id->api_version || strcmp(id->api_version, "apps/v1")) {
 		unsupported(ix->diag, &w, id->api_version, ix->o->skip_unsupported);
 		d2s_creport_unsupported(ix->diag->report, id->ns, id->name, id->api_version,
 					ix->o->skip_unsupported);
 		if (id->name) /* known by name (--only), never a target (state 0) */
-			new_dep(ix, id, &w, 0);
+			new_dep(ix, id, o, &w, 0);
 		return 0;
 	}
 	enum d2s_skip why;
-	const struct d2s_options *o = d2s_options_for(ix->o, id->name);
 	if (!d2s_selection_match_meta(&o->sel, d2s_get(in->root, "metadata"), &why)) {
 		not_selected(in, &w, why);
-		return id->name ? d2s_index_rec(ix, D2S_REC_DEPLOYMENT, new_dep(ix, id, &w, D2S_DEP_SKIPPED)) : 0;
+		return id->name ? d2s_index_rec(ix, D2S_REC_DEPLOYMENT, new_dep(ix, id, o, &w, D2S_DEP_SKIPPED)) : 0;
 	}
-	size_t i = new_dep(ix, id, &w, D2S_DEP_CONVERTED);
+	size_t i = new_dep(ix, id, o, &w, D2S_DEP_CONVERTED);
 	record_vols(ix, &ix->deps[i], in->src, in->root);
 	if (in->doc && !in->in_list && standalone(&ix->deps[i], in->root))
 		prepare(ix, &ix->deps[i], in->src, in->doc, &w);

@@ -34,9 +34,9 @@ struct d2s_edits {
 	struct d2s_edit *v;
 	size_t n, cap;
 	int reemit;        /**< an edit needed a flow parent: re-emit instead */
-	const char *expand; /**< an edit lands in a node an alias repeats (or a
+	int expand;        /**< an edit lands in a node an alias repeats (or a
 				 merge key gives): re-emit with the aliases expanded
-				 instead; the anchor's name ("<<" for a merge key) */
+				 instead (reemit.c names the anchors) */
 	struct d2s_layout layout;
 };
 

@@ -63,7 +63,6 @@ struct d2s_dep_fact {
 	uint64_t prep_off;         /**< its StatefulSet text in `prepared` ... */
 	size_t prep_len, prep_svc; /**< ... and the headless Service text after it */
 	const char *service_name;  /**< its spec.serviceName (prepared ones) */
-	long root_line;            /**< input line of its root (messages of pass 2) */
 };
 
 /** What becomes of a PersistentVolumeClaim document. */

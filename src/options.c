@@ -255,8 +255,7 @@ static int likely_size(const struct d2s_quantity *q, const char *const *units, c
 static int check_size(const char *size, char *want, size_t n)
 {
 	static const char *const for_plain[] = { "Gi", NULL }; /* values files: `size: 10` = 10Gi */
-	static const char *const for_milli[] = { "Mi", "Gi", NULL }; /* m (milli) for M (mega) */
-	static const char *const for_small[] = { "Mi", "Gi", NULL };
+	static const char *const for_small[] = { "Mi", "Gi", NULL }; /* also m (milli) for M (mega) */
 	struct d2s_quantity q;
 	char likely[96];
 	int cmp = 0;
@@ -277,7 +276,7 @@ static int check_size(const char *size, char *want, size_t n)
 		return 0;
 	int milli = !strcmp(q.suffix, "m");
 	int exponent = q.suffix[0] == 'e' || q.suffix[0] == 'E';
-	int found = !exponent && likely_size(&q, milli ? for_milli : for_small, likely, sizeof(likely));
+	int found = !exponent && likely_size(&q, for_small, likely, sizeof(likely));
 	snprintf(want, n, "is below the minimum of %s%s; %s%s%s", D2S_VCT_MIN_SIZE,
 		 milli ? " (\"m\" means milli: a thousandth of a byte)" : "",
 		 found ? "did you mean " : "give a size such as 1Gi", found ? likely : "", found ? "?" : "");

@@ -56,4 +56,17 @@ struct d2s_rule {
 	int (*rewrite)(const struct d2s_rewrite_in *in, struct d2s_rewrite_out *out);
 };
 
+/** Where messages about the document of `in` point: its object, at column
+ *  1 unless it is an item of a List. */
+struct d2s_where d2s_fact_where(const struct d2s_fact_in *in);
+
+/** An edit of one parsed document into `out`: 0, or non-zero when it
+ *  cannot edit this layout. */
+typedef int (*d2s_rule_edit_fn)(const struct d2s_doc *doc, struct d2s_buf *out);
+
+/** Rewrite the document of `in` (parsed) with `edit` into `out`; when the
+ *  edit fails, in block style (d2s_edit_retry reports the re-emit at the
+ *  object). Returns 0, or -1 after an error. */
+int d2s_rule_edit(const struct d2s_rewrite_in *in, d2s_rule_edit_fn edit, struct d2s_buf *out);
+
 #endif

@@ -6,7 +6,6 @@
 #include "deployment.h"
 #include "list.h"
 #include "reader.h"
-#include "reemit.h"
 #include "refs.h"
 #include "report.h"
 
@@ -120,9 +119,7 @@ static void scaler(struct d2s_index *ix, const struct d2s_node *root, const stru
 static d2s_rec ref_facts(const struct d2s_fact_in *in)
 {
 	struct d2s_index *ix = in->ix;
-	struct d2s_where w = d2s_src_where(in->src, in->root, in->id);
-	if (!in->in_list)
-		w.col = 1;
+	struct d2s_where w = d2s_fact_where(in);
 	if (in->hook) {
 		d2s_hook_note(ix->diag, &w);
 		return 0;
@@ -165,25 +162,11 @@ static int ref_needs(const struct d2s_index *ix, size_t idx)
 	return ix->refs[idx].retarget;
 }
 
-static int retarget_cb(const struct d2s_doc *doc, void *ctx)
-{
-	struct d2s_buf *out = ctx;
-	if (d2s_ref_retarget(doc, out) == 0)
-		return 0;
-	d2s_buf_reset(out);
-	return 1; /* any failure: retry in block style */
-}
-
 static int ref_rewrite(const struct d2s_rewrite_in *in, struct d2s_rewrite_out *out)
 {
-	const struct d2s_ident id = d2s_identify(in->doc->root);
-	struct d2s_where w = d2s_src_where(in->src, in->doc->root, &id);
-	w.col = in->in_list ? in->src->col : 1;
-	struct d2s_reemit re = {0};
-	int rc = d2s_edit_retry(in->parser, in->ix->diag, &w, in->doc, retarget_cb, &out->text, &re);
+	int rc = d2s_rule_edit(in, d2s_ref_retarget, &out->text);
 	if (rc == 0)
 		d2s_ref_record(in->ix->diag->report, in->doc->root);
-	d2s_reemit_free(&re);
 	return rc;
 }
 
@@ -201,9 +184,7 @@ static d2s_rec prog_facts(const struct d2s_fact_in *in)
 	struct d2s_progressive g;
 	if (!d2s_progressive_target(in->root, &g))
 		return 0;
-	struct d2s_where w = d2s_src_where(in->src, in->root, in->id);
-	if (!in->in_list)
-		w.col = 1;
+	struct d2s_where w = d2s_fact_where(in);
 	D2S_INDEX_GROW(ix->progs, ix->n_progs);
 	struct d2s_prog_fact *p = &ix->progs[ix->n_progs++];
 	p->kind = d2s_index_strdup(ix, g.kind);

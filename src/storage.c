@@ -138,9 +138,9 @@ static void remove_volumes(struct d2s_cx *c, const struct d2s_node *pspec,
 		return;
 	for (size_t i = 0; i < vols->n; i++) {
 		const struct d2s_node *anchor = gone[i] ? d2s_holds_anchor(vols->kids[i]) : NULL;
-		if (anchor && !c->ed.expand) /* an alias would lose its anchor */
-			c->ed.expand = anchor->anchor ? anchor->anchor : "?";
-		else if (gone[i] && !anchor)
+		if (anchor) /* an alias would lose its anchor */
+			c->ed.expand = 1;
+		else if (gone[i])
 			d2s_yremove_item(&c->ed, vols, i);
 	}
 }
