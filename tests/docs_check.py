@@ -68,15 +68,18 @@ def env_name(flag):
 
 # ---------- what each document names ----------
 
+HELP_FLAG = re.compile(r"^\s+(?:-\w, )?--([a-z][a-z-]*)")
+
+
 def help_flags(text):
-    return set(re.findall(r"^\s+(?:-\w, )?--([a-z][a-z-]*)", text, re.M))
+    return set(help_lines(text))
 
 
 def help_lines(text):
     """flag -> its --help text (the line and a continuation line)."""
     out, cur = {}, None
     for ln in text.splitlines():
-        m = re.match(r"^\s+(?:-\w, )?--([a-z][a-z-]*)", ln)
+        m = HELP_FLAG.match(ln)
         if m:
             cur = m.group(1)
             out[cur] = ln
@@ -136,7 +139,7 @@ def help_groups(text):
     for ln in text.splitlines():
         if re.match(r"^[A-Z][^:]*:$", ln):
             group = ln[:-1]
-        m = re.match(r"^\s+(?:-\w, )?--([a-z][a-z-]*)", ln)
+        m = HELP_FLAG.match(ln)
         if m and group:
             out[m.group(1)] = group
     return out
@@ -218,8 +221,7 @@ def problems_of(docs):
     bash, zsh, optable texts) and the option table."""
     p = []
     opts = optable(docs["optable"])
-    shown = {n for n, o in opts.items() if not o["hidden"] and o["kind"] != "ACTION" or
-             (o["kind"] == "ACTION" and not o["hidden"])}
+    shown = {n for n, o in opts.items() if not o["hidden"]}
     hidden = {n for n, o in opts.items() if o["hidden"]}
     names = {
         "--help": help_flags(docs["help"]),

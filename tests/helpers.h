@@ -130,10 +130,9 @@ static inline size_t count_of(const char *hay, const char *needle)
  *  whose message holds `needle`, or NULL: infos are kept, not printed. */
 static inline const char *severity_of(const struct run *r, const char *needle)
 {
-	static const char *const names[] = { "info", "warning", "error" };
 	for (size_t i = 0; i < r->diag.n_entries; i++)
 		if (contains(r->diag.entries[i].message, needle))
-			return names[r->diag.entries[i].severity];
+			return d2s_diag_severity_name(r->diag.entries[i].severity);
 	return NULL;
 }
 

@@ -42,7 +42,8 @@ from concurrent.futures import ThreadPoolExecutor
 import yaml
 
 import k8s_rules
-from test_corpus import CHANGED_KINDS, Loader, pieces
+from test_corpus import CHANGED_KINDS, Loader, clone_claims, pieces
+from clientenv import helm_homes
 from source_tree import copy_source_tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -323,8 +324,7 @@ def check_pipe(inp, out, dc, results, case):
     if "Deployment" in {key(d)[0] for d in k8s_rules.expand(outs)}:
         errs.append("a Deployment is left")
     # --migrate-data clone adds the first replica's claim (a PVC whose dataSource is a PVC)
-    clones = sum(1 for d in outs if d.get("kind") == "PersistentVolumeClaim" and
-                 ((d.get("spec") or {}).get("dataSource") or {}).get("kind") == "PersistentVolumeClaim")
+    clones = clone_claims(outs)
     if len(outs) != len(ins) + n_dep + clones:
         errs.append("documents out %d != in %d + %d generated Services + %d clones" %
                     (len(outs), len(ins), n_dep, clones))
@@ -384,8 +384,7 @@ def chart_dir(name, tmp):
 
 def helm_env(tmp, which):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELM_")}
-    for v in ("DATA", "CONFIG", "CACHE"):
-        env["HELM_%s_HOME" % v] = os.path.join(tmp, which, v.lower())
+    env.update(helm_homes(tmp, which))
     return env
 
 

@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 import yaml
+from clientenv import helm_homes
 from source_tree import copy_source_tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -52,13 +53,6 @@ def docs(text):
 
 def kinds(text):
     return [d.get("kind") for d in docs(text)]
-
-
-def helm_homes(tmp, tag):
-    """One HELM_DATA_HOME/CONFIG/CACHE per Helm major version (see test_separate_homes)."""
-    return {"HELM_DATA_HOME": os.path.join(tmp, tag, "data"),
-            "HELM_CONFIG_HOME": os.path.join(tmp, tag, "config"),
-            "HELM_CACHE_HOME": os.path.join(tmp, tag, "cache")}
 
 
 HOOK_JOB = """apiVersion: batch/v1

@@ -44,6 +44,13 @@ Loader.yaml_implicit_resolvers = {
     for k, v in yaml.CSafeLoader.yaml_implicit_resolvers.items()}
 
 
+def clone_claims(docs):
+    """How many of `docs` are claims --migrate-data clone adds: a
+    PersistentVolumeClaim whose dataSource is a PersistentVolumeClaim."""
+    return sum(1 for d in docs if d.get("kind") == "PersistentVolumeClaim"
+               and ((d.get("spec") or {}).get("dataSource") or {}).get("kind") == "PersistentVolumeClaim")
+
+
 def pieces(data):
     """Split a stream at document markers (same rule as src/reader.c)."""
     out, cur, content, marker = [], [], False, False
@@ -107,8 +114,7 @@ def check_file(binary, path):
         errors.append("headless Services: %d, want %d" % (headless, n_dep))
     # no document lost: documents out = documents in + generated Services + the
     # claims --migrate-data clone adds (a PVC carrying a dataSource)
-    clones = sum(1 for d in out_docs if d.get("kind") == "PersistentVolumeClaim"
-                 and ((d.get("spec") or {}).get("dataSource") or {}).get("kind") == "PersistentVolumeClaim")
+    clones = clone_claims(out_docs)
     if len(out_docs) != len(in_docs) + n_top_dep + clones:
         errors.append("documents out %d != in %d + %d + %d clones" % (len(out_docs), len(in_docs),
                                                                      n_top_dep, clones))

@@ -24,7 +24,6 @@ done
 DIST=$ROOT/dist
 TOOLS=$ROOT/.tools/bin
 SHARED=$ROOT/../shared
-yes_() { "$@" >/dev/null 2>&1; echo $?; }
 kinds() { grep -E '^kind: ' | sed 's/^kind: //' | tr '\n' ' '; }
 
 # --- the static binary ----------------------------------------------------

@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+from clientenv import helm_homes, read_text
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.path.join(ROOT, ".tools", "bin")
 results = []
@@ -63,13 +65,9 @@ def plugin_dir(tmp, b):
     return d
 
 
-def setup_helm(helm, tag, tmp, plugin, chart):
+def setup_helm(helm, tag, tmp, plugin):
     """Homes of their own for this Helm, the plugin installed. Returns env or None."""
-    env = clean_env({"HELM_DATA_HOME": os.path.join(tmp, tag, "data"),
-                     "HELM_CONFIG_HOME": os.path.join(tmp, tag, "config"),
-                     "HELM_CACHE_HOME": os.path.join(tmp, tag, "cache"),
-                     "XDG_STATE_HOME": os.path.join(tmp, tag, "state"),
-                     "SHELL": "/bin/sh"})
+    env = clean_env(dict(helm_homes(tmp, tag), XDG_STATE_HOME=os.path.join(tmp, tag, "state"), SHELL="/bin/sh"))
     p = subprocess.run([helm, "plugin", "install", plugin], env=env, capture_output=True, text=True, timeout=120)
     case("%s: plugin installed with the prebuilt binary" % tag, p.returncode == 0 and
          "deploy2sts: using the prebuilt" in p.stdout + p.stderr, p.stdout + p.stderr)
@@ -90,14 +88,6 @@ def quoted(*words):
     return " ".join("'%s'" % w.replace("'", "'\\''") for w in words)
 
 
-def read(path):
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def test_one_helm(helm, tag, env, tmp, chart):
     log = os.path.join(env["XDG_STATE_HOME"], "deploy2sts", "deploy2sts.log")
     out, err = os.path.join(tmp, tag + ".out"), os.path.join(tmp, tag + ".err")
@@ -114,10 +104,10 @@ def test_one_helm(helm, tag, env, tmp, chart):
          shown.rstrip("\n").splitlines()[-1:] ==
          ["deploy2sts: Helm 4 does not show this plugin's stderr: these messages and every other one of "
           "this run are in %s" % log], shown)
-    case("%s: the log has the error too (kept as before)" % tag, ours[len("deploy2sts: error: "):] in read(log),
-         read(log)[-600:])
+    case("%s: the log has the error too (kept as before)" % tag, ours[len("deploy2sts: error: "):] in read_text(log),
+         read_text(log)[-600:])
     # what Helm shows on its own stderr: only that the plugin failed (so the terminal is needed)
-    helm_err = read(err)
+    helm_err = read_text(err)
     case("%s drops the plugin's stderr: Helm's stderr says only 'exited with error'" % tag,
          'plugin "deploy2sts" exited with error' in helm_err and "StatefulSet name" not in helm_err and
          "deploy2sts:" not in helm_err.replace('plugin "deploy2sts"', ""), helm_err)
@@ -130,9 +120,9 @@ def test_one_helm(helm, tag, env, tmp, chart):
 
     # negative control: a conversion with only a warning that is not about data -> nothing on the terminal
     shown, rc = on_tty(quoted(helm, "template", "web", chart, "--post-renderer", "deploy2sts") + redirect, env, tmp)
-    logged = read(log).split("deploy2sts: run ")[-1]
+    logged = read_text(log).split("deploy2sts: run ")[-1]
     case("%s on a terminal: a successful run with a plain warning writes nothing there" % tag,
-         rc == 0 and shown == "" and "kind: StatefulSet" in read(out) and "warning:" in logged and
+         rc == 0 and shown == "" and "kind: StatefulSet" in read_text(out) and "warning:" in logged and
          "overwritten by the StatefulSet controller" in logged, (rc, shown, logged[-400:]))
 
     # a data-affecting warning (a claim every replica keeps sharing) reaches the terminal, with
@@ -151,13 +141,13 @@ def test_one_helm(helm, tag, env, tmp, chart):
                               "--post-renderer-args=--selector=app=nope") + redirect, env, tmp)
     case("%s on a terminal: 'no Deployment converted' is on the terminal" % tag,
          rc == 0 and "deploy2sts: warning: no Deployment converted although the input has" in shown and
-         "kind: Deployment" in read(out) and log in shown, shown)
+         "kind: Deployment" in read_text(out) and log in shown, shown)
 
     # negative control: no controlling terminal (setsid) -> the same failure, logged, nothing breaks
-    before = read(log).count("deploy2sts: end: ")
+    before = read_text(log).count("deploy2sts: end: ")
     p = subprocess.run([helm, "template", LONG, chart, "--post-renderer", "deploy2sts"], env=env, cwd=tmp,
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=180, start_new_session=True)
-    after = read(log)
+    after = read_text(log)
     case("%s without a terminal: fails as before, the run is logged in full, no output" % tag,
          p.returncode != 0 and p.stdout == b"" and re.search(r"deploy2sts: end: exit 1, \d+ errors?, ", after) and
          after.count("deploy2sts: end: ") == before + 1 and "StatefulSet name" in after.split("deploy2sts: run ")[-1],
@@ -193,7 +183,7 @@ def test_cli_not_helm(b, tmp):
     shown, rc = on_tty(quoted(b, "-f", bad) + " >/dev/null 2>" + quoted(os.path.join(tmp, "cli.err")),
                        clean_env({"SHELL": "/bin/sh", "XDG_STATE_HOME": os.path.join(tmp, "cli-state")}), tmp)
     case("deploy2sts outside Helm on a terminal: the error goes to stderr only",
-         rc == 1 and shown == "" and "error:" in read(os.path.join(tmp, "cli.err")), (rc, shown))
+         rc == 1 and shown == "" and "error:" in read_text(os.path.join(tmp, "cli.err")), (rc, shown))
 
 
 def build_helm43():
@@ -228,7 +218,7 @@ def main():
         for helm, tag, version in helms:
             v = subprocess.run([helm, "version", "--short"], capture_output=True, text=True).stdout
             case("%s is the real %s" % (tag, version), v.startswith(version), v)
-            env = setup_helm(helm, tag.replace(" ", "-"), tmp, plugin, chart)
+            env = setup_helm(helm, tag.replace(" ", "-"), tmp, plugin)
             if not env:
                 continue
             chart = chart or chart_dir(helm, tmp, env)

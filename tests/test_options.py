@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 
+from clientenv import read_text
+
 BIN = os.path.abspath(sys.argv[1])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO = os.path.join(ROOT, "testdata", "demo", "visits.yaml")
@@ -96,18 +98,10 @@ def effect(flag, value, pred, stdin=None, more=None):
     return test
 
 
-def read(path):
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 CASES = {
     "filename": effect("filename", "TMP/missing.yaml", lambda rc, o, e, t: rc == 1 and "missing.yaml" in e),
     "output": effect("output", "TMP/out.yaml", lambda rc, o, e, t: rc == 0 and o == ""
-                     and "kind: StatefulSet" in read(t + "/out.yaml")),
+                     and "kind: StatefulSet" in read_text(t + "/out.yaml")),
     "in-place": bad_value("in-place", "sometimes"),
     "only": effect("only", "nothing-matches", lambda rc, o, e, t: rc == 1 and o == "" and
                    "--only nothing-matches matches no Deployment" in e),
@@ -150,9 +144,9 @@ CASES = {
                            RWX_DEPLOY.replace("ReadWriteMany", "ReadWriteOnce")),
     "quiet": effect("quiet", "true", lambda rc, o, e, t: rc == 0 and e == "", PVC_DEPLOY),
     "strict": effect("strict", "true", lambda rc, o, e, t: rc == 1 and "shares it" in e, PVC_DEPLOY),
-    "log-file": effect("log-file", "TMP/log", lambda rc, o, e, t: "shares it" in read(t + "/log"), PVC_DEPLOY),
+    "log-file": effect("log-file", "TMP/log", lambda rc, o, e, t: "shares it" in read_text(t + "/log"), PVC_DEPLOY),
     "report": effect("report", "TMP/report.json",
-                     lambda rc, o, e, t: rc == 0 and '"kind": "ConversionReport"' in read(t + "/report.json")),
+                     lambda rc, o, e, t: rc == 0 and '"kind": "ConversionReport"' in read_text(t + "/report.json")),
     "report-format": bad_value("report-format", "xml"),
     "require-conversion": effect("require-conversion", "true",
                                  lambda rc, o, e, t: rc == 1 and "no Deployment converted" in e,
@@ -195,7 +189,7 @@ def test_precedence(tmp):
     check("podManagementPolicy: Parallel" in out, "DEPLOY2STS_CONFIG is read, environment still wins")
     rc, _, err = run([], {"DEPLOY2STS_LOG": os.path.join(tmp, "legacy.log"),
                           "DEPLOY2STS_STRICT": "false"}, PVC_DEPLOY)
-    check(rc == 0 and "shares it" in read(os.path.join(tmp, "legacy.log")), "legacy DEPLOY2STS_LOG still works")
+    check(rc == 0 and "shares it" in read_text(os.path.join(tmp, "legacy.log")), "legacy DEPLOY2STS_LOG still works")
     check(run([], {"DEPLOY2STS_PARTITION": ""})[0] == 0, "an empty variable is unset")
     with open(os.path.join(ROOT, "testdata", "krm", "configmap.yaml")) as f:
         krm = f.read()

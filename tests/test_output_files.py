@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from clientenv import helm_homes
 from source_tree import copy_source_tree
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -239,8 +240,7 @@ def chart_pvc(t):
 
 def helm_env(t, name):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HELM_") and k != "XDG_STATE_HOME"}
-    for v in ("DATA", "CONFIG", "CACHE"):
-        env["HELM_%s_HOME" % v] = os.path.join(t, name, v.lower())
+    env.update(helm_homes(t, name))
     env["HOME"] = os.path.join(t, name, "home")
     env["XDG_STATE_HOME"] = os.path.join(t, name, "state")
     env.pop("DEPLOY2STS_LOG_FILE", None)

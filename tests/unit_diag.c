@@ -3,21 +3,13 @@
  * terminal: errors and data-affecting warnings (D2S_DIAG_DATA) only, with a
  * last line naming the log. The terminal is a real pseudo-terminal here
  * (posix_openpt), opened through d2s_runlog_open_tty as /dev/tty would be. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
+#include "helpers.h"
+#include "runlog.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
-
-#include "diag.h"
-#include "runlog.h"
 
 /* Everything written to `f` so far (a tmpfile), NUL-terminated; malloc'ed. */
 static char *slurp(FILE *f)
@@ -32,11 +24,6 @@ static char *slurp(FILE *f)
 	fseek(f, 0, SEEK_END);
 	return s;
 }
-
-#define assert_has(hay, needle) do { if (!strstr((hay), (needle))) { \
-	fprintf(stderr, "--- missing: %s\n--- in:\n%s\n", (needle), (hay)); fail(); } } while (0)
-#define assert_lacks(hay, needle) do { if (strstr((hay), (needle))) { \
-	fprintf(stderr, "--- unexpected: %s\n--- in:\n%s\n", (needle), (hay)); fail(); } } while (0)
 
 static const struct d2s_where where = { .file = "<stdin>", .line = 3, .col = 5, .kind = "Deployment",
 					 .name = "web", .field = "spec" };
